@@ -1,0 +1,281 @@
+"""The SQLite store: schema, migrations, connections and the single writer.
+
+One file (``inventory.db`` by default) holds the inventory, the latest state of every port, the raw samples and
+their rollups. Rules:
+
+- the schema is versioned with ``PRAGMA user_version``; each migration runs in one transaction;
+- WAL journal, so readers never block the writer and a killed process loses nothing already committed;
+- exactly one writer at a time: :class:`StoreWriter` owns the only write connection and runs submitted jobs on its
+  own thread, in order; readers open their own connections with :func:`connect`.
+
+Counter64 values do not fit SQLite's signed 64-bit integers; :func:`to_sql_u64` and :func:`from_sql_u64` map them.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, TypeVar
+
+from devices.errors import CampusNetError
+
+T = TypeVar("T")
+
+_U64 = 1 << 64
+_I64_MAX = (1 << 63) - 1
+
+# Tier name -> (bucket seconds, table). "raw" has no fixed bucket: one row per poll.
+ROLLUP_TIERS: dict[str, tuple[int, str]] = {
+    "5m": (300, "rollup_5m"),
+    "30m": (1800, "rollup_30m"),
+    "2h": (7200, "rollup_2h"),
+    "1d": (86400, "rollup_1d"),
+}
+
+# Retention in seconds per tier (raw 7 days, 5-minute 90 days, 30-minute 90 days, 2-hour 13 months, daily 5 years).
+RETENTION_S: dict[str, int] = {
+    "raw": 7 * 86400,
+    "5m": 90 * 86400,
+    "30m": 90 * 86400,
+    "2h": 396 * 86400,
+    "1d": 5 * 366 * 86400,
+}
+
+_ROLLUP_COLUMNS = """
+    port_id INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    in_avg REAL, in_max REAL, out_avg REAL, out_max REAL,
+    in_err REAL, out_err REAL, in_disc REAL, out_disc REAL,
+    PRIMARY KEY (port_id, ts)
+"""
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema.
+    f"""
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE devices (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        host TEXT NOT NULL,
+        snmp_port INTEGER NOT NULL DEFAULT 161,
+        snmp_version TEXT NOT NULL DEFAULT '2c',
+        v3_user TEXT,
+        v3_auth TEXT,
+        v3_priv TEXT,
+        timeout_s REAL NOT NULL DEFAULT 2.0,
+        retries INTEGER NOT NULL DEFAULT 1,
+        max_repetitions INTEGER NOT NULL DEFAULT 25,
+        ssh_host TEXT,
+        ssh_port INTEGER,
+        ssh_user TEXT,
+        role TEXT NOT NULL DEFAULT 'switch',
+        location TEXT NOT NULL DEFAULT '',
+        platform TEXT NOT NULL DEFAULT 'auto',
+        detected_platform TEXT,
+        netmiko_type TEXT,
+        vendor TEXT,
+        model TEXT,
+        sys_descr TEXT,
+        sys_object_id TEXT,
+        sys_name TEXT,
+        sys_uptime INTEGER,
+        status TEXT NOT NULL DEFAULT 'unknown',
+        status_reason TEXT,
+        last_poll REAL,
+        last_duration_s REAL,
+        created REAL NOT NULL
+    );
+    CREATE TABLE ports (
+        id INTEGER PRIMARY KEY,
+        device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        ifindex INTEGER,
+        name TEXT,
+        descr TEXT,
+        alias TEXT,
+        type INTEGER,
+        speed_bps INTEGER,
+        speed_override_bps INTEGER,
+        admin_status INTEGER,
+        oper_status INTEGER,
+        last_status_change REAL,
+        counter_bits INTEGER,
+        in_bps REAL,
+        out_bps REAL,
+        last_seen REAL,
+        present INTEGER NOT NULL DEFAULT 1,
+        is_uplink INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (device_id, key)
+    );
+    CREATE TABLE port_state (
+        port_id INTEGER PRIMARY KEY REFERENCES ports(id) ON DELETE CASCADE,
+        ts REAL NOT NULL,
+        uptime INTEGER,
+        disc_time INTEGER,
+        bits INTEGER NOT NULL,
+        in_octets INTEGER, out_octets INTEGER,
+        in_errors INTEGER, out_errors INTEGER,
+        in_discards INTEGER, out_discards INTEGER,
+        in_ucast INTEGER, out_ucast INTEGER,
+        in_bcast INTEGER, out_bcast INTEGER
+    );
+    CREATE TABLE samples (
+        port_id INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        in_bps REAL, out_bps REAL,
+        in_err REAL, out_err REAL,
+        in_disc REAL, out_disc REAL,
+        in_ucast REAL, out_ucast REAL,
+        in_bcast REAL, out_bcast REAL,
+        PRIMARY KEY (port_id, ts)
+    ) WITHOUT ROWID;
+    CREATE TABLE rollup_5m ({_ROLLUP_COLUMNS}) WITHOUT ROWID;
+    CREATE TABLE rollup_30m ({_ROLLUP_COLUMNS}) WITHOUT ROWID;
+    CREATE TABLE rollup_2h ({_ROLLUP_COLUMNS}) WITHOUT ROWID;
+    CREATE TABLE rollup_1d ({_ROLLUP_COLUMNS}) WITHOUT ROWID;
+    CREATE TABLE rollup_state (
+        tier TEXT PRIMARY KEY,
+        done_until INTEGER NOT NULL
+    );
+    CREATE TABLE device_polls (
+        device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        ts INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        uptime INTEGER,
+        duration_s REAL,
+        error TEXT,
+        PRIMARY KEY (device_id, ts)
+    ) WITHOUT ROWID;
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        ts REAL NOT NULL,
+        device_id INTEGER REFERENCES devices(id) ON DELETE CASCADE,
+        port_id INTEGER REFERENCES ports(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX events_ts ON events(ts);
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(CampusNetError):
+    """The store cannot be opened or written (read-only folder, full disk, newer schema)."""
+
+
+def default_db_path() -> Path:
+    """The store path: ``$CAMPUSNET_DB`` if set, else ``./inventory.db``."""
+    env = os.environ.get("CAMPUSNET_DB")
+    return Path(env) if env else Path("inventory.db")
+
+
+def to_sql_u64(value: int | None) -> int | None:
+    """Map an unsigned 64-bit counter onto SQLite's signed INTEGER range (reversibly)."""
+    if value is None:
+        return None
+    return value - _U64 if value > _I64_MAX else value
+
+
+def from_sql_u64(value: int | None) -> int | None:
+    """Inverse of :func:`to_sql_u64`."""
+    if value is None:
+        return None
+    return value + _U64 if value < 0 else value
+
+
+def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open a connection with the project's pragmas; migrate the schema unless ``readonly``."""
+    path = Path(path)
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+        else:
+            if path.parent and not path.parent.exists():
+                raise StoreError(f"folder {path.parent} does not exist")
+            conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 30000")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            migrate(conn)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the store {path}: {exc}") from exc
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to :data:`SCHEMA_VERSION`, one transaction per step. Returns the final version."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"this store was written by a newer CampusNet (schema {version}, this version knows {SCHEMA_VERSION})"
+        )
+    while version < SCHEMA_VERSION:
+        script = MIGRATIONS[version]
+        version += 1
+        # executescript() commits first; wrap the step so a failure leaves the old version intact.
+        conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+    return version
+
+
+class StoreWriter:
+    """The one writer: a thread that owns the write connection and runs submitted jobs in order.
+
+    Jobs are callables taking the connection; each runs inside its own transaction (committed on success, rolled
+    back on error) and its result or exception comes back through a :class:`concurrent.futures.Future`.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._conn = connect(self.path)
+        self._queue: queue.Queue[tuple[Callable[[sqlite3.Connection], Any], Future[Any]] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="campusnet-store-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, job: Callable[[sqlite3.Connection], T]) -> Future[T]:
+        """Queue ``job(conn)`` to run in a transaction on the writer thread."""
+        fut: Future[T] = Future()
+        self._queue.put((job, fut))
+        return fut
+
+    def run(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        """Submit ``job`` and wait for its result (re-raising its exception)."""
+        return self.submit(job).result()
+
+    def close(self) -> None:
+        """Finish queued jobs, then close the connection."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        self._conn.close()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            job, fut = item
+            if not fut.set_running_or_notify_cancel():
+                continue
+            try:
+                with self._conn:
+                    result = job(self._conn)
+            except sqlite3.OperationalError as exc:
+                fut.set_exception(StoreError(f"cannot write to the store {self.path}: {exc}"))
+            except BaseException as exc:
+                fut.set_exception(exc)
+            else:
+                fut.set_result(result)

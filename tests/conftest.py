@@ -1,0 +1,44 @@
+"""Shared test helpers: where the recordings are, and how a missing real peer is handled."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("CAMPUSNET_SHARED", REPO.parent / "shared"))
+SNMPREC_DIR = SHARED / "snmprec"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def missing_peer(reason: str) -> None:
+    """Skip a test whose real peer is missing; under CI=true that is a failure instead."""
+    if IN_CI:
+        pytest.fail(f"real peer missing under CI: {reason}")
+    pytest.skip(reason)
+
+
+def require_tool(name: str) -> str:
+    """Path of an executable a test needs (snmpd, snmpbulkwalk, ip), or skip/fail via :func:`missing_peer`."""
+    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+    if not path:
+        missing_peer(f"{name} is not installed")
+    assert path is not None
+    return path
+
+
+def require_root() -> None:
+    """Network namespaces need root."""
+    if os.geteuid() != 0:
+        missing_peer("network namespaces need root")
+
+
+@pytest.fixture(scope="session")
+def snmprec_dir() -> Path:
+    """The folder of real device recordings (read in place, never copied into the project)."""
+    if not (SNMPREC_DIR / "INDEX.md").exists():
+        missing_peer(f"recordings not found in {SNMPREC_DIR}")
+    return SNMPREC_DIR
