@@ -122,6 +122,7 @@ MIGRATIONS: list[str] = [
         uptime INTEGER,
         disc_time INTEGER,
         bits INTEGER NOT NULL,
+        packet_hc INTEGER NOT NULL DEFAULT 0,
         in_octets INTEGER, out_octets INTEGER,
         in_errors INTEGER, out_errors INTEGER,
         in_discards INTEGER, out_discards INTEGER,

@@ -1,0 +1,455 @@
+"""The command line (DESIGN.md, "Command line"): parse, dispatch, print tables or JSON.
+
+Exit status: 0 on success, 2 on bad usage or bad input (one line on stderr, nothing changed), 1 on other failures.
+Secrets are never plain arguments: a flag names an environment variable, or the command prompts on a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import getpass
+import json
+import logging
+import os
+import signal
+import sqlite3
+import sys
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, NoReturn
+
+from devices.errors import CampusNetError, InputError
+from monitor import defaults, inventory
+from monitor.secrets import open_secrets
+from monitor.store import connect, default_db_path
+
+log = logging.getLogger("campusnet")
+
+IF_STATUS = {
+    1: "up",
+    2: "down",
+    3: "testing",
+    4: "unknown",
+    5: "dormant",
+    6: "notPresent",
+    7: "lowerLayerDown",
+}
+
+
+class UsageError(InputError):
+    """Bad command-line usage (exit 2)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (argparse prints the whole usage by default)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise instead of printing usage, so main() prints one line and exits 2."""
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> Parser:
+    """The full command-line grammar."""
+    p = Parser(prog="campusnet", description="CampusNet: school network monitoring and configuration.")
+    p.add_argument("--db", type=Path, help="store file (default: $CAMPUSNET_DB or ./inventory.db)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    _device_parsers(sub)
+    poll = sub.add_parser("poll", help="poll every device once (--once) or on a schedule until stopped")
+    poll.add_argument("--once", action="store_true", help="run one cycle and exit")
+    poll.add_argument("--json", action="store_true", help="JSON output (with --once)")
+    poll.add_argument("--interval", type=float, default=defaults.POLL_INTERVAL_S, help="seconds between cycles")
+    poll.add_argument("--concurrency", type=int, default=defaults.POLL_CONCURRENCY, help="devices polled at once")
+    ports = sub.add_parser("ports", help="a device's interfaces with their latest rates")
+    ports.add_argument("name")
+    ports.add_argument("--json", action="store_true")
+    traffic = sub.add_parser("traffic", help="bandwidth history of one port")
+    traffic.add_argument("name")
+    traffic.add_argument("port", help="ifName (or ifIndex)")
+    traffic.add_argument("--from", dest="from_", metavar="ISO", help="start (default: 24 hours ago)")
+    traffic.add_argument("--to", metavar="ISO", help="end (default: now)")
+    traffic.add_argument("--resolution", choices=("auto", "raw", "5m", "30m", "2h", "1d"), default="auto")
+    fmt = traffic.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+    return p
+
+
+def _device_parsers(sub: Any) -> None:
+    device = sub.add_parser("device", help="add, list or remove devices")
+    dsub = device.add_subparsers(dest="device_command", metavar="ACTION", parser_class=Parser, required=True)
+    add = dsub.add_parser("add", help="add a device")
+    add.add_argument("name")
+    add.add_argument("--host", required=True)
+    add.add_argument("--snmp-port", type=int, default=161)
+    add.add_argument("--snmp-version", choices=inventory.SNMP_VERSIONS, default="2c")
+    add.add_argument("--community-env", metavar="VAR", help="environment variable holding the community")
+    add.add_argument("--v3-user")
+    add.add_argument("--v3-auth", choices=inventory.V3_AUTH)
+    add.add_argument("--v3-auth-key-env", metavar="VAR")
+    add.add_argument("--v3-priv", choices=inventory.V3_PRIV)
+    add.add_argument("--v3-priv-key-env", metavar="VAR")
+    add.add_argument("--platform", default="auto", help="auto, or a netmiko device_type")
+    add.add_argument("--ssh-host")
+    add.add_argument("--ssh-port", type=int)
+    add.add_argument("--ssh-user")
+    add.add_argument("--ssh-password-env", metavar="VAR")
+    add.add_argument("--role", choices=inventory.ROLES, default="switch")
+    add.add_argument("--location", default="")
+    add.add_argument("--timeout", type=float, default=defaults.SNMP_TIMEOUT_S, help="seconds per SNMP try")
+    add.add_argument("--retries", type=int, default=defaults.SNMP_RETRIES, help="SNMP retries after the first try")
+    add.add_argument(
+        "--max-repetitions", type=int, default=defaults.SNMP_MAX_REPETITIONS, help="GETBULK max-repetitions"
+    )
+    lst = dsub.add_parser("list", help="list devices")
+    lst.add_argument("--json", action="store_true")
+    rm = dsub.add_parser("remove", help="remove a device with its history and secrets")
+    rm.add_argument("name")
+
+
+# ---------------------------------------------------------------------------------------------------------- output
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain text table, aligned for CJK text too (wide characters count as two columns)."""
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in cells)])
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _iso(ts: float | None) -> str | None:
+    return None if ts is None else datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds")
+
+
+def human_bps(bps: float | None) -> str:
+    """1234567 -> '1.23 Mbit/s'."""
+    if bps is None:
+        return "-"
+    for unit, scale in (("Gbit/s", 1e9), ("Mbit/s", 1e6), ("kbit/s", 1e3)):
+        if bps >= scale:
+            return f"{bps / scale:.2f} {unit}"
+    return f"{bps:.0f} bit/s"
+
+
+# ---------------------------------------------------------------------------------------------------------- commands
+
+
+def _secret_from(env_var: str | None, prompt: str | None) -> str | None:
+    if env_var:
+        value = os.environ.get(env_var)
+        if value is None:
+            raise InputError(f"environment variable {env_var} is not set")
+        return value
+    if prompt and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return None
+
+
+def cmd_device_add(args: argparse.Namespace, db: Path) -> int:
+    """device add: validate everything, store the device, its secrets in the keyring."""
+    secrets: dict[str, str] = {}
+    v3 = args.snmp_version == "3"
+    wanted = [
+        ("community", args.community_env, None if v3 else "SNMP community: "),
+        ("v3_auth_key", args.v3_auth_key_env, "SNMPv3 auth key: " if v3 and args.v3_auth else None),
+        ("v3_priv_key", args.v3_priv_key_env, "SNMPv3 privacy key: " if v3 and args.v3_priv else None),
+        ("ssh_password", args.ssh_password_env, None),
+    ]
+    for kind, env_var, prompt in wanted:
+        value = _secret_from(env_var, prompt)
+        if value:
+            secrets[kind] = value
+    spec = inventory.DeviceSpec(
+        name=args.name,
+        host=args.host,
+        snmp_port=args.snmp_port,
+        snmp_version=args.snmp_version,
+        v3_user=args.v3_user,
+        v3_auth=args.v3_auth,
+        v3_priv=args.v3_priv,
+        platform=args.platform,
+        ssh_host=args.ssh_host,
+        ssh_port=args.ssh_port,
+        ssh_user=args.ssh_user,
+        role=args.role,
+        location=args.location,
+        timeout_s=args.timeout,
+        retries=args.retries,
+        max_repetitions=args.max_repetitions,
+        secrets=secrets,
+    )
+    spec.validate()  # before the store is even created
+    conn = connect(db)
+    store = open_secrets(db, inventory.store_id(conn))
+    inventory.add_device(conn, store, spec)
+    print(f"added {spec.name} ({spec.host}); secrets kept in {store.backend_description}")
+    return 0
+
+
+def cmd_device_list(args: argparse.Namespace, db: Path) -> int:
+    """device list: name, host, role, platform, vendor, model, sys_descr, status, last_poll."""
+    conn = connect(db)
+    rows = [
+        {
+            "name": d["name"],
+            "host": d["host"],
+            "role": d["role"],
+            "platform": d["detected_platform"] if d["platform"] == "auto" else d["platform"],
+            "vendor": d["vendor"],
+            "model": d["model"],
+            "sys_descr": d["sys_descr"],
+            "status": d["status"],
+            "status_reason": d["status_reason"],
+            "last_poll": _iso(d["last_poll"]),
+        }
+        for d in inventory.list_devices(conn)
+    ]
+    if args.json:
+        _print_json(rows)
+        return 0
+    headers = ["name", "host", "role", "platform", "vendor", "model", "sys_descr", "status", "last_poll"]
+    table = [[r[h] if h != "sys_descr" else (r[h] or "")[:40].replace("\n", " ") for h in headers] for r in rows]
+    print(format_table(headers, table) if rows else "no devices yet: add one with 'device add NAME --host HOST'")
+    return 0
+
+
+def cmd_device_remove(args: argparse.Namespace, db: Path) -> int:
+    """device remove NAME."""
+    conn = connect(db)
+    inventory.remove_device(conn, open_secrets(db, inventory.store_id(conn)), args.name)
+    print(f"removed {args.name}")
+    return 0
+
+
+def cmd_poll(args: argparse.Namespace, db: Path) -> int:
+    """poll --once, or poll on a schedule until SIGINT/SIGTERM."""
+    if args.interval < 5:
+        raise InputError(f"interval {args.interval} s is too short (at least 5 s)")
+    if not 1 <= args.concurrency <= 1024:
+        raise InputError(f"concurrency {args.concurrency} is out of range (1-1024)")
+    connect(db).close()  # create/migrate the store, fail early on a bad path
+    if args.once:
+        from monitor.scheduler import CoreLoop, Poller
+
+        core = CoreLoop()
+        poller = Poller(db, interval=args.interval, concurrency=args.concurrency)
+        try:
+            cycle = core.submit(poller.run_cycle()).result()
+        finally:
+            core.stop()
+            poller.close()
+        rows = [d.as_dict() for d in cycle.devices]
+        if args.json:
+            _print_json(rows)
+        elif rows:
+            headers = ["name", "status", "ports", "duration_s", "error"]
+            print(format_table(headers, [[r[h] for h in headers] for r in rows]))
+        else:
+            print("no devices to poll")
+        return 0
+    return _poll_forever(db, args.interval, args.concurrency)
+
+
+def _poll_forever(db: Path, interval: float, concurrency: int) -> int:
+    import asyncio
+
+    from monitor.scheduler import CoreLoop, Poller
+
+    core = CoreLoop()
+    poller = Poller(db, interval=interval, concurrency=concurrency)
+    stop_async = asyncio.Event()
+    stopped = threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        log.info("signal %d: stopping after the current device polls", signum)
+        core.loop.call_soon_threadsafe(stop_async.set)
+        stopped.set()
+
+    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    log.info("polling %s every %.0f s (Ctrl+C to stop)", db, interval)
+    fut = core.submit(poller.run_forever(stop_async))
+    try:
+        while not fut.done():
+            stopped.wait(0.5)
+            if stopped.is_set():
+                try:
+                    fut.result(timeout=30)
+                except Exception:
+                    fut.cancel()
+                break
+        if fut.done() and not fut.cancelled() and fut.exception():
+            raise fut.exception()  # type: ignore[misc]
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        core.stop()
+        poller.close()
+    log.info("stopped")
+    return 0
+
+
+def _port_row(p: sqlite3.Row) -> dict[str, Any]:
+    speed = p["speed_override_bps"] or p["speed_bps"]
+    return {
+        "ifindex": p["ifindex"],
+        "name": p["name"],
+        "descr": p["descr"],
+        "alias": p["alias"],
+        "type": p["type"],
+        "speed_bps": speed,
+        "admin_status": IF_STATUS.get(p["admin_status"], p["admin_status"]),
+        "oper_status": IF_STATUS.get(p["oper_status"], p["oper_status"]),
+        "in_bps": p["in_bps"],
+        "out_bps": p["out_bps"],
+        "counter_bits": p["counter_bits"],
+    }
+
+
+def cmd_ports(args: argparse.Namespace, db: Path) -> int:
+    """ports NAME: interfaces with their latest rates."""
+    conn = connect(db)
+    dev = inventory.get_device(conn, args.name)
+    rows = [
+        _port_row(p)
+        for p in conn.execute("SELECT * FROM ports WHERE device_id = ? AND present = 1 ORDER BY ifindex", (dev["id"],))
+    ]
+    if args.json:
+        _print_json(rows)
+        return 0
+    headers = ["ifindex", "name", "alias", "speed", "admin", "oper", "in", "out", "bits"]
+    table = [
+        [
+            r["ifindex"],
+            r["name"] or r["descr"],
+            r["alias"],
+            human_bps(r["speed_bps"]) if r["speed_bps"] else "-",
+            r["admin_status"],
+            r["oper_status"],
+            human_bps(r["in_bps"]),
+            human_bps(r["out_bps"]),
+            r["counter_bits"],
+        ]
+        for r in rows
+    ]
+    print(format_table(headers, table) if rows else f"{args.name} has no interfaces yet (poll it first)")
+    if dev["status"] != "up" and dev["status_reason"]:
+        print(f"note: {args.name} is {dev['status']}: {dev['status_reason']}", file=sys.stderr)
+    return 0
+
+
+def parse_time(text: str, what: str) -> float:
+    """ISO 8601 to epoch seconds; naive times are local time."""
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"{what} {text!r} is not an ISO 8601 time such as 2026-11-27T08:00") from exc
+    return (dt if dt.tzinfo else dt.astimezone()).timestamp()
+
+
+def find_port(conn: sqlite3.Connection, device_id: int, device: str, port: str) -> sqlite3.Row:
+    """A port by ifName/key, else by ifDescr, else by ifIndex; InputError if none."""
+    queries = [
+        ("SELECT * FROM ports WHERE device_id=? AND (key=? OR name=?) ORDER BY present DESC", (port, port)),
+        ("SELECT * FROM ports WHERE device_id=? AND descr=? ORDER BY present DESC", (port,)),
+    ]
+    if port.isdigit():
+        queries.append(("SELECT * FROM ports WHERE device_id=? AND ifindex=? AND present=1", (int(port),)))
+    for sql, params in queries:
+        row = conn.execute(sql, (device_id, *params)).fetchone()
+        if row:
+            return row  # type: ignore[no-any-return]
+    raise InputError(f"{device} has no port {port!r} (see 'ports {device}')")
+
+
+def cmd_traffic(args: argparse.Namespace, db: Path) -> int:
+    """traffic NAME PORT: bandwidth history (null marks a gap)."""
+    conn = connect(db)
+    dev = inventory.get_device(conn, args.name)
+    port = find_port(conn, dev["id"], args.name, args.port)
+    now = time.time()
+    to_ts = parse_time(args.to, "--to") if args.to else now
+    from_ts = parse_time(args.from_, "--from") if args.from_ else to_ts - timedelta(days=1).total_seconds()
+    if from_ts >= to_ts:
+        raise InputError("--from must be before --to")
+    from monitor import history
+
+    series = history.traffic(conn, port["id"], from_ts, to_ts, resolution=args.resolution, now=now)
+    rows = [
+        {"ts": _iso(ts), "in_bps": i, "out_bps": o}
+        for ts, i, o in zip(series.ts, series.in_bps, series.out_bps, strict=True)
+    ]
+    if args.json:
+        _print_json(rows)
+    elif args.csv:
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(["ts", "in_bps", "out_bps"])
+        for r in rows:
+            w.writerow(
+                [
+                    r["ts"],
+                    "" if r["in_bps"] is None else r["in_bps"],
+                    "" if r["out_bps"] is None else r["out_bps"],
+                ]
+            )
+    else:
+        print(f"{args.name} {port['key']}  resolution {series.tier}")
+        table = [[r["ts"], human_bps(r["in_bps"]), human_bps(r["out_bps"])] for r in rows]
+        print(format_table(["time", "in", "out"], table))
+    return 0
+
+
+COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Path], int]] = {
+    ("device", "add"): cmd_device_add,
+    ("device", "list"): cmd_device_list,
+    ("device", "remove"): cmd_device_remove,
+    ("poll", None): cmd_poll,
+    ("ports", None): cmd_ports,
+    ("traffic", None): cmd_traffic,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    if args.command is None:
+        parser.print_help()
+        return 0
+    db = args.db or default_db_path()
+    handler = COMMANDS[(args.command, getattr(args, "device_command", None))]
+    try:
+        return handler(args, db)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except CampusNetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,9 @@
+"""Defaults shared by the command line, the scheduler and (later) the settings dialog."""
+
+from __future__ import annotations
+
+POLL_INTERVAL_S = 60.0
+POLL_CONCURRENCY = 32
+SNMP_TIMEOUT_S = 2.0
+SNMP_RETRIES = 1
+SNMP_MAX_REPETITIONS = 25

@@ -1,0 +1,211 @@
+"""The polling engine: one asyncio loop in its own thread, cycles on a schedule, bounded concurrency.
+
+- :class:`CoreLoop` owns the asyncio loop thread. The GUI, the CLI and the headless service all submit coroutines to
+  it (``submit``) and get a :class:`concurrent.futures.Future` they can wait on or cancel.
+- :class:`Poller` runs cycles over every device of a store: at most ``concurrency`` devices at once; a device that
+  does not answer costs its own timeout, not the cycle's; results are data (status + reason), never an exception that
+  stops the cycle. Cycles never overlap: when one runs past the next start, the missed start is skipped and logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from devices.errors import CampusNetError, SnmpTimeout
+from monitor import defaults, history
+from monitor.inventory import snmp_target, store_id
+from monitor.poller import DeviceCache, poll_device, record_failure, record_poll
+from monitor.secrets import SecretStore, open_secrets
+from monitor.store import StoreWriter, connect
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+DEFAULT_INTERVAL_S = defaults.POLL_INTERVAL_S
+DEFAULT_CONCURRENCY = defaults.POLL_CONCURRENCY
+RETENTION_EVERY_S = 3600.0
+
+
+@dataclass
+class DeviceResult:
+    """The outcome of polling one device in one cycle."""
+
+    name: str
+    status: str  # "up" | "unreachable" | "error"
+    ports: int = 0
+    duration_s: float = 0.0
+    error: str | None = None
+    varbinds: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``poll --once --json``."""
+        d = asdict(self)
+        d.pop("varbinds")
+        d["duration_s"] = round(self.duration_s, 3)
+        return d
+
+
+@dataclass
+class CycleResult:
+    """One cycle over every device."""
+
+    started: float
+    finished: float = 0.0
+    devices: list[DeviceResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[DeviceResult]:
+        """Devices that did not answer properly."""
+        return [d for d in self.devices if d.status != "up"]
+
+
+class CoreLoop:
+    """An asyncio event loop running in a daemon thread; thread-safe submission of coroutines."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="campusnet-core-loop", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.call_soon(self._ready.set)
+        self.loop.run_forever()
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:
+        """Run ``coro`` on the loop; cancel it with ``future.cancel()``."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def stop(self) -> None:
+        """Cancel what is still running and stop the loop thread."""
+        if not self._thread.is_alive():
+            return
+
+        async def _cancel_all() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(_cancel_all(), self.loop).result(timeout=10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=10)
+        self.loop.close()
+
+
+class Poller:
+    """Polls every device of one store, once or on a schedule.
+
+    Attributes:
+        interval: seconds between cycle starts.
+        concurrency: devices polled at the same time.
+        last_cycle: the most recent :class:`CycleResult`, or None.
+        on_cycle: optional callback(CycleResult), called on the loop thread after each cycle.
+    """
+
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        writer: StoreWriter | None = None,
+        secrets: SecretStore | None = None,
+        interval: float = DEFAULT_INTERVAL_S,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_cycle: Callable[[CycleResult], None] | None = None,
+    ) -> None:
+        self.db_path = Path(db_path)
+        self.writer = writer or StoreWriter(self.db_path)
+        self._own_writer = writer is None
+        self._reader = connect(self.db_path)
+        self.secrets = secrets or open_secrets(self.db_path, store_id(self._reader))
+        self.interval = interval
+        self.concurrency = concurrency
+        self.on_cycle = on_cycle
+        self.last_cycle: CycleResult | None = None
+        self._caches: dict[int, DeviceCache] = {}
+        self._last_retention = 0.0
+        self.skipped_cycles = 0
+
+    def close(self) -> None:
+        """Release the store connections (drains the writer if this poller owns it)."""
+        if self._own_writer:
+            self.writer.close()
+        self._reader.close()
+
+    async def _write(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        return await asyncio.wrap_future(self.writer.submit(job))
+
+    async def poll_one(self, device: sqlite3.Row, sem: asyncio.Semaphore) -> DeviceResult:
+        """Poll one device and store the outcome; never raises for device trouble."""
+        async with sem:
+            started = time.monotonic()
+            device_id, name = int(device["id"]), str(device["name"])
+            cache = self._caches.setdefault(device_id, DeviceCache())
+            try:
+                target = snmp_target(device, self.secrets)
+                poll = await poll_device(target, cache)
+            except SnmpTimeout as exc:
+                return await self._failed(device_id, name, "unreachable", str(exc), started)
+            except CampusNetError as exc:
+                return await self._failed(device_id, name, "error", str(exc), started)
+            summary = await self._write(lambda conn: record_poll(conn, device_id, poll))
+            for kind, detail in summary.events:
+                log.info("%s: %s", kind, detail)
+            return DeviceResult(name, "up", summary.ports, time.monotonic() - started, None, poll.varbinds)
+
+    async def _failed(self, device_id: int, name: str, status: str, reason: str, started: float) -> DeviceResult:
+        duration = time.monotonic() - started
+        went_down = await self._write(lambda conn: record_failure(conn, device_id, status, reason, duration))
+        if went_down:
+            log.warning("device_down: %s: %s", name, reason)
+        return DeviceResult(name, status, 0, duration, reason)
+
+    async def run_cycle(self) -> CycleResult:
+        """Poll every device once (bounded concurrency), then roll up history. Returns per-device results."""
+        cycle = CycleResult(started=time.time())
+        devices = list(self._reader.execute("SELECT * FROM devices ORDER BY name"))
+        sem = asyncio.Semaphore(max(1, self.concurrency))
+        cycle.devices = list(await asyncio.gather(*(self.poll_one(d, sem) for d in devices)))
+        now = time.time()
+        await self._write(lambda conn: history.rollup(conn, now))
+        if now - self._last_retention > RETENTION_EVERY_S:
+            await self._write(lambda conn: history.apply_retention(conn, now))
+            self._last_retention = now
+        cycle.finished = time.time()
+        self.last_cycle = cycle
+        log.info(
+            "cycle: %d devices, %d failed, %.1f s",
+            len(cycle.devices),
+            len(cycle.failed),
+            cycle.finished - cycle.started,
+        )
+        if self.on_cycle:
+            self.on_cycle(cycle)
+        return cycle
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Run cycles every ``interval`` seconds until ``stop`` is set. A late cycle skips missed starts."""
+        next_start = time.monotonic()
+        while not stop.is_set():
+            await self.run_cycle()
+            next_start += self.interval
+            now = time.monotonic()
+            if now > next_start:
+                missed = int((now - next_start) // self.interval) + 1
+                self.skipped_cycles += missed
+                log.warning("cycle took longer than the %.0f s interval: skipping %d start(s)", self.interval, missed)
+                next_start += missed * self.interval
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=max(0.0, next_start - time.monotonic()))

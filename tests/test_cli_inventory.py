@@ -1,0 +1,230 @@
+"""Inventory through the command line: add, list, remove; bad input exits 2 and changes nothing; secrets stay out
+of the store."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.backend
+import pytest
+
+from monitor.cli import main
+
+COMMUNITY = "s3cret-Community!"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    monkeypatch.setenv("COMM", COMMUNITY)
+    return tmp_path / "inventory.db"
+
+
+def snapshot(db: Path) -> list[Any]:
+    if not db.exists():
+        return []
+    conn = sqlite3.connect(db)
+    try:
+        return list(conn.execute("SELECT name, host, snmp_port FROM devices ORDER BY name"))
+    finally:
+        conn.close()
+
+
+def test_add_list_remove_roundtrip(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "--db",
+        str(db),
+        "device",
+        "add",
+        "core-sw",
+        "--host",
+        "127.0.0.1",
+        "--snmp-port",
+        "16100",
+        "--community-env",
+        "COMM",
+        "--role",
+        "switch",
+        "--location",
+        "行政大樓",
+    )
+    assert code == 0, out
+    code, out, _ = run(capsys, "--db", str(db), "device", "list", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [(r["name"], r["host"], r["role"], r["status"]) for r in rows] == [
+        ("core-sw", "127.0.0.1", "switch", "unknown")
+    ]
+    code, out, _ = run(capsys, "--db", str(db), "device", "list")
+    assert "core-sw" in out and "127.0.0.1" in out
+    code, _, _ = run(capsys, "--db", str(db), "device", "remove", "core-sw")
+    assert code == 0
+    assert snapshot(db) == []
+
+
+def test_secrets_never_in_store_file_is_owner_only(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run(capsys, "--db", str(db), "device", "add", "sw1", "--host", "127.0.0.1", "--community-env", "COMM")
+    assert code == 0
+    for path in db.parent.glob("inventory.db*"):
+        if not path.name.endswith(".secrets.json"):
+            assert COMMUNITY.encode() not in path.read_bytes(), path
+    secrets = db.with_name("inventory.db.secrets.json")
+    assert COMMUNITY in secrets.read_text()
+    assert stat.S_IMODE(secrets.stat().st_mode) == 0o600
+    run(capsys, "--db", str(db), "device", "remove", "sw1")
+    assert COMMUNITY not in secrets.read_text()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["device", "add", "x", "--host", "300.1.2.3", "--community-env", "COMM"], "not an IP address"),
+        (["device", "add", "x", "--host", "bad host!", "--community-env", "COMM"], "not an IP address"),
+        (
+            ["device", "add", "x", "--host", "10.0.0.1", "--snmp-port", "70000", "--community-env", "COMM"],
+            "out of range",
+        ),
+        (
+            ["device", "add", "x", "--host", "10.0.0.1", "--community-env", "NOPE_NOT_SET"],
+            "NOPE_NOT_SET is not set",
+        ),
+        (["device", "add", "x", "--host", "10.0.0.1"], "needs a community"),
+        (
+            [
+                "device",
+                "add",
+                "x",
+                "--host",
+                "10.0.0.1",
+                "--snmp-version",
+                "3",
+                "--v3-user",
+                "u",
+                "--v3-priv",
+                "aes",
+                "--v3-priv-key-env",
+                "COMM",
+            ],
+            "unsupported security level",
+        ),
+        (
+            [
+                "device",
+                "add",
+                "x",
+                "--host",
+                "10.0.0.1",
+                "--community-env",
+                "COMM",
+                "--platform",
+                "cisco_iosx",
+            ],
+            "cisco_ios",
+        ),
+        (["device", "add", "dup", "--host", "10.0.0.9", "--community-env", "COMM"], "already exists"),
+        (["device", "remove", "ghost"], "no device named 'ghost'"),
+        (["ports", "ghost"], "no device named 'ghost'"),
+        (["traffic", "dup", "Gi1/0/1"], "has no port"),
+        (["device", "frobnicate"], "invalid choice"),
+        (["poll", "--once", "--interval", "1"], "too short"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_changes_nothing(
+    db: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert run(capsys, "--db", str(db), "device", "add", "dup", "--host", "10.0.0.8", "--community-env", "COMM")[0] == 0
+    before = snapshot(db)
+    secrets_before = db.with_name("inventory.db.secrets.json").read_text()
+    code, _, err = run(capsys, "--db", str(db), *argv)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert snapshot(db) == before
+    assert db.with_name("inventory.db.secrets.json").read_text() == secrets_before
+
+
+def test_bad_input_on_a_fresh_path_creates_no_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "fresh.db"
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    code, _, _ = run(capsys, "--db", str(db), "device", "add", "x", "--host", "999.1.1.1", "--community-env", "COMM")
+    assert code == 2
+    assert not db.exists()
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring backend in memory: the OS keyring is not available on a headless test machine."""
+
+    priority = 10  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+def test_keyring_used_when_available(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CAMPUSNET_SECRETS", raising=False)
+    monkeypatch.setenv("COMM", COMMUNITY)
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        db = tmp_path / "k.db"
+        code, out, _ = run(
+            capsys,
+            "--db",
+            str(db),
+            "device",
+            "add",
+            "ap1",
+            "--host",
+            "127.0.0.1",
+            "--community-env",
+            "COMM",
+            "--role",
+            "ap",
+        )
+        assert code == 0 and "keyring" in out
+        assert list(backend.items.values()) == [COMMUNITY]
+        assert not any(p.name.endswith(".secrets.json") for p in tmp_path.iterdir())
+        assert COMMUNITY.encode() not in db.read_bytes()
+        run(capsys, "--db", str(db), "device", "remove", "ap1")
+        assert backend.items == {}
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_env_db_variable_is_the_default_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    monkeypatch.setenv("COMM", "c")
+    monkeypatch.setenv("CAMPUSNET_DB", str(tmp_path / "env.db"))
+    assert run(capsys, "device", "add", "e1", "--host", "127.0.0.1", "--community-env", "COMM")[0] == 0
+    assert (tmp_path / "env.db").exists()
+    assert os.environ["CAMPUSNET_DB"].endswith("env.db")
