@@ -73,9 +73,7 @@ class Identity:
 
 
 PLATFORMS: dict[str, PlatformInfo] = {
-    "cisco_ios": PlatformInfo(
-        "Cisco", "cisco_ios", "switch", (r", (\S+) Software \(",), (_CISCO_IOS_VERSION,)
-    ),
+    "cisco_ios": PlatformInfo("Cisco", "cisco_ios", "switch", (r", (\S+) Software \(",), (_CISCO_IOS_VERSION,)),
     "cisco_xe": PlatformInfo(
         "Cisco", "cisco_xe", "switch", (r"\b(C9800[\w-]*)", r", (\S+) Software \("), (_CISCO_IOS_VERSION,)
     ),
@@ -95,12 +93,8 @@ PLATFORMS: dict[str, PlatformInfo] = {
     "aruba_aoscx": PlatformInfo(
         "HPE Aruba", "aruba_aoscx", "switch", (r"\b(J[LN]\w+ \w+)",), (r"\b([A-Z]{2}\.\d+\.\d+\.\d+)\b",)
     ),
-    "aruba_os": PlatformInfo(
-        "HPE Aruba", "aruba_os", "controller", (r"MODEL: ([^)]+)\)",), (r"Version ([\w.-]+)",)
-    ),
-    "aruba_instant": PlatformInfo(
-        "HPE Aruba", "aruba_os", "ap", (r"MODEL: ([^)]+)\)",), (r"Version ([\w.-]+)",)
-    ),
+    "aruba_os": PlatformInfo("HPE Aruba", "aruba_os", "controller", (r"MODEL: ([^)]+)\)",), (r"Version ([\w.-]+)",)),
+    "aruba_instant": PlatformInfo("HPE Aruba", "aruba_os", "ap", (r"MODEL: ([^)]+)\)",), (r"Version ([\w.-]+)",)),
     "hp_comware": PlatformInfo(
         "H3C/HPE Comware",
         "hp_comware",
@@ -293,11 +287,7 @@ def validate_platform(name: str) -> str:
         return value
     choices = ["auto", *known_platforms(), *sorted(_netmiko_types())]
     close = difflib.get_close_matches(value, choices, n=4, cutoff=0.6)
-    hint = (
-        f"did you mean {', '.join(close)}?"
-        if close
-        else "use auto, a CampusNet platform or a netmiko device_type"
-    )
+    hint = f"did you mean {', '.join(close)}?" if close else "use auto, a CampusNet platform or a netmiko device_type"
     raise InputError(f"unknown platform {name!r}: {hint}")
 
 

@@ -156,9 +156,7 @@ def test_ios_xe_told_apart_from_ios_on_shared_prefix() -> None:
 def test_shared_prefixes_split_by_sysdescr() -> None:
     assert identify("1.3.6.1.4.1.890.1.15", "NWA5123-AC HD").platform == "zyxel_nwa"
     assert identify("1.3.6.1.4.1.8072.3.2.10", "Linux host 6.1.0-18-amd64 #1 SMP").platform == "net_snmp"
-    assert (
-        identify("1.3.6.1.4.1.8072.3.2.10", "Linux host 6.1.0-18-amd64 #1 SMP").os_version == "6.1.0-18-amd64"
-    )
+    assert identify("1.3.6.1.4.1.8072.3.2.10", "Linux host 6.1.0-18-amd64 #1 SMP").os_version == "6.1.0-18-amd64"
     assert identify("1.3.6.1.4.1.25053.3.1.5.20", "Ruckus Wireless T300").platform == "ruckus_unleashed"
     assert identify("1.3.6.1.4.1.2011.2.240.6", "AC6005-8 Huawei ...").platform == "huawei_ac"
     assert identify("1.3.6.1.4.1.4413", "some other FASTPATH OEM").platform == "unknown"
