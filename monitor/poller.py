@@ -273,6 +273,10 @@ def _record_counters(
 ) -> None:
     cur = _reading_from_row(row, poll.ts, poll.uptime)
     state = conn.execute("SELECT * FROM port_state WHERE port_id = ?", (port_id,)).fetchone()
+    if state is not None and int(state["ts"]) >= int(poll.ts):
+        # A second poll within the same second (a "poll now" right after a scheduled one): samples are keyed by
+        # whole seconds, so keep the earlier reading and let the next poll measure over a proper interval.
+        return
     conn.execute(
         f"""INSERT OR REPLACE INTO port_state(port_id, ts, uptime, disc_time, bits, packet_hc,
             {", ".join(_STATE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, {", ".join("?" * len(_STATE_COLUMNS))})""",

@@ -1,0 +1,91 @@
+"""Helpers for the polling tests: build .snmprec text, parse real recordings independently of the code under test,
+add devices and run cycles."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from monitor import inventory
+from monitor.scheduler import CycleResult, Poller
+from monitor.secrets import open_secrets
+from monitor.store import connect
+
+IF_TABLE = "1.3.6.1.2.1.2.2.1."
+IFX_TABLE = "1.3.6.1.2.1.31.1.1.1."
+
+
+def oid_key(oid: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in oid.split("."))
+
+
+def snmprec(records: dict[str, str]) -> str:
+    """An .snmprec text from {oid: "TAG|VALUE"}, sorted in OID order as snmpsim requires."""
+    return "".join(f"{oid}|{records[oid]}\n" for oid in sorted(records, key=oid_key))
+
+
+def parse_snmprec(path: Path) -> dict[str, tuple[str, str]]:
+    """{oid: (tag, value)} from a recording; hex values (tag ending in x) decoded to text."""
+    out: dict[str, tuple[str, str]] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split("|", 2)
+        if len(parts) != 3:
+            continue
+        oid, tag, value = parts
+        if tag.endswith("x"):
+            tag = tag[:-1]
+            value = bytes.fromhex(value).decode("utf-8", errors="replace")
+        out[oid] = (tag, value)
+    return out
+
+
+def recorded_interfaces(path: Path) -> dict[int, dict[str, Any]]:
+    """ifIndex -> {name, descr, type, speed_bps} as the recording holds them (IF-MIB rows only)."""
+    rec = parse_snmprec(path)
+    rows: dict[int, dict[str, Any]] = {}
+    for oid, (_tag, value) in rec.items():
+        for table in (IF_TABLE, IFX_TABLE):
+            if oid.startswith(table):
+                column, _, index = oid[len(table) :].partition(".")
+                if index.isdigit():
+                    rows.setdefault(int(index), {})[(table, int(column))] = value
+    result: dict[int, dict[str, Any]] = {}
+    for index, cols in rows.items():
+        high = int(cols.get((IFX_TABLE, 15), 0) or 0)
+        speed = int(cols.get((IF_TABLE, 5), 0) or 0)
+        result[index] = {
+            "name": cols.get((IFX_TABLE, 1), "").strip().strip("\x00"),
+            "descr": cols.get((IF_TABLE, 2), "").strip().strip("\x00"),
+            "type": int(cols[(IF_TABLE, 3)]) if (IF_TABLE, 3) in cols else None,
+            "speed_bps": high * 1_000_000 if high else (speed if speed and speed != 4294967295 else None),
+        }
+    return result
+
+
+def add_device(db: Path, name: str, port: int, community: str, **extra: Any) -> None:
+    """Add a v2c device served on 127.0.0.1 (or extra['host'])."""
+    conn = connect(db)
+    try:
+        store = open_secrets(db, inventory.store_id(conn))
+        secrets = {"community": community, **extra.pop("secrets", {})}
+        spec = inventory.DeviceSpec(
+            name=name, host=extra.pop("host", "127.0.0.1"), snmp_port=port, secrets=secrets, **extra
+        )
+        inventory.add_device(conn, store, spec)
+    finally:
+        conn.close()
+
+
+def run_cycle(poller: Poller) -> CycleResult:
+    """One cycle on a private event loop (the tests own the thread)."""
+    return asyncio.run(poller.run_cycle())
+
+
+def rows(db: Path, sql: str, *params: Any) -> list[sqlite3.Row]:
+    conn = connect(db)
+    try:
+        return list(conn.execute(sql, params))
+    finally:
+        conn.close()

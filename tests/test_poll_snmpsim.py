@@ -1,0 +1,295 @@
+"""Polling against snmpsim: every real recording, 32-bit wraps, renumbered ports, dead devices."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from monitor.cli import main as cli
+from monitor.scheduler import Poller
+from tests.helpers import add_device, recorded_interfaces, rows, run_cycle, snmprec
+from tests.peers import SnmpSim
+
+# Vendor and CampusNet platform per recording, from the recordings' INDEX (an independent source).
+EXPECTED_PLATFORM = {
+    "ios_2960x": ("Cisco", "cisco_ios"),
+    "ios_c3560": ("Cisco", "cisco_ios"),
+    "iosxe_c9300": ("Cisco", "cisco_xe"),
+    "ciscosb_cbs350": ("Cisco", "cisco_sb"),
+    "ciscowlc_cbw240ac": ("Cisco", "cisco_wlc"),
+    "procurve_2520": ("HPE Aruba", "hp_procurve"),
+    "arubaos-cx_10.07": ("HPE Aruba", "aruba_aoscx"),
+    "arubaos": ("HPE Aruba", "aruba_os"),
+    "aruba-instant": ("HPE Aruba", "aruba_instant"),
+    "comware_a5500": (None, "hp_comware"),
+    "ruckuswireless-sz": ("Ruckus", "ruckus_sz"),
+    "ruckuswireless_zd1200": ("Ruckus", "ruckus_zd"),
+    "dlink_dgs-1510-28": ("D-Link", "dlink_switch"),
+    "dlinkap_1": ("D-Link", "dlink_ap"),
+    "zynos_gs1900-fdb": ("Zyxel", "zyxel_switch"),
+    "zyxelwlc_nxc2500": ("Zyxel", "zyxel_nxc"),
+    "edgecos_ecs4100-28t": ("Edgecore", "edgecore"),
+    "unifi_nanohd": ("Ubiquiti", "unifi_ap"),
+    "edgeswitch_es-24-250w": ("Ubiquiti", "ubiquiti_edgeswitch"),
+    "junos_ex": ("Juniper", "juniper_junos"),
+    "fortiswitch_148f-fpoe": ("Fortinet", "fortiswitch"),
+    "fortiap_fap831f": ("Fortinet", "fortiap"),
+    "routeros_crs317": ("MikroTik", "mikrotik_routeros"),
+    "tplink_sg2008": ("TP-Link", "tplink"),
+    "vrp_5720": ("Huawei", "huawei_vrp"),
+    "planetos_igs-10020mt": ("PLANET", "planet"),
+    "draytek_vigor2962": ("DrayTek", "draytek"),
+    "hiveos-wireless_2": ("Aerohive", "aerohive"),
+}
+
+
+@pytest.fixture(scope="module")
+def all_recordings(snmprec_dir: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    recordings = {p.stem: p for p in sorted(snmprec_dir.glob("*.snmprec"))}
+    sim = SnmpSim(tmp_path_factory.mktemp("sim"), recordings=recordings).start()
+    yield sim, recordings
+    sim.close()
+
+
+@pytest.fixture(scope="module")
+def polled_recordings(all_recordings, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    sim, recordings = all_recordings
+    db = tmp_path_factory.mktemp("db") / "inventory.db"
+    import os
+
+    os.environ["CAMPUSNET_SECRETS"] = "file"
+    for stem in recordings:
+        add_device(db, stem, sim.port, stem, timeout_s=3.0)
+    poller = Poller(db, concurrency=8)
+    try:
+        cycle = run_cycle(poller)
+    finally:
+        poller.close()
+    return db, recordings, cycle
+
+
+def test_every_recording_polls_up(polled_recordings) -> None:  # type: ignore[no-untyped-def]
+    _db, recordings, cycle = polled_recordings
+    assert sorted(d.name for d in cycle.devices) == sorted(recordings)
+    failed = {d.name: d.error for d in cycle.devices if d.status != "up"}
+    assert failed == {}
+
+
+def test_ports_json_lists_exactly_the_recorded_interfaces(polled_recordings, capsys) -> None:  # type: ignore[no-untyped-def]
+    db, recordings, _ = polled_recordings
+    checked = 0
+    for stem, path in recordings.items():
+        expected = recorded_interfaces(path)
+        assert cli(["--db", str(db), "ports", stem, "--json"]) == 0
+        ports = json.loads(capsys.readouterr().out)
+        got = {p["ifindex"]: p for p in ports}
+        assert sorted(got) == sorted(expected), stem
+        for index, exp in expected.items():
+            p = got[index]
+            assert (p["name"] or "") == exp["name"], (stem, index)
+            assert (p["descr"] or "") == exp["descr"], (stem, index)
+            assert p["type"] == exp["type"], (stem, index)
+            assert p["speed_bps"] == exp["speed_bps"], (stem, index)
+            assert p["in_bps"] is None  # one poll only: no rate yet
+        checked += bool(expected)
+    assert checked >= 20  # most recordings have IF-MIB rows
+
+
+def test_recordings_without_if_mib_are_up_with_no_ports(polled_recordings) -> None:  # type: ignore[no-untyped-def]
+    _db, recordings, cycle = polled_recordings
+    empty = [stem for stem, path in recordings.items() if not recorded_interfaces(path)]
+    assert "junos_ex" in empty
+    by_name = {d.name: d for d in cycle.devices}
+    for stem in empty:
+        assert by_name[stem].status == "up" and by_name[stem].ports == 0
+
+
+def test_vendor_and_platform_detected_per_recording(polled_recordings) -> None:  # type: ignore[no-untyped-def]
+    db, recordings, _ = polled_recordings
+    got = {r["name"]: (r["vendor"], r["detected_platform"]) for r in rows(db, "SELECT * FROM devices")}
+    for stem in recordings:
+        vendor, platform = EXPECTED_PLATFORM[stem]
+        assert got[stem][1] == platform, stem
+        if vendor:
+            assert got[stem][0] == vendor, stem
+
+
+# ------------------------------------------------------------------------------------------------ synthetic agents
+
+SYSTEM = {
+    "1.3.6.1.2.1.1.1.0": "4|CampusNet test agent",
+    "1.3.6.1.2.1.1.2.0": "6|1.3.6.1.4.1.8072.3.2.10",
+    "1.3.6.1.2.1.1.3.0": "67:numeric|rate=100,initial=1000",
+    "1.3.6.1.2.1.1.5.0": "4|test-agent",
+}
+
+
+def one_port_agent(in_counter: str, *, speed: int, high_speed: int | None = None, hc: bool = False) -> str:
+    recs = dict(SYSTEM)
+    recs.update(
+        {
+            "1.3.6.1.2.1.2.2.1.1.1": "2|1",
+            "1.3.6.1.2.1.2.2.1.2.1": "4|eth0",
+            "1.3.6.1.2.1.2.2.1.3.1": "2|6",
+            "1.3.6.1.2.1.2.2.1.5.1": f"66|{speed}",
+            "1.3.6.1.2.1.2.2.1.7.1": "2|1",
+            "1.3.6.1.2.1.2.2.1.8.1": "2|1",
+            "1.3.6.1.2.1.2.2.1.16.1": "65|0",
+        }
+    )
+    recs["1.3.6.1.2.1.31.1.1.1.6.1" if hc else "1.3.6.1.2.1.2.2.1.10.1"] = in_counter
+    if high_speed is not None:
+        recs["1.3.6.1.2.1.31.1.1.1.1.1"] = "4|eth0"
+        recs["1.3.6.1.2.1.31.1.1.1.15.1"] = f"66|{high_speed}"
+    return snmprec(recs)
+
+
+def poll_series(db: Path, n: int, gap_s: float) -> list[tuple[float | None, int]]:
+    """Poll n times gap_s apart; return (in_bps, raw counter) per poll after the first."""
+    poller = Poller(db)
+    out: list[tuple[float | None, int]] = []
+    try:
+        for i in range(n):
+            run_cycle(poller)
+            state = rows(db, "SELECT in_octets FROM port_state")[0]
+            port = rows(db, "SELECT in_bps FROM ports")[0]
+            if i:
+                out.append((port["in_bps"], state["in_octets"]))
+            if i < n - 1:
+                time.sleep(gap_s)
+    finally:
+        poller.close()
+    return out
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    return tmp_path / "inventory.db"
+
+
+def test_32bit_wrap_corrected(tmp_path: Path, db: Path) -> None:
+    # 10 MB/s (80 Mbit/s) on a 100 Mbit/s port, no HC counters; the counter wraps about 4 s after the agent starts.
+    rate = 10_000_000
+    initial = 2**32 - 1 - 4 * rate
+    sim = SnmpSim(
+        tmp_path,
+        recordings={"wrap": one_port_agent(f"65:numeric|rate={rate},initial={initial},wrap=1", speed=100_000_000)},
+    ).start()
+    try:
+        add_device(db, "wrap", sim.port, "wrap")
+        series = poll_series(db, 8, 1.0)
+    finally:
+        sim.close()
+    counters = [c for _, c in series]
+    assert any(b < a for a, b in itertools.pairwise(counters)), "the counter never wrapped"
+    for in_bps, _ in series:
+        assert in_bps is not None
+        assert in_bps == pytest.approx(rate * 8, rel=0.03)
+    samples = rows(db, "SELECT in_bps FROM samples")
+    assert len(samples) == 7 and all(s["in_bps"] == pytest.approx(rate * 8, rel=0.03) for s in samples)
+
+
+def test_32bit_double_wrap_is_discarded_not_wrong(tmp_path: Path, db: Path) -> None:
+    # 100 Gbit/s port (ifHighSpeed) with only 32-bit counters, traffic of 3.2 GB/s: each 1.5 s interval holds more
+    # than one wrap, so no 32-bit delta can be trusted. Every sample must be a gap.
+    rate = 3_200_000_000
+    sim = SnmpSim(
+        tmp_path,
+        recordings={"fast": one_port_agent(f"65:numeric|rate={rate},wrap=1", speed=4294967295, high_speed=100_000)},
+    ).start()
+    try:
+        add_device(db, "fast", sim.port, "fast")
+        series = poll_series(db, 4, 1.5)
+    finally:
+        sim.close()
+    assert [s for s, _ in series] == [None, None, None]
+    samples = rows(db, "SELECT in_bps FROM samples")
+    assert len(samples) == 3 and all(s["in_bps"] is None for s in samples)
+
+
+def renumbered_agent(first_index: int) -> str:
+    recs = dict(SYSTEM)
+    for n, name in enumerate(("Gi0/1", "Gi0/2", "Gi0/3")):
+        i = first_index + n
+        recs.update(
+            {
+                f"1.3.6.1.2.1.2.2.1.1.{i}": f"2|{i}",
+                f"1.3.6.1.2.1.2.2.1.2.{i}": f"4|GigabitEthernet0/{n + 1}",
+                f"1.3.6.1.2.1.2.2.1.3.{i}": "2|6",
+                f"1.3.6.1.2.1.2.2.1.5.{i}": "66|1000000000",
+                f"1.3.6.1.2.1.2.2.1.8.{i}": "2|1",
+                f"1.3.6.1.2.1.31.1.1.1.1.{i}": f"4|{name}",
+                f"1.3.6.1.2.1.31.1.1.1.6.{i}": f"70:numeric|rate={(n + 1) * 1_000_000}",
+                f"1.3.6.1.2.1.31.1.1.1.10.{i}": "70|0",
+                f"1.3.6.1.2.1.31.1.1.1.15.{i}": "66|1000",
+            }
+        )
+    return snmprec(recs)
+
+
+def test_renumbered_ports_keep_their_history(tmp_path: Path, db: Path) -> None:
+    sim = SnmpSim(tmp_path, recordings={"renum": renumbered_agent(1)}).start()
+    poller = Poller(db)
+    try:
+        add_device(db, "renum", sim.port, "renum")
+        for _ in range(2):
+            run_cycle(poller)
+            time.sleep(1.0)
+        before = {r["key"]: (r["id"], r["ifindex"]) for r in rows(db, "SELECT * FROM ports")}
+        # The device reboots and comes back with its ports renumbered.
+        (sim.data_dir / "renum.snmprec").write_text(renumbered_agent(101), encoding="latin-1")
+        sim.restart()
+        for _ in range(3):
+            run_cycle(poller)
+            time.sleep(1.0)
+    finally:
+        poller.close()
+        sim.close()
+    after = {r["key"]: (r["id"], r["ifindex"]) for r in rows(db, "SELECT * FROM ports")}
+    assert sorted(before) == sorted(after) == ["Gi0/1", "Gi0/2", "Gi0/3"]
+    for key, (port_id, index) in after.items():
+        assert port_id == before[key][0]
+        assert index == before[key][1] + 100
+    # Each port has one history: rates before and after the renumbering, the right one for each port.
+    for n, key in enumerate(("Gi0/1", "Gi0/2", "Gi0/3")):
+        values = [
+            r["in_bps"] for r in rows(db, "SELECT in_bps FROM samples WHERE port_id=? ORDER BY ts", after[key][0])
+        ]
+        assert len(values) == 4
+        real = [v for v in values if v is not None]
+        assert len(real) >= 2  # one before, at least one after (the restart itself may be a gap)
+        for v in real:
+            assert v == pytest.approx((n + 1) * 8_000_000, rel=0.05)
+        assert all(v is None or v >= 0 for v in values)
+
+
+def test_dead_devices_cost_their_timeout_not_the_cycle(tmp_path: Path, db: Path) -> None:
+    sim = SnmpSim(tmp_path, recordings={"alive": renumbered_agent(1)}).start()
+    try:
+        add_device(db, "alive", sim.port, "alive")
+        add_device(db, "wrong-community", sim.port, "not-the-community", timeout_s=0.5, retries=1)
+        add_device(db, "closed-port", 9, "public", timeout_s=0.5, retries=1)  # nothing listens on 127.0.0.1:9
+        poller = Poller(db)
+        started = time.monotonic()
+        try:
+            cycle = run_cycle(poller)
+        finally:
+            poller.close()
+        elapsed = time.monotonic() - started
+    finally:
+        sim.close()
+    by_name = {d.name: d for d in cycle.devices}
+    assert by_name["alive"].status == "up"
+    for name in ("wrong-community", "closed-port"):
+        assert by_name[name].status == "unreachable"
+        assert "no answer from 127.0.0.1" in (by_name[name].error or "")
+        assert "within 0.5 s x 2 tries" in (by_name[name].error or "")
+    assert elapsed < 4.0  # both dead devices time out in parallel: about one timeout x tries, not their sum
+    dev = {r["name"]: r for r in rows(db, "SELECT * FROM devices")}
+    assert dev["wrong-community"]["status"] == "unreachable"
+    assert "check address, community and ACL" in dev["wrong-community"]["status_reason"]

@@ -1,0 +1,138 @@
+"""The polling service and the command line end to end: SNMPv3 against net-snmp, clean stop on SIGTERM, cycles that
+never overlap."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from monitor.cli import main as cli
+from monitor.scheduler import CycleResult, Poller
+from tests.conftest import REPO
+from tests.helpers import add_device, rows
+from tests.peers import V3_USERS, SnmpdLoopback, SnmpSim
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    return tmp_path / "inventory.db"
+
+
+@pytest.fixture(scope="module")
+def snmpd(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    agent = SnmpdLoopback(tmp_path_factory.mktemp("snmpd")).start()
+    yield agent
+    agent.close()
+
+
+@pytest.mark.parametrize("user_key", ["sha-aes", "sha256-aes256", "md5-des", "sha-nopriv"])
+def test_snmpv3_device_added_and_polled_from_the_cli(
+    snmpd: SnmpdLoopback, db: Path, user_key: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = V3_USERS[user_key]
+    monkeypatch.setenv("AUTH", user.auth_key)
+    argv = ["--db", str(db), "device", "add", "v3dev", "--host", "127.0.0.1", "--snmp-port", str(snmpd.port)]
+    argv += ["--snmp-version", "3", "--v3-user", user.name, "--v3-auth", user.auth, "--v3-auth-key-env", "AUTH"]
+    if user.priv:
+        monkeypatch.setenv("PRIV", user.priv_key or "")
+        argv += ["--v3-priv", user.priv, "--v3-priv-key-env", "PRIV"]
+    assert cli(argv) == 0
+    capsys.readouterr()
+    assert cli(["--db", str(db), "poll", "--once", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [(r["name"], r["status"], r["error"]) for r in result] == [("v3dev", "up", None)]
+    assert result[0]["ports"] >= 1  # at least lo
+    assert cli(["--db", str(db), "ports", "v3dev", "--json"]) == 0
+    names = [p["name"] for p in json.loads(capsys.readouterr().out)]
+    assert "lo" in names
+    for path in db.parent.glob("inventory.db*"):
+        if not path.name.endswith(".secrets.json"):
+            assert user.auth_key.encode() not in path.read_bytes()
+
+
+def test_wrong_v3_key_is_reported_as_such(snmpd: SnmpdLoopback, db: Path) -> None:
+    user = V3_USERS["sha-aes"]
+    add_device(
+        db,
+        "badkey",
+        snmpd.port,
+        "unused",
+        snmp_version="3",
+        v3_user=user.name,
+        v3_auth="sha",
+        v3_priv="aes",
+        timeout_s=1.0,
+        secrets={"v3_auth_key": "not-the-right-key", "v3_priv_key": user.priv_key or ""},
+    )
+    poller = Poller(db)
+    try:
+        cycle = asyncio.run(poller.run_cycle())
+    finally:
+        poller.close()
+    (result,) = cycle.devices
+    assert result.status == "error"
+    assert f"authentication failed for SNMPv3 user {user.name}" in (result.error or "")
+    assert rows(db, "SELECT status FROM devices")[0]["status"] == "error"
+
+
+def test_service_stops_cleanly_on_sigterm(tmp_path: Path, db: Path, snmprec_dir: Path) -> None:
+    sim = SnmpSim(tmp_path, recordings={"sw": snmprec_dir / "procurve_2520.snmprec"}).start()
+    try:
+        add_device(db, "sw", sim.port, "sw")
+        env = {**os.environ, "CAMPUSNET_SECRETS": "file"}
+        proc = subprocess.Popen(
+            [sys.executable, str(REPO / "main.py"), "--db", str(db), "poll", "--interval", "5"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not rows(db, "SELECT 1 FROM device_polls"):
+                time.sleep(0.2)
+            proc.send_signal(signal.SIGTERM)
+            _out, err = proc.communicate(timeout=20)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    finally:
+        sim.close()
+    assert proc.returncode == 0, err
+    assert "stopped" in err
+    assert rows(db, "SELECT status FROM devices")[0]["status"] == "up"
+    conn_check = rows(db, "PRAGMA integrity_check")[0][0]
+    assert conn_check == "ok"
+
+
+def test_late_cycles_are_skipped_not_stacked(db: Path) -> None:
+    # A device that never answers makes each cycle last ~0.8 s, longer than the 0.3 s interval.
+    add_device(db, "dead", 9, "public", timeout_s=0.4, retries=1)
+    cycles: list[CycleResult] = []
+    poller = Poller(db, interval=0.3, on_cycle=cycles.append)
+
+    async def run_for(seconds: float) -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().call_later(seconds, stop.set)
+        await poller.run_forever(stop)
+
+    try:
+        asyncio.run(run_for(2.5))
+    finally:
+        poller.close()
+    assert len(cycles) >= 2
+    for earlier, later in itertools.pairwise(cycles):
+        assert later.started >= earlier.finished  # never two cycles at once
+    assert poller.skipped_cycles >= len(cycles) - 1
+    assert all(c.devices[0].status == "unreachable" for c in cycles)
