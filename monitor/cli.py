@@ -68,6 +68,12 @@ def build_parser() -> Parser:
     ports = sub.add_parser("ports", help="a device's interfaces with their latest rates")
     ports.add_argument("name")
     ports.add_argument("--json", action="store_true")
+    ports.add_argument(
+        "--set-speed",
+        nargs=2,
+        metavar=("PORT", "SPEED"),
+        help="override a port's speed (e.g. 1G, 100M, 2500000000) or 'auto' to use what the device reports",
+    )
     traffic = sub.add_parser("traffic", help="bandwidth history of one port")
     traffic.add_argument("name")
     traffic.add_argument("port", help="ifName (or ifIndex)")
@@ -326,6 +332,13 @@ def cmd_ports(args: argparse.Namespace, db: Path) -> int:
     """ports NAME: interfaces with their latest rates."""
     conn = connect(db)
     dev = inventory.get_device(conn, args.name)
+    if args.set_speed:
+        port = find_port(conn, dev["id"], args.name, args.set_speed[0])
+        speed = parse_speed(args.set_speed[1])
+        with conn:
+            conn.execute("UPDATE ports SET speed_override_bps = ? WHERE id = ?", (speed, port["id"]))
+        print(f"{args.name} {port['key']}: speed {'as reported by the device' if speed is None else human_bps(speed)}")
+        return 0
     rows = [
         _port_row(p)
         for p in conn.execute("SELECT * FROM ports WHERE device_id = ? AND present = 1 ORDER BY ifindex", (dev["id"],))
@@ -354,6 +367,21 @@ def cmd_ports(args: argparse.Namespace, db: Path) -> int:
     return 0
 
 
+def parse_speed(text: str) -> int | None:
+    """'1G', '100M', '2.5g', '10000000' -> bit/s; 'auto' -> None (use the device's figure)."""
+    value = text.strip().lower()
+    if value == "auto":
+        return None
+    scale = {"k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}.get(value[-1:], 1)
+    try:
+        bps = float(value[:-1] if scale > 1 else value) * scale
+    except ValueError:
+        raise InputError(f"speed {text!r} is not a number of bit/s such as 1G, 100M or 'auto'") from None
+    if not 1_000 <= bps <= 10**13:
+        raise InputError(f"speed {text!r} is out of range (1k to 10T bit/s)")
+    return int(bps)
+
+
 def parse_time(text: str, what: str) -> float:
     """ISO 8601 to epoch seconds; naive times are local time."""
     try:
@@ -365,7 +393,7 @@ def parse_time(text: str, what: str) -> float:
 
 def find_port(conn: sqlite3.Connection, device_id: int, device: str, port: str) -> sqlite3.Row:
     """A port by ifName/key, else by ifDescr, else by ifIndex; InputError if none."""
-    queries = [
+    queries: list[tuple[str, tuple[str | int, ...]]] = [
         ("SELECT * FROM ports WHERE device_id=? AND (key=? OR name=?) ORDER BY present DESC", (port, port)),
         ("SELECT * FROM ports WHERE device_id=? AND descr=? ORDER BY present DESC", (port,)),
     ]
@@ -374,7 +402,7 @@ def find_port(conn: sqlite3.Connection, device_id: int, device: str, port: str) 
     for sql, params in queries:
         row = conn.execute(sql, (device_id, *params)).fetchone()
         if row:
-            return row  # type: ignore[no-any-return]
+            return row
     raise InputError(f"{device} has no port {port!r} (see 'ports {device}')")
 
 
@@ -391,7 +419,7 @@ def cmd_traffic(args: argparse.Namespace, db: Path) -> int:
     from monitor import history
 
     series = history.traffic(conn, port["id"], from_ts, to_ts, resolution=args.resolution, now=now)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"ts": _iso(ts), "in_bps": i, "out_bps": o}
         for ts, i, o in zip(series.ts, series.in_bps, series.out_bps, strict=True)
     ]
@@ -433,8 +461,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
+    service = args.command == "poll" and not args.once
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if args.verbose else (logging.INFO if service else logging.WARNING),
         format="%(asctime)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )

@@ -207,7 +207,7 @@ def get_device(conn: sqlite3.Connection, name: str) -> sqlite3.Row:
     row = conn.execute("SELECT * FROM devices WHERE name = ?", (name,)).fetchone()
     if row is None:
         raise InputError(f"no device named {name!r} (see 'device list')")
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 def list_devices(conn: sqlite3.Connection) -> list[sqlite3.Row]:

@@ -293,3 +293,23 @@ def test_dead_devices_cost_their_timeout_not_the_cycle(tmp_path: Path, db: Path)
     dev = {r["name"]: r for r in rows(db, "SELECT * FROM devices")}
     assert dev["wrong-community"]["status"] == "unreachable"
     assert "check address, community and ACL" in dev["wrong-community"]["status_reason"]
+
+
+def test_speed_override_lets_real_rates_through(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The agent claims 10 Mbit/s but carries 80 Mbit/s (like net-snmp's fixed speed for lo): rejected as above
+    # 1.05 x speed, until the user overrides the port's speed.
+    rate = 10_000_000
+    agent = one_port_agent(f"70:numeric|rate={rate}", speed=10_000_000, high_speed=10, hc=True)
+    sim = SnmpSim(tmp_path, recordings={"slow": agent}).start()
+    try:
+        add_device(db, "slow", sim.port, "slow")
+        before = poll_series(db, 2, 1.1)
+        assert cli(["--db", str(db), "ports", "slow", "--set-speed", "eth0", "1G"]) == 0
+        after = poll_series(db, 2, 1.1)
+    finally:
+        sim.close()
+    assert [v for v, _ in before] == [None]
+    assert after[0][0] == pytest.approx(rate * 8, rel=0.03)
+    assert cli(["--db", str(db), "ports", "slow", "--json"]) == 0
+    (port,) = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert port["speed_bps"] == 1_000_000_000
