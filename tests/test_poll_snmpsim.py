@@ -13,38 +13,7 @@ from monitor.cli import main as cli
 from monitor.scheduler import Poller
 from tests.helpers import add_device, recorded_interfaces, rows, run_cycle, snmprec
 from tests.peers import SnmpSim
-
-# Vendor and CampusNet platform per recording, from the recordings' INDEX (an independent source).
-EXPECTED_PLATFORM = {
-    "ios_2960x": ("Cisco", "cisco_ios"),
-    "ios_c3560": ("Cisco", "cisco_ios"),
-    "iosxe_c9300": ("Cisco", "cisco_xe"),
-    "ciscosb_cbs350": ("Cisco", "cisco_sb"),
-    "ciscowlc_cbw240ac": ("Cisco", "cisco_wlc"),
-    "procurve_2520": ("HPE Aruba", "hp_procurve"),
-    "arubaos-cx_10.07": ("HPE Aruba", "aruba_aoscx"),
-    "arubaos": ("HPE Aruba", "aruba_os"),
-    "aruba-instant": ("HPE Aruba", "aruba_instant"),
-    "comware_a5500": (None, "hp_comware"),
-    "ruckuswireless-sz": ("Ruckus", "ruckus_sz"),
-    "ruckuswireless_zd1200": ("Ruckus", "ruckus_zd"),
-    "dlink_dgs-1510-28": ("D-Link", "dlink_switch"),
-    "dlinkap_1": ("D-Link", "dlink_ap"),
-    "zynos_gs1900-fdb": ("Zyxel", "zyxel_switch"),
-    "zyxelwlc_nxc2500": ("Zyxel", "zyxel_nxc"),
-    "edgecos_ecs4100-28t": ("Edgecore", "edgecore"),
-    "unifi_nanohd": ("Ubiquiti", "unifi_ap"),
-    "edgeswitch_es-24-250w": ("Ubiquiti", "ubiquiti_edgeswitch"),
-    "junos_ex": ("Juniper", "juniper_junos"),
-    "fortiswitch_148f-fpoe": ("Fortinet", "fortiswitch"),
-    "fortiap_fap831f": ("Fortinet", "fortiap"),
-    "routeros_crs317": ("MikroTik", "mikrotik_routeros"),
-    "tplink_sg2008": ("TP-Link", "tplink"),
-    "vrp_5720": ("Huawei", "huawei_vrp"),
-    "planetos_igs-10020mt": ("PLANET", "planet"),
-    "draytek_vigor2962": ("DrayTek", "draytek"),
-    "hiveos-wireless_2": ("Aerohive", "aerohive"),
-}
+from tests.test_platforms import EXPECTED as EXPECTED_PLATFORM
 
 
 @pytest.fixture(scope="module")
@@ -112,10 +81,7 @@ def test_vendor_and_platform_detected_per_recording(polled_recordings) -> None: 
     db, recordings, _ = polled_recordings
     got = {r["name"]: (r["vendor"], r["detected_platform"]) for r in rows(db, "SELECT * FROM devices")}
     for stem in recordings:
-        vendor, platform = EXPECTED_PLATFORM[stem]
-        assert got[stem][1] == platform, stem
-        if vendor:
-            assert got[stem][0] == vendor, stem
+        assert got[stem] == EXPECTED_PLATFORM[stem], stem
 
 
 # ------------------------------------------------------------------------------------------------ synthetic agents
