@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 
 def main() -> int:
-    """Dispatch to the command line; the GUI arrives with the desktop app."""
+    """No arguments (or only --db): the desktop app; otherwise a command-line command."""
+    args = sys.argv[1:]
+    if not args or (len(args) == 2 and args[0] == "--db"):
+        from gui.app import run
+        from monitor.store import default_db_path
+
+        return run(Path(args[1]) if args else default_db_path())
     from monitor.cli import main as cli_main
 
-    return cli_main(sys.argv[1:])
+    return cli_main(args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,102 @@
+"""The one bridge between the Qt-free core and the GUI.
+
+The core's poller runs on its own asyncio loop thread (:class:`monitor.scheduler.CoreLoop`); its callbacks arrive on
+that thread and are re-emitted here as Qt signals, which Qt queues to the GUI thread. The GUI never waits on the
+network: it submits work and gets a signal back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from concurrent.futures import Future
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from monitor.scheduler import CoreLoop, CycleResult, Poller
+
+
+class CoreBridge(QObject):
+    """Runs the background poller for one store and tells the GUI about it.
+
+    Signals:
+        cycleFinished(object): a :class:`CycleResult` after every poll cycle.
+        stateChanged(): polling started, paused, resumed or stopped.
+    """
+
+    cycleFinished = Signal(object)
+    stateChanged = Signal()
+
+    def __init__(self, db_path: Path, interval: float = 60.0, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self.interval = interval
+        self.core: CoreLoop | None = None
+        self.poller: Poller | None = None
+        self._run: Future[None] | None = None
+        self._stop: asyncio.Event | None = None
+        self.paused = False
+        self.last_cycle: CycleResult | None = None
+        self.next_cycle_at: float | None = None
+
+    @property
+    def running(self) -> bool:
+        """True while the schedule is active (not paused, not stopped)."""
+        return self._run is not None and not self._run.done()
+
+    def start(self) -> None:
+        """Start the core loop and the polling schedule."""
+        if self.core is None:
+            self.core = CoreLoop()
+            self.poller = Poller(self.db_path, interval=self.interval, on_cycle=self._on_cycle)
+        self._start_schedule()
+
+    def _start_schedule(self) -> None:
+        assert self.core is not None and self.poller is not None
+        if self.running:
+            return
+        stop = asyncio.Event()
+        self._stop = stop
+        self._run = self.core.submit(self.poller.run_forever(stop))
+        self.next_cycle_at = time.time()
+        self.paused = False
+        self.stateChanged.emit()
+
+    def _on_cycle(self, cycle: CycleResult) -> None:
+        # Runs on the core loop thread: only emit (Qt queues it to the GUI thread).
+        self.last_cycle = cycle
+        self.next_cycle_at = cycle.started + self.interval
+        self.cycleFinished.emit(cycle)
+
+    def poll_now(self) -> None:
+        """Run one cycle at once (in addition to the schedule)."""
+        if self.core is None or self.poller is None:
+            self.start()
+            return
+        self.core.submit(self.poller.run_cycle())
+
+    def pause(self) -> None:
+        """Stop the schedule after the current device polls; the loop stays up."""
+        if self.core is not None and self._stop is not None:
+            self.core.loop.call_soon_threadsafe(self._stop.set)
+        self.paused = True
+        self.next_cycle_at = None
+        self.stateChanged.emit()
+
+    def resume(self) -> None:
+        """Start the schedule again."""
+        if self.core is None:
+            self.start()
+        else:
+            self._start_schedule()
+
+    def shutdown(self) -> None:
+        """Stop everything and release the store."""
+        if self.core is not None:
+            self.core.stop()
+        if self.poller is not None:
+            self.poller.close()
+        self.core = self.poller = None
+        self._run = None
+        self.stateChanged.emit()

@@ -1,0 +1,267 @@
+"""The main window: device tree on the left; first-run panel, dashboard or device page on the right."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.bridge import CoreBridge
+from monitor.cli import IF_STATUS, human_bps
+from monitor.scheduler import CycleResult
+from monitor.store import connect
+
+STATUS_MARK = {"up": "●", "unreachable": "○", "error": "◐", "unknown": "·"}
+DEVICE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class PortsModel(QAbstractTableModel):
+    """A device's ports as a table (a thin adapter over a store query)."""
+
+    COLUMNS = ("ifIndex", "Name", "Alias", "Status", "Speed", "In", "Out", "Utilization")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[sqlite3.Row] = []
+
+    def load(self, conn: sqlite3.Connection, device_id: int) -> None:
+        """Reload from the store."""
+        self.beginResetModel()
+        self._rows = list(
+            conn.execute("SELECT * FROM ports WHERE device_id = ? AND present = 1 ORDER BY ifindex", (device_id,))
+        )
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Qt override."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Qt override."""
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Qt override: translated column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Qt override: display text, and raw numbers for sorting (UserRole)."""
+        row = self._rows[index.row()]
+        speed = row["speed_override_bps"] or row["speed_bps"]
+        util = None
+        if speed and row["in_bps"] is not None and row["out_bps"] is not None:
+            util = max(row["in_bps"], row["out_bps"]) / speed * 100
+        values = (
+            (row["ifindex"], row["ifindex"]),
+            (row["name"] or row["descr"], row["name"] or row["descr"]),
+            (row["alias"], row["alias"]),
+            (self.tr(IF_STATUS.get(row["oper_status"], "unknown")), row["oper_status"]),
+            (human_bps(speed) if speed else "-", speed or 0),
+            (human_bps(row["in_bps"]), row["in_bps"] or 0),
+            (human_bps(row["out_bps"]), row["out_bps"] or 0),
+            ("-" if util is None else f"{util:.1f} %", util or 0),
+        )
+        text, raw = values[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        if role == Qt.ItemDataRole.UserRole:
+            return raw
+        return None
+
+
+class FirstRunPanel(QWidget):
+    """Shown when the store has no devices: what to do first."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch()
+        title = QLabel(self.tr("Welcome to CampusNet"))
+        title.setStyleSheet("font-size: 20pt; font-weight: bold;")
+        layout.addWidget(title, alignment=Qt.AlignmentFlag.AlignHCenter)
+        text = QLabel(self.tr("No devices yet. Add your switches and access points, or try the demo network."))
+        text.setWordWrap(True)
+        layout.addWidget(text, alignment=Qt.AlignmentFlag.AlignHCenter)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(self.tr("Add device…"))
+        self.import_button = QPushButton(self.tr("Import CSV…"))
+        self.demo_button = QPushButton(self.tr("Try the demo"))
+        for button in (self.add_button, self.import_button, self.demo_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        layout.addStretch()
+
+
+class DevicePage(QWidget):
+    """Facts and the sortable, filterable ports table of one device."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.facts)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(self.tr("Filter ports…"))
+        layout.addWidget(self.filter)
+        self.model = PortsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.table)
+
+    def show_device(self, conn: sqlite3.Connection, device_id: int) -> None:
+        """Load one device's facts and ports."""
+        dev = conn.execute("SELECT * FROM devices WHERE id = ?", (device_id,)).fetchone()
+        if dev is None:
+            return
+        uptime = f"{dev['sys_uptime'] / 8_640_000:.1f}" if dev["sys_uptime"] else "-"
+        status = self.tr(dev["status"])
+        reason = f" — {dev['status_reason']}" if dev["status_reason"] else ""
+        self.facts.setText(
+            f"<b>{dev['name']}</b> ({dev['host']}) — {status}{reason}<br>"
+            + self.tr("Vendor: {0}  Model: {1}  Uptime: {2} days").format(
+                dev["vendor"] or "-", dev["model"] or "-", uptime
+            )
+            + f"<br><small>{(dev['sys_descr'] or '').splitlines()[0] if dev['sys_descr'] else ''}</small>"
+        )
+        self.model.load(conn, device_id)
+
+
+class MainWindow(QMainWindow):
+    """CampusNet's main window over one store.
+
+    Attributes:
+        bridge: the core bridge (background polling) or None when polling is off (tests, read-only views).
+    """
+
+    def __init__(self, db_path: Path, bridge: CoreBridge | None = None) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.conn = connect(db_path)
+        self.bridge = bridge
+        self.setWindowTitle(self.tr("CampusNet"))
+        self.resize(1200, 760)
+        self.tree_model = QStandardItemModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.tree_model)
+        self.tree.setHeaderHidden(True)
+        self.tree.clicked.connect(self._on_tree_clicked)
+        self.stack = QStackedWidget()
+        self.first_run = FirstRunPanel()
+        self.dashboard = QLabel()
+        self.dashboard.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.device_page = DevicePage()
+        for page in (self.first_run, self.dashboard, self.device_page):
+            self.stack.addWidget(page)
+        splitter = QSplitter()
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([280, 920])
+        self.setCentralWidget(splitter)
+        self._current_device: int | None = None
+        if bridge is not None:
+            bridge.cycleFinished.connect(self._on_cycle)
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read the store: tree, dashboard and the open device page."""
+        devices = list(self.conn.execute("SELECT * FROM devices ORDER BY location, name"))
+        self._fill_tree(devices)
+        if not devices:
+            self.stack.setCurrentWidget(self.first_run)
+            return
+        self._fill_dashboard(devices)
+        if self._current_device is not None:
+            self.device_page.show_device(self.conn, self._current_device)
+        elif self.stack.currentWidget() is self.first_run:
+            self.stack.setCurrentWidget(self.dashboard)
+        self._update_status()
+
+    def _fill_tree(self, devices: list[sqlite3.Row]) -> None:
+        self.tree_model.clear()
+        groups: dict[str, QStandardItem] = {}
+        for dev in devices:
+            location = dev["location"] or self.tr("(no location)")
+            if location not in groups:
+                groups[location] = QStandardItem(location)
+                groups[location].setEditable(False)
+                self.tree_model.appendRow(groups[location])
+            item = QStandardItem(f"{STATUS_MARK.get(dev['status'], '·')} {dev['name']}")
+            item.setEditable(False)
+            item.setData(int(dev["id"]), DEVICE_ROLE)
+            item.setToolTip(f"{dev['host']} — {self.tr(dev['status'])}")
+            groups[location].appendRow(item)
+        self.tree.expandAll()
+
+    def _fill_dashboard(self, devices: list[sqlite3.Row]) -> None:
+        up = sum(1 for d in devices if d["status"] == "up")
+        down = [d for d in devices if d["status"] in ("unreachable", "error")]
+        lines = [f"<h2>{self.tr('Dashboard')}</h2>", self.tr("Devices up: {0} of {1}").format(up, len(devices))]
+        if down:
+            lines.append("<br><b>" + self.tr("Not answering:") + "</b>")
+            lines += [f"<br>{d['name']} — {d['status_reason'] or d['status']}" for d in down]
+        self.dashboard.setText("".join(lines))
+
+    def _on_tree_clicked(self, index: QModelIndex) -> None:
+        device_id = index.data(DEVICE_ROLE)
+        if device_id is None:
+            self._current_device = None
+            self.stack.setCurrentWidget(self.dashboard)
+            return
+        self._current_device = int(device_id)
+        self.device_page.show_device(self.conn, self._current_device)
+        self.stack.setCurrentWidget(self.device_page)
+
+    def _on_cycle(self, cycle: CycleResult) -> None:
+        self.reload()
+
+    def _update_status(self) -> None:
+        bridge = self.bridge
+        if bridge is None or bridge.last_cycle is None:
+            self.statusBar().showMessage(self.tr("Waiting for the first poll…"))
+            return
+        cycle = bridge.last_cycle
+        last = time.strftime("%H:%M:%S", time.localtime(cycle.finished))
+        nxt = time.strftime("%H:%M:%S", time.localtime(bridge.next_cycle_at)) if bridge.next_cycle_at else "-"
+        failing = len(cycle.failed)
+        self.statusBar().showMessage(
+            self.tr("Last poll {0}, next {1}, {2} device(s) failing").format(last, nxt, failing)
+        )
+
+    def closeEvent(self, event: Any) -> None:
+        """Stop the core when the window closes (the tray keeps it running once the tray exists)."""
+        if self.bridge is not None:
+            self.bridge.shutdown()
+        self.conn.close()
+        super().closeEvent(event)

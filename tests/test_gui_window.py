@@ -1,0 +1,95 @@
+"""The main window over real stores (offscreen)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gui.main_window import MainWindow
+from monitor.store import connect
+
+
+def add(conn, name: str, location: str, status: str = "up") -> int:  # type: ignore[no-untyped-def]
+    cur = conn.execute(
+        "INSERT INTO devices(name, host, location, status, created) VALUES (?, '127.0.0.1', ?, ?, ?)",
+        (name, location, status, time.time()),
+    )
+    conn.commit()
+    return int(cur.lastrowid)
+
+
+def test_empty_store_shows_the_first_run_panel(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(tmp_path / "empty.db")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.stack.currentWidget() is window.first_run
+    texts = [
+        b.text() for b in (window.first_run.add_button, window.first_run.import_button, window.first_run.demo_button)
+    ]
+    assert texts == ["Add device…", "Import CSV…", "Try the demo"]
+    assert window.first_run.isVisible()
+
+
+def test_tree_groups_devices_by_location_and_shows_ports(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "t.db"
+    conn = connect(db)
+    core = add(conn, "core", "機房")
+    add(conn, "lib-sw", "圖書館", status="unreachable")
+    conn.execute(
+        "INSERT INTO ports(device_id, key, ifindex, name, alias, speed_bps, oper_status, in_bps, out_bps) "
+        "VALUES (?, 'Gi1/0/1', 1, 'Gi1/0/1', 'Uplink', 1000000000, 1, 250000000, 1000000)",
+        (core,),
+    )
+    conn.execute(
+        "INSERT INTO ports(device_id, key, ifindex, name, speed_bps, oper_status) VALUES (?, 'Gi1/0/2', 2, 'Gi1/0/2', "
+        "1000000000, 2)",
+        (core,),
+    )
+    conn.commit()
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    model = window.tree_model
+    groups = {
+        model.item(r).text(): [model.item(r).child(c).text() for c in range(model.item(r).rowCount())]
+        for r in range(model.rowCount())
+    }
+    assert groups == {"圖書館": ["○ lib-sw"], "機房": ["● core"]}
+    assert window.stack.currentWidget() is window.dashboard
+    assert "Devices up: 1 of 2" in window.dashboard.text()
+    core_index = model.item(1).child(0).index()
+    window._on_tree_clicked(core_index)
+    assert window.stack.currentWidget() is window.device_page
+    table = window.device_page.proxy
+    assert table.rowCount() == 2
+    first = [table.index(0, c).data() for c in range(table.columnCount())]
+    assert first == [1, "Gi1/0/1", "Uplink", "up", "1.00 Gbit/s", "250.00 Mbit/s", "1.00 Mbit/s", "25.0 %"]
+    window.device_page.filter.setText("0/2")
+    assert table.rowCount() == 1
+    window.close()
+
+
+@pytest.mark.parametrize("column", [5])
+def test_ports_sort_by_number_not_text(qtbot, tmp_path: Path, column: int) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "s.db"
+    conn = connect(db)
+    dev = add(conn, "sw", "A")
+    for i, rate in enumerate((9_000_000, 200_000_000, 50_000), start=1):
+        conn.execute(
+            "INSERT INTO ports(device_id, key, ifindex, name, speed_bps, in_bps, out_bps) VALUES (?, ?, ?, ?, ?, ?, 0)",
+            (dev, f"p{i}", i, f"p{i}", 1_000_000_000, rate),
+        )
+    conn.commit()
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.device_page.show_device(window.conn, dev)
+    window.device_page.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    proxy = window.device_page.proxy
+    assert [proxy.index(r, 1).data() for r in range(3)] == ["p2", "p1", "p3"]
+    window.close()
