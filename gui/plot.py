@@ -1,0 +1,411 @@
+"""The bandwidth graph: in/out rates of one or more ports over time, with 95th-percentile lines.
+
+Data comes from the store through :func:`load_series` (Qt-free, testable without a widget), which picks the
+rollup tier for the range with :func:`monitor.history.traffic` and returns numpy arrays with NaN for gaps.
+:class:`BandwidthPlot` draws them with pyqtgraph: epoch seconds on a :class:`pyqtgraph.DateAxisItem` (local
+time), bits/s with SI prefixes on the y axis, peak downsampling and clip-to-view with an explicit x range.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, QDateTime, QPointF, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from monitor.history import percentile95, traffic
+from monitor.store import connect
+
+HOUR = 3600
+DAY = 86400
+
+# Range buttons: (untranslated text, span in seconds). The text doubles as the key of range_buttons.
+RANGES: tuple[tuple[str, int], ...] = (
+    ("1 h", HOUR),
+    ("24 h", DAY),
+    ("7 d", 7 * DAY),
+    ("30 d", 30 * DAY),
+    ("1 y", 365 * DAY),
+)
+DEFAULT_RANGE = "24 h"
+
+# (in, out) colours per overlaid port; the first port gets the house blue/orange.
+PORT_COLOURS: tuple[tuple[str, str], ...] = (
+    ("#2b7bba", "#e6550d"),
+    ("#31a354", "#756bb1"),
+    ("#17becf", "#d62728"),
+    ("#8c564b", "#e377c2"),
+    ("#1b9e77", "#7f7f7f"),
+)
+
+_PREFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
+_HOVER_RATE_HZ = 30
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("BandwidthPlot", text)
+
+
+def tier_text(tier: str) -> str:
+    """The translated caption for a tier, e.g. ``"30-minute averages"``."""
+    texts = {
+        "raw": _tr("raw samples"),
+        "5m": _tr("5-minute averages"),
+        "30m": _tr("30-minute averages"),
+        "2h": _tr("2-hour averages"),
+        "1d": _tr("daily averages"),
+    }
+    return texts.get(tier, tier)
+
+
+def format_bps(value: float | None) -> str:
+    """A rate in bits/s with an SI prefix, e.g. ``"12.3 Mbit/s"``; ``"–"`` for a gap."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    for factor, prefix in _PREFIXES:
+        if abs(value) >= factor:
+            return f"{value / factor:.1f} {prefix}bit/s"
+    return f"{value:.0f} bit/s"
+
+
+class Series(NamedTuple):
+    """One port's plot data: x in epoch seconds, rates in bits/s (NaN = gap), the tier and 95th percentiles."""
+
+    x: np.ndarray
+    y_in: np.ndarray
+    y_out: np.ndarray
+    tier: str
+    p95_in: float | None
+    p95_out: float | None
+
+
+def _as_array(values: Sequence[float | None]) -> np.ndarray:
+    # numpy turns None into NaN itself when the dtype is float: one C loop, no Python-level comprehension.
+    return np.array(values, dtype=float)
+
+
+def load_series(conn: sqlite3.Connection, port_id: int, from_ts: float, to_ts: float, now: float) -> Series:
+    """Load a port's traffic over [from_ts, to_ts] in the tier chosen for the span, plus its 95th percentiles.
+
+    Returns a :class:`Series` (a tuple ``(x, y_in, y_out, tier, p95_in, p95_out)``); gaps (NULL rates, missed
+    polls, empty buckets) are NaN so pyqtgraph breaks the line there.
+    """
+    series = traffic(conn, port_id, from_ts, to_ts, resolution="auto", now=now)
+    p95 = percentile95(conn, port_id, from_ts, to_ts, now=now)
+    return Series(
+        np.array(series.ts, dtype=float),
+        _as_array(series.in_bps),
+        _as_array(series.out_bps),
+        series.tier,
+        p95.in_bps,
+        p95.out_bps,
+    )
+
+
+class CustomRangeDialog(QDialog):
+    """A small dialog with two date-time fields (local time) for a custom graph range."""
+
+    def __init__(self, from_ts: float, to_ts: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Custom range"))
+        self.from_edit = self._edit(from_ts)
+        self.to_edit = self._edit(to_ts)
+        form = QFormLayout(self)
+        form.addRow(self.tr("From"), self.from_edit)
+        form.addRow(self.tr("To"), self.to_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    @staticmethod
+    def _edit(ts: float) -> QDateTimeEdit:
+        edit = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(ts)))
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        return edit
+
+    def selected_range(self) -> tuple[float, float]:
+        """The chosen (from, to) in epoch seconds."""
+        return float(self.from_edit.dateTime().toSecsSinceEpoch()), float(self.to_edit.dateTime().toSecsSinceEpoch())
+
+
+class _PortItems(NamedTuple):
+    label: str
+    curve_in: pg.PlotDataItem
+    curve_out: pg.PlotDataItem
+    p95_in: pg.InfiniteLine
+    p95_out: pg.InfiniteLine
+
+
+class BandwidthPlot(QWidget):
+    """Bandwidth graph of one or more ports, read from the store at ``db_path``.
+
+    Range buttons (1 h ... 1 y) show the last span up to now and follow new polls on :meth:`refresh`; a custom
+    range stays fixed. ``clock`` returns "now" in epoch seconds (tests pass a fixed one).
+    """
+
+    rangeChanged = Signal(float, float)
+
+    def __init__(
+        self,
+        db_path: Path | str,
+        parent: QWidget | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(parent)
+        self._db_path = Path(db_path)
+        self._conn: sqlite3.Connection | None = None
+        self._clock = clock
+        self._ports: list[tuple[int, str]] = []
+        self._items: dict[int, _PortItems] = {}
+        self._series: dict[int, Series] = {}
+        self._span: int | None = dict(RANGES)[DEFAULT_RANGE]
+        self._range: tuple[float, float] = (0.0, 1.0)
+        self.custom_dialog: CustomRangeDialog | None = None
+        self._build_plot()
+        self._build_controls()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(self._controls)
+        layout.addWidget(self.plot_widget, 1)
+        layout.addWidget(self.readout)
+        self._hover = pg.SignalProxy(
+            self.plot_widget.scene().sigMouseMoved, rateLimit=_HOVER_RATE_HZ, slot=self._on_mouse_moved
+        )
+
+    # ------------------------------------------------------------------------------------------------ building
+
+    def _build_plot(self) -> None:
+        self.plot_widget = pg.PlotWidget(background="w", axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        item = self.plot_widget.getPlotItem()
+        item.showGrid(x=True, y=True, alpha=0.2)
+        item.setLabel("left", self.tr("Rate"), units="bit/s")
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen("#444"))
+            axis.setTextPen(pg.mkPen("#222"))
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
+        item.setMouseEnabled(x=True, y=False)
+        item.disableAutoRange(axis="x")
+        item.enableAutoRange(axis="y")
+        item.getViewBox().setAutoVisible(y=True)
+        item.setLimits(yMin=0)
+        self.legend = item.addLegend(offset=(10, 10), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 200))
+        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999", width=1))
+        self.cursor.setVisible(False)
+        item.addItem(self.cursor, ignoreBounds=True)
+        self.readout = QLabel(" ")
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def _build_controls(self) -> None:
+        self._controls = QHBoxLayout()
+        self._button_group = QButtonGroup(self)
+        self.range_buttons: dict[str, QPushButton] = {}
+        for text, span in RANGES:
+            button = QPushButton(_tr(text))
+            button.setCheckable(True)
+            button.setChecked(text == DEFAULT_RANGE)
+            button.clicked.connect(lambda _checked=False, s=span: self.set_span(s))
+            self._button_group.addButton(button)
+            self._controls.addWidget(button)
+            self.range_buttons[text] = button
+        self.custom_button = QPushButton(self.tr("Custom…"))
+        self.custom_button.setCheckable(True)
+        self.custom_button.clicked.connect(self._ask_custom_range)
+        self._button_group.addButton(self.custom_button)
+        self._controls.addWidget(self.custom_button)
+        self._controls.addStretch(1)
+        self.tier_label = QLabel("")
+        self.tier_label.setStyleSheet("color: #555;")
+        self._controls.addWidget(self.tier_label)
+
+    # ---------------------------------------------------------------------------------------------------- API
+
+    def set_ports(self, ports: Sequence[tuple[int, str]]) -> None:
+        """Show these ports, overlaid: ``[(port_id, label), ...]``; each gets in and out curves and a legend."""
+        for items in self._items.values():
+            self._remove_items(items)
+        self._items = {}
+        self._ports = list(ports)
+        for index, (port_id, label) in enumerate(self._ports):
+            self._items[port_id] = self._add_items(index, label, len(self._ports) > 1)
+        self.refresh()
+
+    def set_span(self, span_s: int) -> None:
+        """Show the last ``span_s`` seconds up to now (follows new data on :meth:`refresh`)."""
+        self._span = span_s
+        self.refresh()
+
+    def set_range(self, from_ts: float, to_ts: float) -> None:
+        """Show a fixed range [from_ts, to_ts] (epoch seconds)."""
+        if to_ts <= from_ts:
+            return
+        self._span = None
+        self.custom_button.setChecked(True)
+        self._load(from_ts, to_ts)
+
+    def current_range(self) -> tuple[float, float]:
+        """The range (from, to) in epoch seconds last loaded."""
+        return self._range
+
+    def curves(self, port_id: int) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
+        """The (in, out) curves of a shown port."""
+        items = self._items[port_id]
+        return items.curve_in, items.curve_out
+
+    def p95_lines(self, port_id: int) -> tuple[pg.InfiniteLine, pg.InfiniteLine]:
+        """The (in, out) dashed 95th-percentile lines of a shown port."""
+        items = self._items[port_id]
+        return items.p95_in, items.p95_out
+
+    def refresh(self) -> None:
+        """Reload the current range; a preset range moves on to end at now (called when a poll lands)."""
+        if self._span is not None:
+            now = self._clock()
+            self._load(now - self._span, now)
+        else:
+            self._load(*self._range)
+
+    def readout_text(self, x: float) -> str:
+        """The hover text for the point nearest to ``x``: local time, then in and out of each port."""
+        parts: list[str] = []
+        stamp: float | None = None
+        for port_id, label in self._ports:
+            series = self._series.get(port_id)
+            if series is None or not len(series.x):
+                continue
+            i = _nearest(series.x, x)
+            stamp = series.x[i] if stamp is None else stamp
+            rates = self.tr("in {0}  out {1}").format(format_bps(series.y_in[i]), format_bps(series.y_out[i]))
+            parts.append(rates if len(self._ports) == 1 else f"{label}: {rates}")
+        if stamp is None:
+            return ""
+        when = datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M")
+        return "  ".join([when, *parts])
+
+    def close_store(self) -> None:
+        """Close the read connection (reopened on the next load)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    # ------------------------------------------------------------------------------------------------ loading
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = connect(self._db_path, readonly=True)
+            # Plain tuples: the history queries index rows by position, and sqlite3.Row costs ~2x on a year.
+            self._conn.row_factory = None
+        return self._conn
+
+    def _load(self, from_ts: float, to_ts: float) -> None:
+        self._range = (from_ts, to_ts)
+        now = self._clock()
+        tiers: set[str] = set()
+        self._series = {}
+        for port_id, _label in self._ports:
+            series = load_series(self._connection(), port_id, from_ts, to_ts, now)
+            self._series[port_id] = series
+            self._show(self._items[port_id], series)
+            tiers.add(series.tier)
+        self.tier_label.setText(", ".join(tier_text(t) for t in sorted(tiers)))
+        self.plot_widget.getPlotItem().setXRange(from_ts, to_ts, padding=0)
+        self.rangeChanged.emit(from_ts, to_ts)
+
+    def _show(self, items: _PortItems, series: Series) -> None:
+        items.curve_in.setData(series.x, series.y_in, connect="finite")
+        items.curve_out.setData(series.x, series.y_out, connect="finite")
+        prefix = f"{items.label} " if len(self._ports) > 1 else ""
+        captions = (self.tr("95th in: {0}"), self.tr("95th out: {0}"))
+        lines = ((items.p95_in, series.p95_in), (items.p95_out, series.p95_out))
+        for (line, value), caption in zip(lines, captions, strict=True):
+            line.setVisible(value is not None)
+            if value is not None:
+                line.setValue(value)
+                line.label.setFormat(prefix + caption.format(format_bps(value)))
+
+    def _add_items(self, index: int, label: str, overlaid: bool) -> _PortItems:
+        colour_in, colour_out = PORT_COLOURS[index % len(PORT_COLOURS)]
+        item = self.plot_widget.getPlotItem()
+        curve_in = item.plot(name=self.tr("{0} in").format(label), pen=pg.mkPen(colour_in, width=1.5))
+        curve_out = item.plot(name=self.tr("{0} out").format(label), pen=pg.mkPen(colour_out, width=1.5))
+        # Labels sit at the right (the legend is top left), staggered so several ports' labels do not overlap.
+        pos_in = 0.99 - 0.24 * (index % 4)
+        line_in = _p95_line(colour_in, pos_in)
+        line_out = _p95_line(colour_out, pos_in - 0.12)
+        item.addItem(line_in, ignoreBounds=True)
+        item.addItem(line_out, ignoreBounds=True)
+        return _PortItems(label, curve_in, curve_out, line_in, line_out)
+
+    def _remove_items(self, items: _PortItems) -> None:
+        item = self.plot_widget.getPlotItem()
+        for thing in (items.curve_in, items.curve_out, items.p95_in, items.p95_out):
+            item.removeItem(thing)
+
+    # ------------------------------------------------------------------------------------------------- events
+
+    def _ask_custom_range(self) -> None:
+        self.custom_dialog = CustomRangeDialog(*self._range, parent=self)
+        self.custom_dialog.accepted.connect(self._custom_range_chosen)
+        self.custom_dialog.rejected.connect(self._restore_checked)
+        self.custom_dialog.open()
+
+    def _custom_range_chosen(self) -> None:
+        assert self.custom_dialog is not None
+        self.set_range(*self.custom_dialog.selected_range())
+
+    def _restore_checked(self) -> None:
+        if self._span is not None:
+            for text, span in RANGES:
+                self.range_buttons[text].setChecked(span == self._span)
+
+    def _on_mouse_moved(self, event: tuple[QPointF]) -> None:
+        pos = event[0]
+        item = self.plot_widget.getPlotItem()
+        if not item.sceneBoundingRect().contains(pos):
+            return
+        x = item.getViewBox().mapSceneToView(pos).x()
+        text = self.readout_text(x)
+        self.readout.setText(text or " ")
+        self.cursor.setVisible(bool(text))
+        self.cursor.setValue(x)
+
+
+def _p95_line(colour: str, label_pos: float) -> pg.InfiniteLine:
+    return pg.InfiniteLine(
+        angle=0,
+        pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine),
+        label="",
+        labelOpts={"position": label_pos, "color": colour, "anchors": [(1, 1), (1, 1)], "fill": (255, 255, 255, 180)},
+    )
+
+
+def _nearest(x: np.ndarray, value: float) -> int:
+    """Index of the element of the sorted array ``x`` nearest to ``value``."""
+    i = int(np.searchsorted(x, value))
+    if i <= 0:
+        return 0
+    if i >= len(x):
+        return len(x) - 1
+    return i if x[i] - value < value - x[i - 1] else i - 1
