@@ -93,3 +93,19 @@ def test_ports_sort_by_number_not_text(qtbot, tmp_path: Path, column: int) -> No
     proxy = window.device_page.proxy
     assert [proxy.index(r, 1).data() for r in range(3)] == ["p2", "p1", "p3"]
     window.close()
+
+
+def test_qt_binding_does_not_leak_references_to_none(qtbot) -> None:  # type: ignore[no-untyped-def]
+    # PySide6 6.12.0 on Python 3.11 dropped a reference to None on every void call until the interpreter aborted
+    # ("none_dealloc"); the lock file pins a release without that bug, and this guards upgrades.
+    import sys
+
+    from PySide6.QtWidgets import QWidget
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    before = sys.getrefcount(None)
+    for _ in range(2_000):
+        widget.resize(100, 100)
+        widget.setObjectName("probe")
+    assert sys.getrefcount(None) - before < 100
