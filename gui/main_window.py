@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.bridge import CoreBridge
+from gui.plot import BandwidthPlot
 from monitor.cli import IF_STATUS, human_bps
 from monitor.scheduler import CycleResult
 from monitor.store import connect
@@ -41,6 +42,11 @@ class PortsModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[sqlite3.Row] = []
+
+    def port_at(self, row: int) -> tuple[int, str]:
+        """(port id, label) of a source row."""
+        port = self._rows[row]
+        return int(port["id"]), str(port["name"] or port["descr"] or port["key"])
 
     def load(self, conn: sqlite3.Connection, device_id: int) -> None:
         """Reload from the store."""
@@ -113,9 +119,9 @@ class FirstRunPanel(QWidget):
 
 
 class DevicePage(QWidget):
-    """Facts and the sortable, filterable ports table of one device."""
+    """Facts, the sortable and filterable ports table of one device, and the graph of the selected port."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         self.facts = QLabel()
@@ -137,7 +143,22 @@ class DevicePage(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(self.table)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.plot = BandwidthPlot(db_path)
+        self.plot.hide()
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.plot)
+        layout.addWidget(split)
+        self.table.selectionModel().currentRowChanged.connect(self._on_port_selected)
+
+    def _on_port_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        port_id, label = self.model.port_at(self.proxy.mapToSource(current).row())
+        self.plot.set_ports([(port_id, label)])
+        self.plot.show()
 
     def show_device(self, conn: sqlite3.Connection, device_id: int) -> None:
         """Load one device's facts and ports."""
@@ -154,6 +175,9 @@ class DevicePage(QWidget):
             )
             + f"<br><small>{(dev['sys_descr'] or '').splitlines()[0] if dev['sys_descr'] else ''}</small>"
         )
+        if device_id != getattr(self, "_device_id", None):
+            self.plot.hide()
+            self._device_id = device_id
         self.model.load(conn, device_id)
 
 
@@ -180,7 +204,7 @@ class MainWindow(QMainWindow):
         self.first_run = FirstRunPanel()
         self.dashboard = QLabel()
         self.dashboard.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.device_page = DevicePage()
+        self.device_page = DevicePage(db_path)
         for page in (self.first_run, self.dashboard, self.device_page):
             self.stack.addWidget(page)
         splitter = QSplitter()
@@ -204,6 +228,7 @@ class MainWindow(QMainWindow):
         self._fill_dashboard(devices)
         if self._current_device is not None:
             self.device_page.show_device(self.conn, self._current_device)
+            self.device_page.plot.refresh()
         elif self.stack.currentWidget() is self.first_run:
             self.stack.setCurrentWidget(self.dashboard)
         self._update_status()
@@ -263,5 +288,6 @@ class MainWindow(QMainWindow):
         """Stop the core when the window closes (the tray keeps it running once the tray exists)."""
         if self.bridge is not None:
             self.bridge.shutdown()
+        self.device_page.plot.close_store()
         self.conn.close()
         super().closeEvent(event)

@@ -70,6 +70,14 @@ def test_tree_groups_devices_by_location_and_shows_ports(qtbot, tmp_path: Path) 
     assert table.rowCount() == 2
     first = [table.index(0, c).data() for c in range(table.columnCount())]
     assert first == [1, "Gi1/0/1", "Uplink", "up", "1.00 Gbit/s", "250.00 Mbit/s", "1.00 Mbit/s", "25.0 %"]
+    page = window.device_page
+    assert not page.plot.isVisibleTo(page)
+    page.table.selectRow(0)
+    assert page.plot.isVisibleTo(page)
+    port_id, label = page.model.port_at(page.proxy.mapToSource(page.proxy.index(0, 0)).row())
+    assert label == "Gi1/0/1"
+    in_curve, out_curve = page.plot.curves(port_id)
+    assert in_curve is not None and out_curve is not None
     window.device_page.filter.setText("0/2")
     assert table.rowCount() == 1
     window.close()
