@@ -1,0 +1,887 @@
+"""The demo network: a simulated school on 127.0.0.1, served over real SNMP and polled like a real one.
+
+API (the CLI's ``main.py demo`` and the GUI build on these)::
+
+    net = DemoNetwork(speed=60.0)              # fast-forward: one simulated minute per real second
+    port = await net.start_async()             # on a running loop (e.g. CoreLoop.submit(net.start_async()))
+    net.ensure_store(default_demo_db())        # a separate demo store: one device per simulated switch
+    ...                                        # poll it; after the first cycle: mark_uplinks(conn)
+    await net.stop_async()                     # the port is free again
+
+    net.start(); ...; net.stop()               # the same from synchronous code (the agent gets its own CoreLoop)
+
+    run_demo_headless(db_path, speed, interval, stop_event)   # agent + store + Poller until stop_event is set
+
+The school (:data:`SCHOOL`): a Cisco Catalyst 2960-X core switch (``1.3.6.1.4.1.9.1.1208``) in the 資訊中心 with
+one 1 Gbit/s uplink to the county network center (TANet), downlinks to seven access switches in 行政大樓,
+教學大樓A/B, 圖書館, 體育館, 科學館 and the computer classroom (HPE ProCurve 2530, Zyxel GS1900, D-Link DGS-1510,
+Edgecore ECS4100, with their real sysObjectIDs and sysDescr texts), and a few servers on the core. Every switch is
+selected on the one agent port by its own community (``demo-core``, ``demo-adm`` ...). Port aliases name what is
+plugged in (教務處, 301 教室, AP 3F 走廊 ...); uplinks are aliased "Uplink to ..." (see :func:`mark_uplinks`).
+
+The traffic model (all deterministic from ``seed``):
+
+- Each edge port has a peak rate (download; upload is 15-45 % of it) and a day shape (office, classroom,
+  computer lab, server) in Asia/Taipei time (UTC+8, no DST): weekdays busy from about 07:30 to 17:00 with a dip at
+  12:00-13:00, low at night and at weekends. The shape is piecewise linear, so its integral is closed form.
+- Noise: a piecewise-linear random function is added to the *integral* (knots every 120 simulated seconds), scaled
+  by the lowest shape level around each knot, so the rate wobbles by up to +-40 % yet never goes negative; its
+  integral is closed form too. A counter is therefore ``offset + integral of rate``, computed in O(1) per port.
+- An access switch's uplink carries 90 % of the sum of its edge ports (in and out swapped) plus a little
+  management traffic; the core's downlink mirrors it; the internet uplink carries 85 % of all downlinks, so it is
+  the busiest port. Peaks are scaled school-wide so no rate, noise included, exceeds 95 % of the port speed.
+- Packets, broadcasts and multicasts follow the octets; one edge port on a few switches has an occasional input
+  error; the internet uplink drops an occasional packet at peak time. Some edge ports are down (nothing plugged
+  in), two per access switch are administratively down; their counters stand still.
+
+Fast-forward (``speed`` factor F): simulated time = start + F x real time elapsed. sysUpTime advances at F. The
+octet counters grow by (integral of the model's rate over simulated time) / F, so the rates a poller measures over
+its wall clock are the model's rates at the simulated moment (a school day's shape in minutes, with real-looking
+Mbit/s, never above the port speed) instead of F x those rates. With F != 1, ifCounterDiscontinuityTime is the
+uptime at agent start, so a poller discards the delta across two demo runs instead of showing a spike; with F = 1
+the simulated time is the real time and counters continue across runs (the boot time stays put within a week).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from random import Random
+
+from devices.simagent import PortCounters, SimAgent, SimClock, SimDevice, SimPort
+from monitor.inventory import DeviceSpec, add_device, store_id
+from monitor.scheduler import CoreLoop, CycleResult, Poller
+from monitor.secrets import SecretStore, open_secrets
+from monitor.store import connect
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+TAIPEI_UTC_OFFSET_S = 8 * 3600
+DAY_S = 86400
+EPOCH_MONDAY = 1704038400  # 2024-01-01 00:00 Asia/Taipei, a Monday
+NOISE_KNOT_S = 120.0
+NOISE_AMPLITUDE = 0.4
+PEAK_HEADROOM = 0.95  # no rate above this fraction of its port's speed, noise included
+UPLINK_SHARE = 0.9  # of an access switch's edge traffic that leaves through its uplink
+INTERNET_SHARE = 0.85  # of the downlinks' traffic that goes to the internet
+GBIT = 1_000_000_000
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Day shapes
+
+
+def _knots(*points: tuple[float, float]) -> tuple[tuple[float, float], ...]:
+    """(hour of day, level) pairs as (seconds of day, level); 0 h and 24 h are added with the level at 0 h."""
+    pts = [(h * 3600.0, v) for h, v in points]
+    if pts[0][0] > 0:
+        pts.insert(0, (0.0, pts[0][1]))
+    if pts[-1][0] < DAY_S:
+        pts.append((float(DAY_S), pts[0][1]))
+    return tuple(pts)
+
+
+class DayShape:
+    """A piecewise-linear level (0..1) over one day, with its exact running integral."""
+
+    def __init__(self, knots: tuple[tuple[float, float], ...]) -> None:
+        self.xs = [x for x, _ in knots]
+        self.ys = [y for _, y in knots]
+        self.cum = [0.0]
+        for k in range(1, len(knots)):
+            self.cum.append(self.cum[-1] + (self.xs[k] - self.xs[k - 1]) * (self.ys[k] + self.ys[k - 1]) / 2)
+        self.total = self.cum[-1]
+
+    def _segment(self, sec: float) -> int:
+        k = 1
+        while k < len(self.xs) - 1 and self.xs[k] <= sec:
+            k += 1
+        return k
+
+    def level(self, sec: float) -> float:
+        """The level at ``sec`` seconds after midnight."""
+        k = self._segment(sec)
+        x0, x1, y0, y1 = self.xs[k - 1], self.xs[k], self.ys[k - 1], self.ys[k]
+        return y0 + (y1 - y0) * (sec - x0) / (x1 - x0)
+
+    def integral(self, sec: float) -> float:
+        """The integral of the level from midnight to ``sec`` (level x seconds)."""
+        k = self._segment(sec)
+        x0, y0 = self.xs[k - 1], self.ys[k - 1]
+        return self.cum[k - 1] + (sec - x0) * (y0 + self.level(sec)) / 2
+
+
+class Profile:
+    """A week: one shape for Monday-Friday, one for the weekend, in Asia/Taipei local time."""
+
+    def __init__(self, name: str, weekday: DayShape, weekend: DayShape) -> None:
+        self.name = name
+        self.weekday = weekday
+        self.weekend = weekend
+        self._noise_levels: dict[int, float] = {}
+
+    def _day(self, t: float) -> tuple[int, float, DayShape]:
+        days, sec = divmod(t - EPOCH_MONDAY, DAY_S)
+        d = int(days)
+        return d, sec, self.weekday if d % 7 < 5 else self.weekend
+
+    def level(self, t: float) -> float:
+        """The level at epoch time ``t``."""
+        _, sec, shape = self._day(t)
+        return shape.level(sec)
+
+    def integral(self, t: float) -> float:
+        """The integral of the level from 2024-01-01 00:00 Taipei to epoch time ``t`` (negative before)."""
+        d, sec, shape = self._day(t)
+        weeks, rem = divmod(d, 7)
+        weekdays = 5 * weeks + min(rem, 5)
+        return weekdays * self.weekday.total + (d - weekdays) * self.weekend.total + shape.integral(sec)
+
+    def min_level(self, t0: float, t1: float) -> float:
+        """The lowest level on [t0, t1] (at an end or at a knot inside)."""
+        best = min(self.level(t0), self.level(t1))
+        d0, _, _ = self._day(t0)
+        d1, _, _ = self._day(t1)
+        for d in range(d0, d1 + 1):
+            shape = self.weekday if d % 7 < 5 else self.weekend
+            base = EPOCH_MONDAY + d * DAY_S
+            for x, y in zip(shape.xs, shape.ys, strict=True):
+                if t0 < base + x < t1:
+                    best = min(best, y)
+        return best
+
+    def noise_level(self, j: int) -> float:
+        """Scale of the noise knot ``j``: the lowest level between knots j-1 and j+1 (keeps rates positive)."""
+        got = self._noise_levels.get(j)
+        if got is None:
+            if len(self._noise_levels) > 100_000:
+                self._noise_levels.clear()
+            got = self._noise_levels[j] = self.min_level((j - 1) * NOISE_KNOT_S, (j + 1) * NOISE_KNOT_S)
+        return got
+
+
+PROFILES: dict[str, Profile] = {
+    "office": Profile(
+        "office",
+        DayShape(
+            _knots(
+                (0, 0.02),
+                (7, 0.03),
+                (7.7, 0.55),
+                (8.5, 0.8),
+                (11.9, 0.8),
+                (12.1, 0.45),
+                (12.9, 0.45),
+                (13.2, 0.8),
+                (16.5, 0.75),
+                (17.5, 0.15),
+                (19, 0.05),
+                (23, 0.02),
+            )
+        ),
+        DayShape(_knots((0, 0.02), (9, 0.02), (10, 0.06), (16, 0.06), (17, 0.02))),
+    ),
+    "classroom": Profile(
+        "classroom",
+        DayShape(
+            _knots(
+                (0, 0.02),
+                (7.3, 0.03),
+                (7.8, 0.5),
+                (8.2, 0.85),
+                (11.9, 0.85),
+                (12.1, 0.25),
+                (12.9, 0.25),
+                (13.3, 0.8),
+                (16, 0.7),
+                (17, 0.12),
+                (18, 0.04),
+                (22, 0.02),
+            )
+        ),
+        DayShape(_knots((0, 0.02), (10, 0.02), (11, 0.05), (16, 0.05), (17, 0.02))),
+    ),
+    "lab": Profile(
+        "lab",
+        DayShape(
+            _knots(
+                (0, 0.01),
+                (7.5, 0.02),
+                (8.1, 0.6),
+                (8.4, 1.0),
+                (11.9, 0.9),
+                (12.1, 0.1),
+                (12.9, 0.1),
+                (13.3, 1.0),
+                (15.9, 0.9),
+                (16.5, 0.1),
+                (17.5, 0.02),
+                (22, 0.01),
+            )
+        ),
+        DayShape(_knots((0, 0.01), (24, 0.01))),
+    ),
+    "server": Profile(
+        "server",
+        DayShape(_knots((0, 0.2), (2, 0.5), (3, 0.2), (7.5, 0.3), (8.5, 0.8), (16.5, 0.75), (18, 0.3), (24, 0.2))),
+        DayShape(_knots((0, 0.2), (2, 0.5), (3, 0.2), (24, 0.2))),
+    ),
+}
+
+
+def _mix(seed: int, j: int) -> float:
+    """A uniform number in [0, 1) from (seed, j): splitmix64, cheap and deterministic."""
+    z = (seed * 0x9E3779B97F4A7C15 + j * 0xBF58476D1CE4E5B9 + 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return ((z ^ (z >> 31)) >> 11) / float(1 << 53)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Port traffic
+
+
+@dataclass
+class Leaf:
+    """Traffic a port carries itself: ``peak`` bytes/s (out, towards the device plugged in) x the profile + noise."""
+
+    profile: Profile
+    peak: float
+    up_ratio: float
+    seed: int
+
+    def _noise(self, seed: int, t: float) -> float:
+        """The noise part of the integral at t (level x seconds); its slope is within +-NOISE_AMPLITUDE x level."""
+        j = math.floor(t / NOISE_KNOT_S)
+        frac = t / NOISE_KNOT_S - j
+        a = NOISE_AMPLITUDE * NOISE_KNOT_S
+        h0 = self.profile.noise_level(j) * a * (_mix(seed, j) - 0.5)
+        h1 = self.profile.noise_level(j + 1) * a * (_mix(seed, j + 1) - 0.5)
+        return h0 + (h1 - h0) * frac
+
+    def integral(self, t: float) -> tuple[float, float]:
+        """(in, out) octets from the profile's epoch to t (large; only differences matter)."""
+        if not self.peak:
+            return 0.0, 0.0
+        base = self.profile.integral(t)
+        out = self.peak * (base + self._noise(self.seed, t))
+        inn = self.peak * self.up_ratio * (base + self._noise(self.seed + 1, t))
+        return inn, out
+
+
+@dataclass(eq=False)
+class PortModel:
+    """A port's traffic: its own :class:`Leaf` (if any) plus shares of other ports' traffic.
+
+    ``children`` holds (port, share, swap): with swap, the child's out counts as this port's in and vice versa
+    (a switch's uplink receives what its edge ports send out).
+    """
+
+    leaf: Leaf | None = None
+    children: list[tuple[PortModel, float, bool]] = field(default_factory=list)
+    speed_bps: int = GBIT
+    offset_in: int = 0
+    offset_out: int = 0
+    error_every: float = 0.0  # octets in per input error (0: none)
+    discard_every: float = 0.0  # octets out per output discard (0: none)
+
+    def integral(self, t: float, memo: dict[int, tuple[float, float]]) -> tuple[float, float]:
+        """(in, out) octets from the epoch to t, memoised per request time in ``memo``."""
+        got = memo.get(id(self))
+        if got is not None:
+            return got
+        inn, out = self.leaf.integral(t) if self.leaf else (0.0, 0.0)
+        for child, share, swap in self.children:
+            c_in, c_out = child.integral(t, memo)
+            if swap:
+                c_in, c_out = c_out, c_in
+            inn += share * c_in
+            out += share * c_out
+        memo[id(self)] = (inn, out)
+        return inn, out
+
+    def peak_bps(self) -> tuple[float, float]:
+        """The highest (in, out) rate the port can reach, noise included, in bit/s."""
+        inn = out = 0.0
+        if self.leaf:
+            top = 8 * self.leaf.peak * (1 + NOISE_AMPLITUDE)
+            inn, out = top * self.leaf.up_ratio, top
+        for child, share, swap in self.children:
+            c_in, c_out = child.peak_bps()
+            if swap:
+                c_in, c_out = c_out, c_in
+            inn += share * c_in
+            out += share * c_out
+        return inn, out
+
+
+class TrafficModel:
+    """Counters of every port of every switch, from the port models, one simulated clock and one boot per switch."""
+
+    def __init__(self, clock: SimClock) -> None:
+        self.clock = clock
+        self._memo_t: float | None = None
+        self._memo: dict[int, tuple[float, float]] = {}
+        self._base: dict[int, tuple[float, float]] = {}
+
+    def _integral(self, port: PortModel, t: float) -> tuple[float, float]:
+        if t != self._memo_t:
+            self._memo_t, self._memo = t, {}
+        return port.integral(t, self._memo)
+
+    def counters(self, port: PortModel, boot_ts: float, t: float) -> PortCounters:
+        """All counters of ``port`` at simulated time ``t`` (octets since boot / speed factor, plus an offset)."""
+        base = self._base.get(id(port))
+        if base is None:
+            base = self._base[id(port)] = port.integral(boot_ts, {})
+        inn, out = self._integral(port, t)
+        f = self.clock.speed
+        oct_in = port.offset_in + max(0, int((inn - base[0]) / f))
+        oct_out = port.offset_out + max(0, int((out - base[1]) / f))
+        return PortCounters(
+            in_octets=oct_in,
+            out_octets=oct_out,
+            in_ucast=oct_in // 760,
+            out_ucast=oct_out // 940,
+            in_mcast=oct_in // 260_000,
+            out_mcast=oct_out // 480_000,
+            in_bcast=oct_in // 410_000,
+            out_bcast=oct_out // 620_000,
+            in_errors=int((oct_in - port.offset_in) // port.error_every) if port.error_every else 0,
+            out_discards=int((oct_out - port.offset_out) // port.discard_every) if port.discard_every else 0,
+        )
+
+    def source(self, ports: list[PortModel], boot_ts: float) -> Callable[[int, float], PortCounters]:
+        """The counter source of one switch for :class:`devices.simagent.SimDevice`."""
+        return lambda pos, t: self.counters(ports[pos], boot_ts, t)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The school
+
+
+@dataclass(frozen=True)
+class SwitchModel:
+    """A real switch model: what its agent says about itself and how it names its ports."""
+
+    sys_descr: str
+    sys_object_id: str
+    vendor: str  # as devices.platforms.identify() names it
+    platform: str
+    ports: int
+    uplink: int  # 1-based port number of the uplink
+    naming: Callable[[int], tuple[int, str, str]]  # port number -> (ifIndex, ifName, ifDescr)
+    speed_bps: Callable[[int], int] = lambda n: GBIT
+
+
+def _cisco_name(n: int) -> tuple[int, str, str]:
+    if n <= 48:
+        return 10100 + n, f"Gi1/0/{n}", f"GigabitEthernet1/0/{n}"
+    return 10100 + n, f"Te1/0/{n - 48}", f"TenGigabitEthernet1/0/{n - 48}"
+
+
+_CISCO_2960X = SwitchModel(
+    "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E8, RELEASE SOFTWARE (fc3)\r\n"
+    "Technical Support: http://www.cisco.com/techsupport\r\nCopyright (c) 1986-2023 by Cisco Systems, Inc.\r\n"
+    "Compiled Tue 26-Sep-23 03:53 by mcpre",
+    "1.3.6.1.4.1.9.1.1208",
+    "Cisco",
+    "cisco_ios",
+    50,
+    48,
+    _cisco_name,
+    lambda n: GBIT if n <= 48 else 10 * GBIT,
+)
+_HP_2530_48 = SwitchModel(
+    "HP J9775A 2530-48G Switch, revision YA.16.11.0015, ROM YA.15.20 "
+    "(/ws/swbuildm/rel_yakima_qaoff/code/build/lakes(swbuildm_rel_yakima_qaoff_rel_yakima))",
+    "1.3.6.1.4.1.11.2.3.7.11.153",
+    "HPE Aruba",
+    "hp_procurve",
+    52,
+    49,
+    lambda n: (n, str(n), str(n)),
+)
+_HP_2530_24 = SwitchModel(
+    "HP J9776A 2530-24G Switch, revision YA.16.11.0015, ROM YA.15.20 "
+    "(/ws/swbuildm/rel_yakima_qaoff/code/build/lakes(swbuildm_rel_yakima_qaoff_rel_yakima))",
+    "1.3.6.1.4.1.11.2.3.7.11.154",
+    "HPE Aruba",
+    "hp_procurve",
+    28,
+    25,
+    lambda n: (n, str(n), str(n)),
+)
+_ZYXEL_GS1900_48 = SwitchModel(
+    "GS1900-48",
+    "1.3.6.1.4.1.890.1.15",
+    "Zyxel",
+    "zyxel_switch",
+    50,
+    49,
+    lambda n: (n, f"GigabitEthernet{n}", f"GigabitEthernet{n}"),
+)
+_ZYXEL_GS1900_24 = SwitchModel(
+    "GS1900-24",
+    "1.3.6.1.4.1.890.1.15",
+    "Zyxel",
+    "zyxel_switch",
+    26,
+    25,
+    lambda n: (n, f"GigabitEthernet{n}", f"GigabitEthernet{n}"),
+)
+_DLINK_1510_28 = SwitchModel(
+    "DGS-1510-28 Gigabit Ethernet SmartPro Switch",
+    "1.3.6.1.4.1.171.10.137.2.1",
+    "D-Link",
+    "dlink_switch",
+    28,
+    25,
+    lambda n: (n, f"eth1/0/{n}", f"D-Link Corporation DGS-1510-28 HW A1 firmware 1.70.012 Port {n} on Unit 1"),
+)
+_EDGECORE_4100_28T = SwitchModel(
+    "ECS4100-28T",
+    "1.3.6.1.4.1.259.10.1.46.104",
+    "Edgecore",
+    "edgecore",
+    28,
+    25,
+    lambda n: (n, f"Port{n}", f"Ethernet Port on unit 1, port {n}"),
+)
+
+
+@dataclass(frozen=True)
+class Building:
+    """One access switch of the school: device name, community, location, model and what its ports serve."""
+
+    name: str
+    community: str
+    location: str
+    model: SwitchModel
+    profile: str
+    rooms: tuple[str, ...]
+
+
+SCHOOL: tuple[Building, ...] = (
+    Building(
+        "行政大樓-SW",
+        "demo-adm",
+        "行政大樓 1F 機櫃",
+        _HP_2530_48,
+        "office",
+        (
+            "教務處",
+            "學務處",
+            "總務處",
+            "輔導室",
+            "校長室",
+            "人事室",
+            "會計室",
+            "印表機 2F",
+            "AP 行政大樓 1F",
+            "AP 行政大樓 2F",
+        ),
+    ),
+    Building(
+        "教學大樓A-SW",
+        "demo-teach-a",
+        "教學大樓A 1F 機櫃",
+        _ZYXEL_GS1900_48,
+        "classroom",
+        ("101 教室", "102 教室", "201 教室", "202 教室", "301 教室", "302 教室", "AP 2F 走廊", "AP 3F 走廊", "導師室"),
+    ),
+    Building(
+        "教學大樓B-SW",
+        "demo-teach-b",
+        "教學大樓B 1F 機櫃",
+        _DLINK_1510_28,
+        "classroom",
+        ("105 教室", "106 教室", "205 教室", "206 教室", "305 教室", "AP 教學大樓B", "視聽教室"),
+    ),
+    Building(
+        "圖書館-SW",
+        "demo-library",
+        "圖書館 2F",
+        _EDGECORE_4100_28T,
+        "office",
+        ("借還書櫃台", "查詢電腦", "閱覽區 AP", "自習室 AP", "館員辦公室"),
+    ),
+    Building(
+        "體育館-SW",
+        "demo-gym",
+        "體育館 1F 器材室",
+        _DLINK_1510_28,
+        "classroom",
+        ("AP 球場", "廣播系統", "計分板", "體育組辦公室", "監視器 NVR"),
+    ),
+    Building(
+        "科學館-SW",
+        "demo-science",
+        "科學館 1F",
+        _HP_2530_24,
+        "classroom",
+        ("物理實驗室", "化學實驗室", "生物實驗室", "AP 科學館", "自然科辦公室"),
+    ),
+    Building(
+        "電腦教室-SW",
+        "demo-lab",
+        "教學大樓A 3F 電腦教室",
+        _ZYXEL_GS1900_24,
+        "lab",
+        ("3F 電腦教室 教師機", *(f"3F 電腦教室 PC{k:02d}" for k in range(1, 21))),
+    ),
+)
+CORE_NAME = "核心交換器"
+CORE_COMMUNITY = "demo-core"
+CORE_SERVERS = ("Server 校務行政系統", "Server DNS/DHCP", "NAS 備份", "無線控制器 WLC")
+INTERNET_ALIAS = "Uplink to 縣網中心 (TANet 1G)"
+
+
+@dataclass
+class DemoSwitch:
+    """One simulated switch of the demo and how it goes into the store."""
+
+    name: str
+    community: str
+    role: str
+    location: str
+    vendor: str
+    platform: str
+    device: SimDevice
+    ports: list[PortModel]
+    uplink_ifindex: int
+
+
+def _week_start(t: float) -> float:
+    """Monday 00:00 Asia/Taipei at or before epoch time ``t``."""
+    week = 7 * DAY_S
+    return EPOCH_MONDAY + math.floor((t - EPOCH_MONDAY) / week) * week
+
+
+def _room_profile(alias: str, default: str) -> str:
+    if alias.startswith(("Server", "NAS", "監視器", "廣播", "無線控制器")):
+        return "server"
+    if alias.startswith("AP"):
+        return "classroom"
+    return default
+
+
+@dataclass
+class _Draft:
+    """A switch being built: its ports (agent side) and their traffic (model side), in the same order."""
+
+    sim_ports: list[SimPort] = field(default_factory=list)
+    models: list[PortModel] = field(default_factory=list)
+    uplink: PortModel | None = None
+    uplink_ifindex: int = 0
+
+    def add(self, port: SimPort, model: PortModel) -> PortModel:
+        self.sim_ports.append(port)
+        self.models.append(model)
+        return model
+
+
+def _leaf(rng: Random, profile: str, speed: int, low: float, high: float) -> Leaf:
+    peak = rng.uniform(low, high) * speed / 8
+    return Leaf(PROFILES[profile], peak, rng.uniform(0.15, 0.45), rng.getrandbits(48))
+
+
+def _new_model(rng: Random, speed: int = GBIT) -> PortModel:
+    """A port with no traffic yet and seeded counter offsets (counters never start at zero on a real switch)."""
+    return PortModel(
+        speed_bps=speed, offset_in=rng.randrange(10**8, 4 * 10**10), offset_out=rng.randrange(10**8, 8 * 10**10)
+    )
+
+
+def _draft_access(b: Building, rng: Random) -> _Draft:
+    """Ports of one access switch: named rooms first, then unnamed desks (some down), then the uplink."""
+    m = b.model
+    draft = _Draft()
+    unnamed = [n for n in range(1 + len(b.rooms), m.uplink)]
+    admin_down = set(rng.sample(unnamed, 2)) if len(unnamed) >= 2 else set()
+    edges: list[PortModel] = []
+    for n in range(1, m.ports + 1):
+        ifindex, name, descr = m.naming(n)
+        speed = m.speed_bps(n)
+        port = SimPort(ifindex, name, descr, speed_bps=speed, last_change_ticks=rng.randrange(500, 500_000))
+        model = _new_model(rng, speed)
+        if n == m.uplink:
+            port.alias = "Uplink to core"
+            model.leaf = Leaf(PROFILES["server"], 2500.0, 1.0, rng.getrandbits(48))
+            draft.uplink, draft.uplink_ifindex = model, ifindex
+        elif n <= len(b.rooms):
+            port.alias = b.rooms[n - 1]
+            high = 0.2 if port.alias.startswith("AP") else 0.12
+            model.leaf = _leaf(rng, _room_profile(port.alias, b.profile), speed, 0.02, high)
+        elif n < m.uplink and n not in admin_down and rng.random() < 0.6:
+            model.leaf = _leaf(rng, b.profile, speed, 0.002, 0.03)
+        else:
+            port.oper_up = False
+            port.admin_up = n not in admin_down
+        if model.leaf is not None and n != m.uplink:
+            edges.append(model)
+        draft.add(port, model)
+    assert draft.uplink is not None
+    draft.uplink.children = [(e, UPLINK_SHARE, True) for e in edges]
+    if edges and rng.random() < 0.5:
+        rng.choice(edges).error_every = rng.uniform(3e8, 1e9)
+    return draft
+
+
+def _draft_core(uplinks: list[PortModel], rng: Random) -> tuple[_Draft, PortModel]:
+    """The core: downlinks to the buildings (ports 1-7), servers (10-13), 資訊組 (20-22), internet (48)."""
+    m = _CISCO_2960X
+    draft = _Draft()
+    downlinks: list[PortModel] = []
+    internet = _new_model(rng)
+    internet.discard_every = rng.uniform(2e10, 5e10)
+    for n in range(1, m.ports + 1):
+        ifindex, name, descr = m.naming(n)
+        speed = m.speed_bps(n)
+        port = SimPort(ifindex, name, descr, speed_bps=speed, last_change_ticks=rng.randrange(500, 500_000))
+        model = _new_model(rng, speed)
+        if n <= len(uplinks):
+            port.alias = f"Downlink {SCHOOL[n - 1].name.removesuffix('-SW')}"
+            model.children = [(uplinks[n - 1], 1.0, True)]
+            downlinks.append(model)
+        elif 10 <= n < 10 + len(CORE_SERVERS):
+            port.alias = CORE_SERVERS[n - 10]
+            model.leaf = _leaf(rng, "server", speed, 0.05, 0.15)
+        elif 20 <= n <= 22:
+            port.alias = f"資訊組辦公室 {n - 19}"
+            model.leaf = _leaf(rng, "office", speed, 0.01, 0.05)
+        elif n == m.uplink:
+            port.alias = INTERNET_ALIAS
+            model = internet
+            model.speed_bps = speed
+        else:
+            port.oper_up = False
+        draft.add(port, model)
+    draft.uplink, draft.uplink_ifindex = internet, m.naming(m.uplink)[0]
+    internet.children = [(d, INTERNET_SHARE, True) for d in downlinks]
+    return draft, internet
+
+
+def _normalise(drafts: list[_Draft], internet: PortModel) -> None:
+    """Scale the access switches' edge traffic so the internet uplink peaks at PEAK_HEADROOM of its speed and no
+    uplink, downlink or edge port (noise included) goes above PEAK_HEADROOM of its own speed."""
+    edges = [c for d in drafts[1:] if d.uplink for c, _, _ in d.uplink.children]
+    busiest = [internet] + [m for d in drafts for m in d.models if m.children]
+    factor = min(PEAK_HEADROOM * p.speed_bps / max(1.0, *p.peak_bps()) for p in busiest)
+    for edge in edges:
+        if edge.leaf is not None:
+            edge.leaf.peak *= factor
+    for d in drafts:
+        for p in d.models:
+            if p.leaf is not None and not p.children:
+                top = max(p.peak_bps())
+                if top > PEAK_HEADROOM * p.speed_bps:
+                    p.leaf.peak *= PEAK_HEADROOM * p.speed_bps / top
+
+
+def build_school(clock: SimClock, traffic: TrafficModel, seed: int) -> list[DemoSwitch]:
+    """The core and the access switches of :data:`SCHOOL`, with their traffic, ready for a :class:`SimAgent`."""
+    rng = Random(seed)
+    access = [_draft_access(b, rng) for b in SCHOOL]
+    core, internet = _draft_core([d.uplink for d in access if d.uplink is not None], rng)
+    drafts = [core, *access]
+    _normalise(drafts, internet)
+    specs = [(CORE_NAME, CORE_COMMUNITY, "資訊中心 機房", _CISCO_2960X)]
+    specs += [(b.name, b.community, b.location, b.model) for b in SCHOOL]
+    week = _week_start(clock.sim_start)
+    switches: list[DemoSwitch] = []
+    for (name, community, location, model), draft in zip(specs, drafts, strict=True):
+        boot = week - rng.uniform(3, 45) * DAY_S
+        device = SimDevice(
+            community=community,
+            sys_descr=model.sys_descr,
+            sys_object_id=model.sys_object_id,
+            sys_name=name,
+            ports=draft.sim_ports,
+            counters=traffic.source(draft.models, boot),
+            clock=clock,
+            boot_ts=boot,
+            sys_location=location,
+            mac_base=0x00_1A_2B_00_00_00 + (len(switches) << 16),
+        )
+        if clock.speed != 1.0:
+            device.disc_ticks = device.uptime_ticks(clock.sim_start)
+        role = "switch"
+        switches.append(
+            DemoSwitch(
+                name,
+                community,
+                role,
+                location,
+                model.vendor,
+                model.platform,
+                device,
+                draft.models,
+                draft.uplink_ifindex,
+            )
+        )
+    return switches
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Running it
+
+
+def default_demo_db() -> Path:
+    """Where the demo keeps its own store: ``<user data dir>/CampusNet/demo.db`` (the folder is created)."""
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("CampusNet", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "demo.db"
+
+
+class DemoNetwork:
+    """The simulated school: its switches, the traffic model, one :class:`SimAgent` on 127.0.0.1.
+
+    Simulated time starts when the network is made: ``start`` (epoch seconds; default now) advancing ``speed``
+    times faster than real time.
+    """
+
+    def __init__(self, speed: float = 1.0, start: float | None = None, seed: int = 20240901) -> None:
+        self.clock = SimClock(start, speed)
+        self.traffic = TrafficModel(self.clock)
+        self.switches = build_school(self.clock, self.traffic, seed)
+        self.agent = SimAgent([s.device for s in self.switches])
+        self._core_loop: CoreLoop | None = None
+
+    @property
+    def port(self) -> int:
+        """The agent's UDP port on 127.0.0.1 (0 before the first start)."""
+        return self.agent.port
+
+    def switch(self, name: str) -> DemoSwitch:
+        """The switch named ``name``."""
+        return next(s for s in self.switches if s.name == name)
+
+    async def start_async(self, port: int = 0) -> int:
+        """Start the agent on the running loop (port 0: a free one); returns the port."""
+        self.agent.port = port or 0
+        return await self.agent.start()
+
+    async def stop_async(self) -> None:
+        """Stop the agent; the port is free once this returns."""
+        await self.agent.stop()
+
+    def start(self, port: int = 0) -> int:
+        """Start the agent on its own core loop thread (for synchronous callers); returns the port."""
+        if self._core_loop is None:
+            self._core_loop = CoreLoop()
+        return self._core_loop.submit(self.start_async(port)).result(timeout=10)
+
+    def stop(self) -> None:
+        """Stop the agent started by :meth:`start` and its loop thread. Safe to call twice."""
+        loop, self._core_loop = self._core_loop, None
+        if loop is not None:
+            loop.submit(self.stop_async()).result(timeout=10)
+            loop.stop()
+
+    def ensure_store(self, db_path: Path | str) -> None:
+        """Create or update one device per simulated switch in the (demo) store at ``db_path``.
+
+        Host 127.0.0.1, SNMP v2c on the agent's current port, the switch's community (through the store's secret
+        store), role and location. Call after starting, and before a Poller writes to the same store.
+        """
+        if not self.port:
+            raise RuntimeError("start the demo network before ensure_store()")
+        path = Path(db_path)
+        conn = connect(path)
+        try:
+            secrets = open_secrets(path, store_id(conn))
+            for sw in self.switches:
+                self._ensure_device(conn, secrets, sw)
+            with conn:
+                conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('demo', '1')")
+        finally:
+            conn.close()
+
+    def _ensure_device(self, conn: sqlite3.Connection, secrets: SecretStore, sw: DemoSwitch) -> None:
+        row = conn.execute("SELECT id FROM devices WHERE name = ?", (sw.name,)).fetchone()
+        if row is None:
+            spec = DeviceSpec(
+                name=sw.name,
+                host=HOST,
+                snmp_port=self.port,
+                role=sw.role,
+                location=sw.location,
+                timeout_s=1.0,
+                retries=1,
+                secrets={"community": sw.community},
+            )
+            add_device(conn, secrets, spec)
+            return
+        secrets.set(sw.name, "community", sw.community)
+        with conn:
+            conn.execute(
+                "UPDATE devices SET host = ?, snmp_port = ?, snmp_version = '2c', role = ?, location = ? WHERE id = ?",
+                (HOST, self.port, sw.role, sw.location, row["id"]),
+            )
+
+
+def mark_uplinks(conn: sqlite3.Connection) -> int:
+    """Set is_uplink on ports whose alias starts with "Uplink" (ports exist after the first poll); returns how
+    many changed. Run it as a StoreWriter job (``writer.run(mark_uplinks)``) or commit yourself."""
+    cur = conn.execute("UPDATE ports SET is_uplink = 1 WHERE alias LIKE 'Uplink%' AND is_uplink = 0")
+    return cur.rowcount
+
+
+def run_demo_headless(
+    db_path: Path | str,
+    speed: float = 1.0,
+    interval: float = 60.0,
+    stop_event: threading.Event | None = None,
+    *,
+    start: float | None = None,
+    on_cycle: Callable[[CycleResult], None] | None = None,
+) -> None:
+    """Start the demo agent, bring the store at ``db_path`` up to date and poll it every ``interval`` seconds until
+    ``stop_event`` is set (blocks; runs its own asyncio loop). Uplinks are marked after the first cycle."""
+    stop = stop_event or threading.Event()
+    asyncio.run(_headless(Path(db_path), speed, interval, stop, start, on_cycle))
+
+
+async def _headless(
+    db_path: Path,
+    speed: float,
+    interval: float,
+    stop: threading.Event,
+    start: float | None,
+    on_cycle: Callable[[CycleResult], None] | None,
+) -> None:
+    net = DemoNetwork(speed, start)
+    await net.start_async()
+    try:
+        net.ensure_store(db_path)
+        poller = Poller(db_path, interval=interval, on_cycle=on_cycle)
+        try:
+            marked = False
+            while not stop.is_set():
+                await poller.run_cycle()
+                if not marked:
+                    await asyncio.wrap_future(poller.writer.submit(mark_uplinks))
+                    marked = True
+                await _wait(stop, interval)
+        finally:
+            poller.close()
+    finally:
+        await net.stop_async()
+
+
+async def _wait(stop: threading.Event, seconds: float) -> None:
+    """Sleep up to ``seconds``, waking within 0.1 s of ``stop`` being set."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not stop.is_set() and loop.time() < deadline:
+        await asyncio.sleep(min(0.1, max(0.0, deadline - loop.time())))

@@ -1,0 +1,202 @@
+"""The demo network: a simulated school served over real SNMP on 127.0.0.1, checked with net-snmp and our poller."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devices.simagent import SimAgent
+from devices.snmp import SnmpCredentials, SnmpSession, SnmpTarget
+from monitor.demo import CORE_NAME, EPOCH_MONDAY, INTERNET_ALIAS, DemoNetwork, mark_uplinks
+from monitor.scheduler import Poller
+from monitor.store import connect
+from tests.conftest import require_tool
+
+HOST = "127.0.0.1"
+WEDNESDAY_10H = EPOCH_MONDAY + 2 * 86400 + 10 * 3600  # a busy school morning, Asia/Taipei
+IF_DESCR = "1.3.6.1.2.1.2.2.1.2"
+IF_NUMBER = "1.3.6.1.2.1.2.1.0"
+HC_IN_OCTETS = "1.3.6.1.2.1.31.1.1.1.6"
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture
+def net() -> Iterator[DemoNetwork]:
+    demo = DemoNetwork(speed=60.0, start=WEDNESDAY_10H)
+    demo.start()
+    try:
+        yield demo
+    finally:
+        demo.stop()
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, capture_output=True, text=True, timeout=30, check=False)
+
+
+def test_net_snmp_walks_the_simulated_iftable(net: DemoNetwork) -> None:
+    walk, get = require_tool("snmpbulkwalk"), require_tool("snmpget")
+    sw = net.switch("教學大樓B-SW")
+    where = f"{HOST}:{net.port}"
+    out = _run([walk, "-v2c", "-c", sw.community, "-On", where, IF_DESCR])
+    assert out.returncode == 0, out.stderr
+    rows = [line for line in out.stdout.splitlines() if line.startswith(f".{IF_DESCR}.")]
+    assert len(rows) == len(sw.device.ports) == 28
+    number = _run([get, "-v2c", "-c", sw.community, "-Oqv", where, IF_NUMBER])
+    assert number.stdout.strip() == "28"
+    v1 = _run([require_tool("snmpwalk"), "-v1", "-c", sw.community, "-On", where, IF_DESCR])
+    assert v1.returncode == 0 and len(v1.stdout.splitlines()) == 28
+    missing = _run([get, "-v2c", "-c", sw.community, where, "1.3.6.1.2.1.1.99.0"])
+    assert "No Such Object" in missing.stdout
+
+
+def test_wrong_community_gets_no_answer(net: DemoNetwork) -> None:
+    get = require_tool("snmpget")
+    out = _run([get, "-v2c", "-c", "not-a-switch", "-t", "0.5", "-r", "0", f"{HOST}:{net.port}", IF_NUMBER])
+    assert out.returncode != 0
+    assert "Timeout" in out.stderr
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def test_stop_frees_the_port_and_start_stop_twice_works() -> None:
+    demo = DemoNetwork()
+    port = demo.start()
+    assert not _port_free(port)
+    demo.stop()
+    assert _port_free(port)
+    assert demo.start(port) == port
+    demo.stop()
+    demo.stop()
+    assert _port_free(port)
+
+    async def twice() -> None:
+        agent = SimAgent([s.device for s in demo.switches])
+        for _ in range(2):
+            p = await agent.start()
+            await agent.stop()
+            assert _port_free(p)
+            agent.port = 0
+
+    asyncio.run(twice())
+
+
+def test_counters_are_monotonic_over_snmp(net: DemoNetwork) -> None:
+    core = net.switch(CORE_NAME)
+    target = SnmpTarget(HOST, net.port, SnmpCredentials(version="2c", community=core.community), timeout=1.0)
+    oid = f"{HC_IN_OCTETS}.{core.uplink_ifindex}"
+
+    async def read_many() -> list[int]:
+        values = []
+        async with SnmpSession(target) as session:
+            for _ in range(40):
+                got = (await session.get([oid]))[oid]
+                assert isinstance(got, int)
+                values.append(got)
+                await asyncio.sleep(0.005)
+        return values
+
+    values = asyncio.run(read_many())
+    assert values == sorted(values)
+    assert values[-1] > values[0]
+
+
+def test_model_stays_monotonic_and_below_port_speed_for_a_week() -> None:
+    demo = DemoNetwork(speed=1.0, start=WEDNESDAY_10H)
+    step = 900.0
+    for sw in demo.switches:
+        boot = sw.device.boot_ts
+        assert boot < EPOCH_MONDAY
+        prev = [demo.traffic.counters(p, boot, EPOCH_MONDAY) for p in sw.ports]
+        moved = 0
+        for k in range(1, 7 * 96 + 1):
+            t = EPOCH_MONDAY + k * step
+            cur = [demo.traffic.counters(p, boot, t) for p in sw.ports]
+            for model, a, b in zip(sw.ports, prev, cur, strict=True):
+                assert b.in_octets >= a.in_octets and b.out_octets >= a.out_octets
+                assert b.in_errors >= a.in_errors and b.out_discards >= a.out_discards
+                top = max(b.in_octets - a.in_octets, b.out_octets - a.out_octets) * 8 / step
+                assert top <= model.speed_bps, (sw.name, t)
+                moved += top > 0
+            prev = cur
+        assert moved > 7 * 96
+
+
+def test_school_day_shape() -> None:
+    demo = DemoNetwork(start=WEDNESDAY_10H)
+    core = demo.switch(CORE_NAME)
+    internet = next(p for p, sp in zip(core.ports, core.device.ports, strict=True) if sp.alias == INTERNET_ALIAS)
+
+    def mbps(t: float) -> float:
+        a = demo.traffic.counters(internet, core.device.boot_ts, t)
+        b = demo.traffic.counters(internet, core.device.boot_ts, t + 600)
+        return (b.in_octets - a.in_octets) * 8 / 600 / 1e6
+
+    wed = EPOCH_MONDAY + 2 * 86400
+    assert mbps(wed + 10 * 3600) > 5 * mbps(wed + 3 * 3600)
+    assert mbps(wed + 12.4 * 3600) < 0.7 * mbps(wed + 10 * 3600)
+    assert mbps(wed + 3 * 86400 + 10 * 3600) < 0.2 * mbps(wed + 10 * 3600)  # Saturday
+    assert 300 < mbps(wed + 10 * 3600) < 1000
+
+
+def test_poller_polls_the_demo_store(net: DemoNetwork, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    db = tmp_path / "demo.db"
+    net.ensure_store(db)
+    net.ensure_store(db)  # idempotent
+    poller = Poller(db, interval=5)
+    try:
+        first = asyncio.run(poller.run_cycle())
+        assert [d.status for d in first.devices] == ["up"] * len(net.switches), first.failed
+        assert poller.writer.run(mark_uplinks) == len(net.switches)
+        time.sleep(2.0)
+        second = asyncio.run(poller.run_cycle())
+        assert not second.failed
+    finally:
+        poller.close()
+    conn = connect(db, readonly=True)
+    try:
+        _check_store(conn, net)
+    finally:
+        conn.close()
+
+
+def _check_store(conn: object, net: DemoNetwork) -> None:
+    import sqlite3
+
+    assert isinstance(conn, sqlite3.Connection)
+    devices = {r["name"]: r for r in conn.execute("SELECT * FROM devices")}
+    assert len(devices) == len(net.switches)
+    for sw in net.switches:
+        dev = devices[sw.name]
+        assert (dev["vendor"], dev["detected_platform"]) == (sw.vendor, sw.platform)
+        assert dev["snmp_port"] == net.port and dev["location"] == sw.location
+        ports = list(conn.execute("SELECT * FROM ports WHERE device_id = ?", (dev["id"],)))
+        assert len(ports) == len(sw.device.ports)
+        up = [p for p in ports if p["oper_status"] == 1]
+        assert up and all(p["in_bps"] is not None and p["out_bps"] is not None for p in up)
+        for p in ports:
+            for rate in (p["in_bps"], p["out_bps"]):
+                assert rate is None or 0 <= rate <= p["speed_bps"], (sw.name, p["name"], rate)
+        uplinks = [p for p in ports if p["is_uplink"]]
+        assert len(uplinks) == 1
+        if sw.name != CORE_NAME:
+            edges = [p for p in up if not p["is_uplink"]]
+            average = sum(p["in_bps"] + p["out_bps"] for p in edges) / len(edges)
+            assert uplinks[0]["in_bps"] + uplinks[0]["out_bps"] > average
+    busiest = conn.execute("SELECT alias FROM ports ORDER BY in_bps + out_bps DESC LIMIT 1").fetchone()
+    assert busiest["alias"] == INTERNET_ALIAS
