@@ -200,3 +200,34 @@ def _check_store(conn: object, net: DemoNetwork) -> None:
             assert uplinks[0]["in_bps"] + uplinks[0]["out_bps"] > average
     busiest = conn.execute("SELECT alias FROM ports ORDER BY in_bps + out_bps DESC LIMIT 1").fetchone()
     assert busiest["alias"] == INTERNET_ALIAS
+
+
+def test_run_demo_headless_polls_until_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from monitor.demo import run_demo_headless
+
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    db = tmp_path / "demo.db"
+    stop = threading.Event()
+    cycles: list[int] = []
+
+    def on_cycle(cycle: object) -> None:
+        cycles.append(1)
+        if len(cycles) >= 2:
+            stop.set()
+
+    worker = threading.Thread(
+        target=run_demo_headless, args=(db, 60.0, 1.0, stop), kwargs={"start": WEDNESDAY_10H, "on_cycle": on_cycle}
+    )
+    worker.start()
+    worker.join(timeout=60)
+    stop.set()
+    assert not worker.is_alive()
+    conn = connect(db, readonly=True)
+    try:
+        assert conn.execute("SELECT count(*) FROM devices WHERE status = 'up'").fetchone()[0] == 8
+        assert conn.execute("SELECT count(*) FROM ports WHERE is_uplink = 1").fetchone()[0] == 8
+        assert conn.execute("SELECT count(*) FROM samples").fetchone()[0] > 100
+    finally:
+        conn.close()
