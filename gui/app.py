@@ -22,3 +22,23 @@ def run(db_path: Path) -> int:
     window.show()
     bridge.start()
     return int(app.exec())
+
+
+def run_demo(db_path: Path, speed: float, interval: float) -> int:
+    """Open the app on the simulated school: its agent on 127.0.0.1, its own store, polled every ``interval`` s."""
+    from monitor.demo import DemoNetwork
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("CampusNet")
+    network = DemoNetwork(speed=speed)
+    network.start()
+    try:
+        network.ensure_store(db_path)
+        bridge = CoreBridge(db_path, interval=interval)
+        window = MainWindow(db_path, bridge)
+        window.setWindowTitle(window.tr("CampusNet — demo network"))
+        window.show()
+        bridge.start()
+        return int(app.exec())
+    finally:
+        network.stop()

@@ -212,9 +212,9 @@ class BandwidthPlot(QWidget):
         item.getViewBox().setAutoVisible(y=True)
         item.setLimits(yMin=0)
         self.legend = item.addLegend(offset=(10, 10), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 200))
-        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999", width=1))
-        self.cursor.setVisible(False)
-        item.addItem(self.cursor, ignoreBounds=True)
+        self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999", width=1))
+        self.cursor_line.setVisible(False)
+        item.addItem(self.cursor_line, ignoreBounds=True)
         self.readout = QLabel(" ")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -388,8 +388,8 @@ class BandwidthPlot(QWidget):
         x = item.getViewBox().mapSceneToView(pos).x()
         text = self.readout_text(x)
         self.readout.setText(text or " ")
-        self.cursor.setVisible(bool(text))
-        self.cursor.setValue(x)
+        self.cursor_line.setVisible(bool(text))
+        self.cursor_line.setValue(x)
 
 
 def _p95_line(colour: str, label_pos: float) -> pg.InfiniteLine:

@@ -83,6 +83,10 @@ def build_parser() -> Parser:
     fmt = traffic.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
+    demo = sub.add_parser("demo", help="a simulated school network on 127.0.0.1, polled and shown in the GUI")
+    demo.add_argument("--speed", type=float, default=60.0, help="fast-forward factor for the school day (default 60)")
+    demo.add_argument("--interval", type=float, default=15.0, help="seconds between polls (default 15)")
+    demo.add_argument("--headless", action="store_true", help="poll the demo without opening the window")
     return p
 
 
@@ -443,6 +447,30 @@ def cmd_traffic(args: argparse.Namespace, db: Path) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace, db: Path | None) -> int:
+    """demo: the simulated school in its own store (never the school's real one)."""
+    from monitor.demo import default_demo_db, run_demo_headless
+
+    if not 1 <= args.speed <= 10_000:
+        raise InputError(f"speed {args.speed} is out of range (1-10000)")
+    if args.interval < 2:
+        raise InputError(f"interval {args.interval} s is too short (at least 2 s)")
+    demo_db = db or default_demo_db()
+    if not args.headless:
+        from gui.app import run_demo  # the GUI is only imported when a window is wanted
+
+        return run_demo(demo_db, args.speed, args.interval)
+    stop = threading.Event()
+    old = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
+    log.info("demo network polled into %s every %.0f s (Ctrl+C to stop)", demo_db, args.interval)
+    try:
+        run_demo_headless(demo_db, args.speed, args.interval, stop)
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+    return 0
+
+
 COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Path], int]] = {
     ("device", "add"): cmd_device_add,
     ("device", "list"): cmd_device_list,
@@ -461,7 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
-    service = args.command == "poll" and not args.once
+    service = (args.command == "poll" and not args.once) or args.command == "demo"
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else (logging.INFO if service else logging.WARNING),
         format="%(asctime)s %(levelname)s %(message)s",
@@ -471,8 +499,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     db = args.db or default_db_path()
-    handler = COMMANDS[(args.command, getattr(args, "device_command", None))]
     try:
+        if args.command == "demo":
+            return cmd_demo(args, args.db)
+        handler = COMMANDS[(args.command, getattr(args, "device_command", None))]
         return handler(args, db)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -136,3 +136,37 @@ def test_late_cycles_are_skipped_not_stacked(db: Path) -> None:
         assert later.started >= earlier.finished  # never two cycles at once
     assert poller.skipped_cycles >= len(cycles) - 1
     assert all(c.devices[0].status == "unreachable" for c in cycles)
+
+
+def test_demo_headless_polls_the_simulated_school_and_stops(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    env = {**os.environ, "CAMPUSNET_SECRETS": "file"}
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "main.py"), "--db", str(db), "demo", "--headless", "--interval", "2"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            if db.exists() and len(rows(db, "SELECT 1 FROM samples WHERE in_bps > 0 LIMIT 5")) == 5:
+                break
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    devices = rows(db, "SELECT name, status FROM devices")
+    assert len(devices) >= 7 and all(d["status"] == "up" for d in devices)
+    assert len(rows(db, "SELECT 1 FROM samples WHERE in_bps > 0")) >= 5
+
+
+def test_demo_rejects_bad_speed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert cli(["--db", str(tmp_path / "d.db"), "demo", "--headless", "--speed", "0"]) == 2
+    assert "speed 0.0 is out of range" in capsys.readouterr().err
+    assert not (tmp_path / "d.db").exists()
