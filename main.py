@@ -14,9 +14,17 @@ def main() -> int:
         from monitor.store import default_db_path
 
         return run(Path(args[1]) if args else default_db_path())
-    from monitor.cli import main as cli_main
+    from monitor import cli
 
-    return cli_main(args)
+    if "demo" in args and "--headless" not in args:
+
+        def gui_demo(db: Path, speed: float, interval: float) -> int:
+            from gui.app import run_demo
+
+            return run_demo(db, speed, interval)
+
+        cli.GUI_DEMO = gui_demo
+    return cli.main(args)
 
 
 if __name__ == "__main__":

@@ -447,6 +447,11 @@ def cmd_traffic(args: argparse.Namespace, db: Path) -> int:
     return 0
 
 
+# Set by main.py when the desktop app is available: (store, speed, interval) -> exit status. The core never imports
+# the GUI itself.
+GUI_DEMO: Callable[[Path, float, float], int] | None = None
+
+
 def cmd_demo(args: argparse.Namespace, db: Path | None) -> int:
     """demo: the simulated school in its own store (never the school's real one)."""
     from monitor.demo import default_demo_db, run_demo_headless
@@ -457,9 +462,9 @@ def cmd_demo(args: argparse.Namespace, db: Path | None) -> int:
         raise InputError(f"interval {args.interval} s is too short (at least 2 s)")
     demo_db = db or default_demo_db()
     if not args.headless:
-        from gui.app import run_demo  # the GUI is only imported when a window is wanted
-
-        return run_demo(demo_db, args.speed, args.interval)
+        if GUI_DEMO is None:
+            raise InputError("no window available here: use 'demo --headless'")
+        return GUI_DEMO(demo_db, args.speed, args.interval)
     stop = threading.Event()
     old = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     log.info("demo network polled into %s every %.0f s (Ctrl+C to stop)", demo_db, args.interval)
