@@ -58,6 +58,9 @@ FALLBACK_COLUMNS: dict[str, tuple[str, str]] = {
     "out_bcast": (f"{IFX_TABLE}.5", "hc_out_bcast"),
 }
 
+# ifAdminStatus / ifOperStatus values (IF-MIB).
+IF_STATUS = {1: "up", 2: "down", 3: "testing", 4: "unknown", 5: "dormant", 6: "notPresent", 7: "lowerLayerDown"}
+
 # ifSpeed is a Gauge32: agents report its maximum when the real speed lives in ifHighSpeed.
 IF_SPEED_MAX = 4294967295
 
@@ -87,7 +90,8 @@ class InterfaceRow:
         return self.name or self.descr or f"ifIndex {self.ifindex}"
 
 
-def _text(value: SnmpValue | None) -> str:
+def text_value(value: SnmpValue | None) -> str:
+    """An OCTET STRING as text (UTF-8, trailing NULs and blanks removed); other values as str."""
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace").strip().strip("\x00")
     return "" if value is None else str(value)
@@ -131,9 +135,9 @@ def build_rows(
 
 def _row(ifindex: int, values: Mapping[str, SnmpValue | None]) -> InterfaceRow:
     row = InterfaceRow(ifindex=ifindex)
-    row.descr = _text(values.get("descr"))
-    row.name = _text(values.get("name"))
-    row.alias = _text(values.get("alias"))
+    row.descr = text_value(values.get("descr"))
+    row.name = text_value(values.get("name"))
+    row.alias = text_value(values.get("alias"))
     row.type = _int(values.get("type"))
     row.speed_bps = effective_speed(_int(values.get("speed")), _int(values.get("high_speed")))
     row.admin_status = _int(values.get("admin_status"))

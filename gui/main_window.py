@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from devices.ifmib import IF_STATUS
 from gui.bridge import CoreBridge
 from gui.plot import BandwidthPlot
-from monitor.cli import IF_STATUS, human_bps
 from monitor.scheduler import CycleResult
 from monitor.store import connect
+from monitor.units import format_bps
 
 STATUS_MARK = {"up": "●", "unreachable": "○", "error": "◐", "unknown": "·"}
 DEVICE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -82,9 +83,9 @@ class PortsModel(QAbstractTableModel):
             (row["name"] or row["descr"], row["name"] or row["descr"]),
             (row["alias"], row["alias"]),
             (self.tr(IF_STATUS.get(row["oper_status"], "unknown")), row["oper_status"]),
-            (human_bps(speed) if speed else "-", speed or 0),
-            (human_bps(row["in_bps"]), row["in_bps"] or 0),
-            (human_bps(row["out_bps"]), row["out_bps"] or 0),
+            (format_bps(speed) if speed else "-", speed or 0),
+            (format_bps(row["in_bps"]), row["in_bps"] or 0),
+            (format_bps(row["out_bps"]), row["out_bps"] or 0),
             ("-" if util is None else f"{util:.1f} %", util or 0),
         )
         text, raw = values[index.column()]

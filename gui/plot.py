@@ -8,7 +8,6 @@ time), bits/s with SI prefixes on the y axis, peak downsampling and clip-to-view
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from monitor.history import percentile95, traffic
 from monitor.store import connect
+from monitor.units import format_bps
 
 HOUR = 3600
 DAY = 86400
@@ -57,7 +57,6 @@ PORT_COLOURS: tuple[tuple[str, str], ...] = (
     ("#1b9e77", "#7f7f7f"),
 )
 
-_PREFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
 _HOVER_RATE_HZ = 30
 
 
@@ -75,16 +74,6 @@ def tier_text(tier: str) -> str:
         "1d": _tr("daily averages"),
     }
     return texts.get(tier, tier)
-
-
-def format_bps(value: float | None) -> str:
-    """A rate in bits/s with an SI prefix, e.g. ``"12.3 Mbit/s"``; ``"–"`` for a gap."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    for factor, prefix in _PREFIXES:
-        if abs(value) >= factor:
-            return f"{value / factor:.1f} {prefix}bit/s"
-    return f"{value:.0f} bit/s"
 
 
 class Series(NamedTuple):
@@ -297,7 +286,7 @@ class BandwidthPlot(QWidget):
                 continue
             i = _nearest(series.x, x)
             stamp = series.x[i] if stamp is None else stamp
-            rates = self.tr("in {0}  out {1}").format(format_bps(series.y_in[i]), format_bps(series.y_out[i]))
+            rates = self.tr("in {0}  out {1}").format(format_bps(series.y_in[i], "–"), format_bps(series.y_out[i], "–"))
             parts.append(rates if len(self._ports) == 1 else f"{label}: {rates}")
         if stamp is None:
             return ""
@@ -343,7 +332,7 @@ class BandwidthPlot(QWidget):
             line.setVisible(value is not None)
             if value is not None:
                 line.setValue(value)
-                line.label.setFormat(prefix + caption.format(format_bps(value)))
+                line.label.setFormat(prefix + caption.format(format_bps(value, "–")))
 
     def _add_items(self, index: int, label: str, overlaid: bool) -> _PortItems:
         colour_in, colour_out = PORT_COLOURS[index % len(PORT_COLOURS)]

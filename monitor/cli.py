@@ -7,6 +7,8 @@ Secrets are never plain arguments: a flag names an environment variable, or the 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
+import contextlib
 import csv
 import getpass
 import json
@@ -18,27 +20,19 @@ import sys
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
 from devices.errors import CampusNetError, InputError
+from devices.ifmib import IF_STATUS
 from monitor import defaults, inventory
 from monitor.secrets import open_secrets
 from monitor.store import connect, default_db_path
+from monitor.units import format_bps
 
 log = logging.getLogger("campusnet")
-
-IF_STATUS = {
-    1: "up",
-    2: "down",
-    3: "testing",
-    4: "unknown",
-    5: "dormant",
-    6: "notPresent",
-    7: "lowerLayerDown",
-}
 
 
 class UsageError(InputError):
@@ -146,16 +140,6 @@ def _print_json(data: Any) -> None:
 
 def _iso(ts: float | None) -> str | None:
     return None if ts is None else datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds")
-
-
-def human_bps(bps: float | None) -> str:
-    """1234567 -> '1.23 Mbit/s'."""
-    if bps is None:
-        return "-"
-    for unit, scale in (("Gbit/s", 1e9), ("Mbit/s", 1e6), ("kbit/s", 1e3)):
-        if bps >= scale:
-            return f"{bps / scale:.2f} {unit}"
-    return f"{bps:.0f} bit/s"
 
 
 # ---------------------------------------------------------------------------------------------------------- commands
@@ -277,6 +261,22 @@ def cmd_poll(args: argparse.Namespace, db: Path) -> int:
     return _poll_forever(db, args.interval, args.concurrency)
 
 
+@contextlib.contextmanager
+def _stop_on_signals(stop: Callable[[], object]) -> Iterator[None]:
+    """Call ``stop`` on SIGINT or SIGTERM while the block runs (the service's clean shutdown)."""
+
+    def handler(signum: int, _frame: Any) -> None:
+        log.info("signal %d: stopping after the current device polls", signum)
+        stop()
+
+    old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, previous in old.items():
+            signal.signal(sig, previous)
+
+
 def _poll_forever(db: Path, interval: float, concurrency: int) -> int:
     import asyncio
 
@@ -284,31 +284,18 @@ def _poll_forever(db: Path, interval: float, concurrency: int) -> int:
 
     core = CoreLoop()
     poller = Poller(db, interval=interval, concurrency=concurrency)
-    stop_async = asyncio.Event()
-    stopped = threading.Event()
-
-    def on_signal(signum: int, _frame: Any) -> None:
-        log.info("signal %d: stopping after the current device polls", signum)
-        core.loop.call_soon_threadsafe(stop_async.set)
-        stopped.set()
-
-    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    stop = asyncio.Event()
     log.info("polling %s every %.0f s (Ctrl+C to stop)", db, interval)
-    fut = core.submit(poller.run_forever(stop_async))
     try:
-        while not fut.done():
-            stopped.wait(0.5)
-            if stopped.is_set():
+        with _stop_on_signals(lambda: core.loop.call_soon_threadsafe(stop.set)):
+            run = core.submit(poller.run_forever(stop))
+            while True:  # short waits, so the main thread gets to run the signal handler
                 try:
-                    fut.result(timeout=30)
-                except Exception:
-                    fut.cancel()
-                break
-        if fut.done() and not fut.cancelled() and fut.exception():
-            raise fut.exception()  # type: ignore[misc]
+                    run.result(timeout=0.5)
+                    break
+                except concurrent.futures.TimeoutError:
+                    continue
     finally:
-        for s, handler in old.items():
-            signal.signal(s, handler)
         core.stop()
         poller.close()
     log.info("stopped")
@@ -341,7 +328,7 @@ def cmd_ports(args: argparse.Namespace, db: Path) -> int:
         speed = parse_speed(args.set_speed[1])
         with conn:
             conn.execute("UPDATE ports SET speed_override_bps = ? WHERE id = ?", (speed, port["id"]))
-        print(f"{args.name} {port['key']}: speed {'as reported by the device' if speed is None else human_bps(speed)}")
+        print(f"{args.name} {port['key']}: speed {'as reported by the device' if speed is None else format_bps(speed)}")
         return 0
     rows = [
         _port_row(p)
@@ -356,11 +343,11 @@ def cmd_ports(args: argparse.Namespace, db: Path) -> int:
             r["ifindex"],
             r["name"] or r["descr"],
             r["alias"],
-            human_bps(r["speed_bps"]) if r["speed_bps"] else "-",
+            format_bps(r["speed_bps"]) if r["speed_bps"] else "-",
             r["admin_status"],
             r["oper_status"],
-            human_bps(r["in_bps"]),
-            human_bps(r["out_bps"]),
+            format_bps(r["in_bps"]),
+            format_bps(r["out_bps"]),
             r["counter_bits"],
         ]
         for r in rows
@@ -442,7 +429,7 @@ def cmd_traffic(args: argparse.Namespace, db: Path) -> int:
             )
     else:
         print(f"{args.name} {port['key']}  resolution {series.tier}")
-        table = [[r["ts"], human_bps(r["in_bps"]), human_bps(r["out_bps"])] for r in rows]
+        table = [[r["ts"], format_bps(r["in_bps"]), format_bps(r["out_bps"])] for r in rows]
         print(format_table(["time", "in", "out"], table))
     return 0
 
@@ -466,13 +453,9 @@ def cmd_demo(args: argparse.Namespace, db: Path | None) -> int:
             raise InputError("no window available here: use 'demo --headless'")
         return GUI_DEMO(demo_db, args.speed, args.interval)
     stop = threading.Event()
-    old = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     log.info("demo network polled into %s every %.0f s (Ctrl+C to stop)", demo_db, args.interval)
-    try:
+    with _stop_on_signals(stop.set):
         run_demo_headless(demo_db, args.speed, args.interval, stop)
-    finally:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
     return 0
 
 

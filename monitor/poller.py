@@ -18,6 +18,7 @@ from devices.ifmib import (
     SYSTEM_OIDS,
     InterfaceRow,
     fetch_interfaces,
+    text_value,
 )
 from devices.platforms import Identity, identify
 from devices.snmp import SnmpSession, SnmpTarget, SnmpValue
@@ -62,12 +63,6 @@ class PollSummary:
     events: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _text(value: SnmpValue | None) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace").strip("\x00").strip()
-    return "" if value is None else str(value)
-
-
 async def poll_device(target: SnmpTarget, cache: DeviceCache) -> DevicePoll:
     """Ask one device for its system facts and interface table. Raises SnmpError subclasses on failure."""
     started = time.monotonic()
@@ -75,8 +70,8 @@ async def poll_device(target: SnmpTarget, cache: DeviceCache) -> DevicePoll:
         target = SnmpTarget(**{**target.__dict__, "max_repetitions": cache.max_repetitions})
     async with SnmpSession(target) as session:
         system = await session.get(list(SYSTEM_OIDS))
-        sys_oid = _text(system.get(SYS_OBJECT_ID))
-        sys_descr = _text(system.get(SYS_DESCR))
+        sys_oid = text_value(system.get(SYS_OBJECT_ID))
+        sys_descr = text_value(system.get(SYS_DESCR))
         uptime = system.get(SYS_UPTIME)
         stale = time.time() - cache.descriptive_ts > DESCRIPTIVE_MAX_AGE_S or sys_oid != cache.sys_object_id
         descriptive = None if stale else cache.descriptive
@@ -101,7 +96,7 @@ async def poll_device(target: SnmpTarget, cache: DeviceCache) -> DevicePoll:
         uptime=uptime if isinstance(uptime, int) else None,
         sys_descr=sys_descr,
         sys_object_id=sys_oid,
-        sys_name=_text(system.get(SYS_NAME)),
+        sys_name=text_value(system.get(SYS_NAME)),
         identity=cache.identity,
         interfaces=rows,
         duration_s=time.monotonic() - started,

@@ -4,7 +4,10 @@ add devices and run cycles."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,8 @@ from monitor import inventory
 from monitor.scheduler import CycleResult, Poller
 from monitor.secrets import open_secrets
 from monitor.store import connect
+from tests.conftest import REPO
+from tests.peers import parse_snmprec
 
 IF_TABLE = "1.3.6.1.2.1.2.2.1."
 IFX_TABLE = "1.3.6.1.2.1.31.1.1.1."
@@ -26,26 +31,11 @@ def snmprec(records: dict[str, str]) -> str:
     return "".join(f"{oid}|{records[oid]}\n" for oid in sorted(records, key=oid_key))
 
 
-def parse_snmprec(path: Path) -> dict[str, tuple[str, str]]:
-    """{oid: (tag, value)} from a recording; hex values (tag ending in x) decoded to text."""
-    out: dict[str, tuple[str, str]] = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        parts = line.split("|", 2)
-        if len(parts) != 3:
-            continue
-        oid, tag, value = parts
-        if tag.endswith("x"):
-            tag = tag[:-1]
-            value = bytes.fromhex(value).decode("utf-8", errors="replace")
-        out[oid] = (tag, value)
-    return out
-
-
 def recorded_interfaces(path: Path) -> dict[int, dict[str, Any]]:
     """ifIndex -> {name, descr, type, speed_bps} as the recording holds them (IF-MIB rows only)."""
-    rec = parse_snmprec(path)
     rows: dict[int, dict[str, Any]] = {}
-    for oid, (_tag, value) in rec.items():
+    for oid, (_tag, raw) in parse_snmprec(path).items():
+        value = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
         for table in (IF_TABLE, IFX_TABLE):
             if oid.startswith(table):
                 column, _, index = oid[len(table) :].partition(".")
@@ -89,3 +79,15 @@ def rows(db: Path, sql: str, *params: Any) -> list[sqlite3.Row]:
         return list(conn.execute(sql, params))
     finally:
         conn.close()
+
+
+def start_main(db: Path, *args: str) -> subprocess.Popen[str]:
+    """Run ``main.py --db DB ARGS...`` as its own process (secrets in the file backend), output piped."""
+    return subprocess.Popen(
+        [sys.executable, str(REPO / "main.py"), "--db", str(db), *args],
+        cwd=REPO,
+        env={**os.environ, "CAMPUSNET_SECRETS": "file"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

@@ -74,7 +74,9 @@ def parse_snmprec(source: Path | str) -> dict[str, tuple[str, int | bytes | str]
     """
     text = source.read_text(encoding="latin-1") if isinstance(source, Path) else source
     records: dict[str, tuple[str, int | bytes | str]] = {}
-    for line in text.splitlines():
+    # Lines end at "\n" only, as snmpsim reads them: latin-1 text of UTF-8 values holds "\x85", which splitlines()
+    # would take for a line break.
+    for line in text.split("\n"):
         if not line.strip() or line.startswith("#"):
             continue
         oid, tag, value = line.strip().split("|", 2)  # as snmpsim reads it (latin-1, stripped)

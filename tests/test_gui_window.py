@@ -69,7 +69,7 @@ def test_tree_groups_devices_by_location_and_shows_ports(qtbot, tmp_path: Path) 
     table = window.device_page.proxy
     assert table.rowCount() == 2
     first = [table.index(0, c).data() for c in range(table.columnCount())]
-    assert first == [1, "Gi1/0/1", "Uplink", "up", "1.00 Gbit/s", "250.00 Mbit/s", "1.00 Mbit/s", "25.0 %"]
+    assert first == [1, "Gi1/0/1", "Uplink", "up", "1.0 Gbit/s", "250.0 Mbit/s", "1.0 Mbit/s", "25.0 %"]
     page = window.device_page
     assert not page.plot.isVisibleTo(page)
     page.table.selectRow(0)

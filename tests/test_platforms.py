@@ -18,6 +18,7 @@ from devices.platforms import (
     validate_platform,
 )
 from tests.conftest import SNMPREC_DIR
+from tests.peers import parse_snmprec
 
 SYS_DESCR = "1.3.6.1.2.1.1.1.0"
 SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
@@ -90,16 +91,13 @@ DETAILS = {
 
 def read_system(path: Path) -> tuple[str, str]:
     """sysObjectID and sysDescr straight from a .snmprec file (tag 4, 4x hex or 6)."""
-    values: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        oid, _, rest = line.partition("|")
-        if oid not in (SYS_DESCR, SYS_OBJECT_ID):
-            continue
-        tag, _, value = rest.partition("|")
-        if tag == "4x":
-            value = bytes.fromhex(value).decode("utf-8", errors="replace")
-        values[oid] = value
-    return values.get(SYS_OBJECT_ID, ""), values.get(SYS_DESCR, "")
+    records = parse_snmprec(path)
+
+    def text(oid: str) -> str:
+        value = records.get(oid, ("", ""))[1]
+        return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
+
+    return text(SYS_OBJECT_ID), text(SYS_DESCR)
 
 
 def recordings() -> list[Path]:

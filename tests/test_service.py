@@ -6,10 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,8 +14,7 @@ import pytest
 
 from monitor.cli import main as cli
 from monitor.scheduler import CycleResult, Poller
-from tests.conftest import REPO
-from tests.helpers import add_device, rows
+from tests.helpers import add_device, rows, start_main
 from tests.peers import V3_USERS, SnmpdLoopback, SnmpSim
 
 
@@ -89,15 +85,7 @@ def test_service_stops_cleanly_on_sigterm(tmp_path: Path, db: Path, snmprec_dir:
     sim = SnmpSim(tmp_path, recordings={"sw": snmprec_dir / "procurve_2520.snmprec"}).start()
     try:
         add_device(db, "sw", sim.port, "sw")
-        env = {**os.environ, "CAMPUSNET_SECRETS": "file"}
-        proc = subprocess.Popen(
-            [sys.executable, str(REPO / "main.py"), "--db", str(db), "poll", "--interval", "5"],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = start_main(db, "poll", "--interval", "5")
         try:
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and not rows(db, "SELECT 1 FROM device_polls"):
@@ -140,15 +128,7 @@ def test_late_cycles_are_skipped_not_stacked(db: Path) -> None:
 
 def test_demo_headless_polls_the_simulated_school_and_stops(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
-    env = {**os.environ, "CAMPUSNET_SECRETS": "file"}
-    proc = subprocess.Popen(
-        [sys.executable, str(REPO / "main.py"), "--db", str(db), "demo", "--headless", "--interval", "2"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_main(db, "demo", "--headless", "--interval", "2")
     try:
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
