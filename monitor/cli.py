@@ -456,6 +456,7 @@ def cmd_demo(args: argparse.Namespace, db: Path | None) -> int:
     log.info("demo network polled into %s every %.0f s (Ctrl+C to stop)", demo_db, args.interval)
     with _stop_on_signals(stop.set):
         run_demo_headless(demo_db, args.speed, args.interval, stop)
+    log.info("stopped")
     return 0
 
 
