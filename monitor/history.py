@@ -30,6 +30,7 @@ import math
 import sqlite3
 import statistics
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from monitor.store import RETENTION_S, ROLLUP_TIERS
@@ -213,16 +214,18 @@ def rollup(conn: sqlite3.Connection, now: float) -> None:
         _rollup_tier(conn, tier, now)
 
 
-def apply_retention(conn: sqlite3.Connection, now: float) -> dict[str, int]:
-    """Delete what is older than :data:`RETENTION_S` in every tier; return the rows deleted per tier.
+def apply_retention(conn: sqlite3.Connection, now: float, retention: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Delete what is older than the retention in every tier; return the rows deleted per tier.
 
-    A raw sample is too old when its ``ts < now - retention``; a rollup bucket when it ends at or before
-    ``now - retention``. Does not commit.
+    ``retention`` gives seconds per tier (e.g. from :func:`monitor.settings.retention_seconds`); tiers it leaves
+    out, or all of them when it is None, keep :data:`RETENTION_S`. A raw sample is too old when its
+    ``ts < now - retention``; a rollup bucket when it ends at or before ``now - retention``. Does not commit.
     """
+    keep = {**RETENTION_S, **(retention or {})}
     deleted: dict[str, int] = {}
     for tier in _TIERS:
         table = _table(tier)
-        cutoff = now - RETENTION_S[tier]
+        cutoff = now - keep[tier]
         if tier == "raw":
             cond, limit = "ts < :limit", cutoff
         else:
