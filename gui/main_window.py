@@ -7,8 +7,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from devices.ifmib import IF_STATUS
 from gui.bridge import CoreBridge
+from gui.dashboard import Dashboard
 from gui.plot import BandwidthPlot
 from monitor.scheduler import CycleResult
 from monitor.store import connect
@@ -161,6 +170,13 @@ class DevicePage(QWidget):
         self.plot.set_ports([(port_id, label)])
         self.plot.show()
 
+    def select_port(self, port_id: int) -> None:
+        """Select (and so graph) a port of the shown device."""
+        for row in range(self.model.rowCount()):
+            if self.model.port_at(row)[0] == port_id:
+                self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+                return
+
     def show_device(self, conn: sqlite3.Connection, device_id: int) -> None:
         """Load one device's facts and ports."""
         dev = conn.execute("SELECT * FROM devices WHERE id = ?", (device_id,)).fetchone()
@@ -187,7 +203,17 @@ class MainWindow(QMainWindow):
 
     Attributes:
         bridge: the core bridge (background polling) or None when polling is off (tests, read-only views).
+
+    Signals:
+        demoRequested(): the user asked for the demo network (the app opens it in its own store).
     """
+
+    demoRequested = Signal()
+
+    @staticmethod
+    def tr_demo_title() -> str:
+        """The window title in demo mode (translated)."""
+        return QCoreApplication.translate("MainWindow", "CampusNet — demo network")
 
     def __init__(self, db_path: Path, bridge: CoreBridge | None = None) -> None:
         super().__init__()
@@ -195,7 +221,7 @@ class MainWindow(QMainWindow):
         self.conn = connect(db_path)
         self.bridge = bridge
         self.setWindowTitle(self.tr("CampusNet"))
-        self.resize(1200, 760)
+        self.resize(1280, 800)
         self.tree_model = QStandardItemModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.tree_model)
@@ -203,8 +229,9 @@ class MainWindow(QMainWindow):
         self.tree.clicked.connect(self._on_tree_clicked)
         self.stack = QStackedWidget()
         self.first_run = FirstRunPanel()
-        self.dashboard = QLabel()
-        self.dashboard.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.first_run.demo_button.clicked.connect(self.demoRequested)
+        self.dashboard = Dashboard(db_path)
+        self.dashboard.portRequested.connect(self.show_port)
         self.device_page = DevicePage(db_path)
         for page in (self.first_run, self.dashboard, self.device_page):
             self.stack.addWidget(page)
@@ -212,30 +239,93 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.tree)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([280, 920])
+        splitter.setSizes([260, 1020])
         self.setCentralWidget(splitter)
         self._current_device: int | None = None
+        self._closed = False
+        self._tree_shape: list[tuple[int, str]] = []
+        self._device_items: dict[int, QStandardItem] = {}
+        self._make_actions()
         if bridge is not None:
             bridge.cycleFinished.connect(self._on_cycle)
+            bridge.stateChanged.connect(self._update_status)
         self.reload()
 
+    def _make_actions(self) -> None:
+        self.poll_now_action = QAction(self.tr("Poll now"), self)
+        self.poll_now_action.setShortcut(QKeySequence("F5"))
+        self.poll_now_action.triggered.connect(self._poll_now)
+        self.pause_action = QAction(self.tr("Pause polling"), self)
+        self.pause_action.setCheckable(True)
+        self.pause_action.toggled.connect(self._set_paused)
+        self.dashboard_action = QAction(self.tr("Dashboard"), self)
+        self.dashboard_action.triggered.connect(self.show_dashboard)
+        self.quit_action = QAction(self.tr("Quit"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.quit_requested)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.file_menu = file_menu
+        file_menu.addAction(self.quit_action)
+        poll_menu = self.menuBar().addMenu(self.tr("&Polling"))
+        poll_menu.addActions([self.poll_now_action, self.pause_action])
+        toolbar = self.addToolBar(self.tr("Main"))
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addActions([self.dashboard_action, self.poll_now_action, self.pause_action])
+        self.toolbar = toolbar
+        enabled = self.bridge is not None
+        self.poll_now_action.setEnabled(enabled)
+        self.pause_action.setEnabled(enabled)
+
+    def quit_requested(self) -> None:
+        """Quit the app (not just hide the window)."""
+        self._quitting = True
+        self.close()
+
+    def _poll_now(self) -> None:
+        if self.bridge is not None:
+            self.bridge.poll_now()
+            self.statusBar().showMessage(self.tr("Polling…"))
+
+    def _set_paused(self, paused: bool) -> None:
+        if self.bridge is None:
+            return
+        if paused:
+            self.bridge.pause()
+        else:
+            self.bridge.resume()
+
     def reload(self) -> None:
-        """Re-read the store: tree, dashboard and the open device page."""
-        devices = list(self.conn.execute("SELECT * FROM devices ORDER BY location, name"))
+        """Re-read the store: tree, and whichever page is showing."""
+        devices = list(self.conn.execute("SELECT id, name, host, location, status, status_reason FROM devices"))
         self._fill_tree(devices)
         if not devices:
             self.stack.setCurrentWidget(self.first_run)
             return
-        self._fill_dashboard(devices)
-        if self._current_device is not None:
+        if self.stack.currentWidget() is self.first_run:
+            self.stack.setCurrentWidget(self.dashboard)
+        if self.stack.currentWidget() is self.dashboard:
+            self.dashboard.refresh(self.conn)
+        elif self._current_device is not None:
             self.device_page.show_device(self.conn, self._current_device)
             self.device_page.plot.refresh()
-        elif self.stack.currentWidget() is self.first_run:
-            self.stack.setCurrentWidget(self.dashboard)
         self._update_status()
 
     def _fill_tree(self, devices: list[sqlite3.Row]) -> None:
+        devices.sort(key=lambda d: (d["location"] or "", d["name"]))
+        shape = [(int(d["id"]), d["location"] or "") for d in devices]
+        if shape != self._tree_shape:
+            self._rebuild_tree(devices)
+            self._tree_shape = shape
+        for dev in devices:  # same devices in the same places: only their status changes
+            item = self._device_items[int(dev["id"])]
+            item.setText(f"{STATUS_MARK.get(dev['status'], '·')} {dev['name']}")
+            reason = f": {dev['status_reason']}" if dev["status_reason"] else ""
+            item.setToolTip(f"{dev['host']} — {self.tr(dev['status'])}{reason}")
+
+    def _rebuild_tree(self, devices: list[sqlite3.Row]) -> None:
         self.tree_model.clear()
+        self._device_items = {}
         groups: dict[str, QStandardItem] = {}
         for dev in devices:
             location = dev["location"] or self.tr("(no location)")
@@ -243,38 +333,58 @@ class MainWindow(QMainWindow):
                 groups[location] = QStandardItem(location)
                 groups[location].setEditable(False)
                 self.tree_model.appendRow(groups[location])
-            item = QStandardItem(f"{STATUS_MARK.get(dev['status'], '·')} {dev['name']}")
+            item = QStandardItem(dev["name"])
             item.setEditable(False)
             item.setData(int(dev["id"]), DEVICE_ROLE)
-            item.setToolTip(f"{dev['host']} — {self.tr(dev['status'])}")
             groups[location].appendRow(item)
+            self._device_items[int(dev["id"])] = item
         self.tree.expandAll()
 
-    def _fill_dashboard(self, devices: list[sqlite3.Row]) -> None:
-        up = sum(1 for d in devices if d["status"] == "up")
-        down = [d for d in devices if d["status"] in ("unreachable", "error")]
-        lines = [f"<h2>{self.tr('Dashboard')}</h2>", self.tr("Devices up: {0} of {1}").format(up, len(devices))]
-        if down:
-            lines.append("<br><b>" + self.tr("Not answering:") + "</b>")
-            lines += [f"<br>{d['name']} — {d['status_reason'] or d['status']}" for d in down]
-        self.dashboard.setText("".join(lines))
+    def show_dashboard(self) -> None:
+        """Switch to the dashboard."""
+        self._current_device = None
+        self.tree.clearSelection()
+        if self._tree_shape:
+            self.stack.setCurrentWidget(self.dashboard)
+            self.dashboard.refresh(self.conn)
+
+    def show_device(self, device_id: int) -> None:
+        """Open a device's page."""
+        self._current_device = device_id
+        self.device_page.show_device(self.conn, device_id)
+        self.stack.setCurrentWidget(self.device_page)
+        item = self._device_items.get(device_id)
+        if item is not None:
+            self.tree.setCurrentIndex(item.index())
+
+    def show_port(self, port_id: int) -> None:
+        """Open the device page of a port with that port selected (and graphed)."""
+        row = self.conn.execute("SELECT device_id FROM ports WHERE id = ?", (port_id,)).fetchone()
+        if row is None:
+            return
+        self.show_device(int(row["device_id"]))
+        self.device_page.select_port(port_id)
 
     def _on_tree_clicked(self, index: QModelIndex) -> None:
         device_id = index.data(DEVICE_ROLE)
         if device_id is None:
-            self._current_device = None
-            self.stack.setCurrentWidget(self.dashboard)
-            return
-        self._current_device = int(device_id)
-        self.device_page.show_device(self.conn, self._current_device)
-        self.stack.setCurrentWidget(self.device_page)
+            self.show_dashboard()
+        else:
+            self.show_device(int(device_id))
 
     def _on_cycle(self, cycle: CycleResult) -> None:
-        self.reload()
+        if not self._closed:  # a cycle signal can still be queued when the window has just closed
+            self.reload()
 
     def _update_status(self) -> None:
         bridge = self.bridge
-        if bridge is None or bridge.last_cycle is None:
+        if bridge is None:
+            self.statusBar().showMessage(self.tr("Polling is off"))
+            return
+        if bridge.paused:
+            self.statusBar().showMessage(self.tr("Polling paused"))
+            return
+        if bridge.last_cycle is None:
             self.statusBar().showMessage(self.tr("Waiting for the first poll…"))
             return
         cycle = bridge.last_cycle
@@ -286,9 +396,11 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: Any) -> None:
-        """Stop the core when the window closes (the tray keeps it running once the tray exists)."""
+        """Stop the core and release the store when the window closes."""
+        self._closed = True
         if self.bridge is not None:
             self.bridge.shutdown()
         self.device_page.plot.close_store()
+        self.dashboard.close_store()
         self.conn.close()
         super().closeEvent(event)

@@ -42,3 +42,20 @@ def snmprec_dir() -> Path:
     if not (SNMPREC_DIR / "INDEX.md").exists():
         missing_peer(f"recordings not found in {SNMPREC_DIR}")
     return SNMPREC_DIR
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_threads():  # type: ignore[no-untyped-def]
+    """Fail a test that leaves one of CampusNet's threads (core loop, store writer) running."""
+    import threading
+    import time
+
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 3
+    while True:
+        left = [t for t in threading.enumerate() if t not in before and t.name.startswith("campusnet-") and t.is_alive()]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert not left, f"threads left running: {[t.name for t in left]}"

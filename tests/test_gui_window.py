@@ -62,7 +62,8 @@ def test_tree_groups_devices_by_location_and_shows_ports(qtbot, tmp_path: Path) 
     }
     assert groups == {"圖書館": ["○ lib-sw"], "機房": ["● core"]}
     assert window.stack.currentWidget() is window.dashboard
-    assert "Devices up: 1 of 2" in window.dashboard.text()
+    assert "Devices up: 1 of 2" in window.dashboard.summary.text()
+    assert "lib-sw" in window.dashboard.summary.text()
     core_index = model.item(1).child(0).index()
     window._on_tree_clicked(core_index)
     assert window.stack.currentWidget() is window.device_page
@@ -117,3 +118,74 @@ def test_qt_binding_does_not_leak_references_to_none(qtbot) -> None:  # type: ig
         widget.resize(100, 100)
         widget.setObjectName("probe")
     assert sys.getrefcount(None) - before < 100
+
+
+def test_dashboard_shows_busiest_uplinks_error_ports_and_events(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "d.db"
+    conn = connect(db)
+    core = add(conn, "core", "機房")
+    now = time.time()
+    ports = {}
+    for i, (name, rate, uplink) in enumerate(
+        (("Gi1/0/48", 600e6, 1), ("Gi1/0/47", 900e6, 0), ("Gi1/0/1", 100e6, 1)), start=1
+    ):
+        cur = conn.execute(
+            "INSERT INTO ports(device_id, key, ifindex, name, speed_bps, oper_status, in_bps, out_bps, is_uplink) "
+            "VALUES (?, ?, ?, ?, 1000000000, 1, ?, 1000, ?)",
+            (core, name, i, name, rate, uplink),
+        )
+        ports[name] = int(cur.lastrowid)
+    conn.execute(
+        "INSERT INTO samples(port_id, ts, in_bps, out_bps, in_err, out_err) VALUES (?, ?, 1, 1, 0.5, 0)",
+        (ports["Gi1/0/47"], int(now - 60)),
+    )
+    conn.execute(
+        "INSERT INTO events(ts, device_id, kind, detail) VALUES (?, ?, 'reboot', 'core restarted')", (now - 30, core)
+    )
+    conn.commit()
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    dash = window.dashboard
+    uplinks = [[dash.uplinks.item(r, c).text() for c in range(4)] for r in range(dash.uplinks.rowCount())]
+    # Only ports marked as uplinks, busiest first; the busier unmarked port is not an uplink.
+    assert uplinks == [
+        ["core", "Gi1/0/48", "600.0 Mbit/s", "1.0 kbit/s"],
+        ["core", "Gi1/0/1", "100.0 Mbit/s", "1.0 kbit/s"],
+    ]
+    assert dash.uplinks.cellWidget(0, 4).text() == "60.0 %"
+    assert [dash.errors.item(0, c).text() for c in range(3)] == ["core", "Gi1/0/47", "0.50"]
+    assert [dash.events.item(0, c).text() for c in (1, 2, 3)] == ["core", "restarted", "core restarted"]
+    dash.uplinks.cellDoubleClicked.emit(0, 1)
+    assert window.stack.currentWidget() is window.device_page
+    page = window.device_page
+    selected = page.table.selectionModel().selectedRows()
+    assert [page.proxy.index(i.row(), 1).data() for i in selected] == ["Gi1/0/48"]
+    window.close()
+
+
+def test_first_run_demo_button_opens_the_demo_in_its_own_store(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from gui.app import App, _qt_app
+
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    demo_db = tmp_path / "demo.db"
+    monkeypatch.setattr("monitor.demo.default_demo_db", lambda: demo_db)
+    app = App(_qt_app())
+    school = tmp_path / "school.db"
+    window = app.open_store(school)
+    try:
+        qtbot.mouseClick(window.first_run.demo_button, Qt.MouseButton.LeftButton)
+        demo_window = app.window
+        assert demo_window is not None and demo_window is not window
+        assert demo_window.db_path == demo_db
+        assert demo_window.bridge is not None
+        with qtbot.waitSignal(demo_window.bridge.cycleFinished, timeout=20_000) as blocker:
+            pass
+        assert {d.status for d in blocker.args[0].devices} == {"up"}
+        assert demo_window.tree_model.rowCount() >= 7
+        assert (
+            connect(school).execute("SELECT COUNT(*) FROM devices").fetchone()[0] == 0
+        )  # the school's store untouched
+    finally:
+        if app.window is not None:
+            app.window.close()
+        app.shutdown()

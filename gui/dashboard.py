@@ -1,0 +1,153 @@
+"""The dashboard: is everything up, how full are the uplinks, which ports have errors, what happened lately."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.plot import BandwidthPlot
+from monitor.overview import Overview, PortLoad, overview
+from monitor.units import format_bps
+
+EVENT_NAMES = {
+    "device_down": "device down",
+    "device_up": "device up",
+    "reboot": "restarted",
+    "port_down": "port down",
+    "port_up": "port up",
+}
+# Uplinks overlaid in the dashboard graph.
+GRAPH_UPLINKS = 4
+
+
+def _table(headers: Sequence[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _set_rows(table: QTableWidget, rows: Sequence[Sequence[str]], ids: Sequence[int] | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            if ids is not None:
+                item.setData(Qt.ItemDataRole.UserRole, ids[r])
+            table.setItem(r, c, item)
+
+
+class Dashboard(QWidget):
+    """The start page once there are devices.
+
+    Signals:
+        portRequested(int): the user double-clicked a port (open its device page).
+    """
+
+    portRequested = Signal(int)
+
+    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QGridLayout(self)
+        self.summary = QLabel()
+        self.summary.setStyleSheet("font-size: 15pt;")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary, 0, 0, 1, 2)
+        self.uplinks = _table(
+            [self.tr("Device"), self.tr("Port"), self.tr("In"), self.tr("Out"), self.tr("Utilization")]
+        )
+        self.errors = _table([self.tr("Device"), self.tr("Port"), self.tr("Errors/s"), self.tr("Discards/s")])
+        self.events = _table([self.tr("Time"), self.tr("Device"), self.tr("Event"), self.tr("Detail")])
+        self.plot = BandwidthPlot(db_path)
+        boxes = (
+            (self.tr("Busiest uplinks"), self.uplinks, 1, 0),
+            (self.tr("Ports with errors (last hour)"), self.errors, 1, 1),
+            (self.tr("Uplink traffic"), self.plot, 2, 0),
+            (self.tr("Recent events"), self.events, 2, 1),
+        )
+        for title, widget, row, col in boxes:
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(widget)
+            layout.addWidget(box, row, col)
+        layout.setRowStretch(2, 1)
+        self.uplinks.cellDoubleClicked.connect(lambda r, _c: self._request(self.uplinks, r))
+        self.errors.cellDoubleClicked.connect(lambda r, _c: self._request(self.errors, r))
+        self._graphed: list[int] = []
+
+    def _request(self, table: QTableWidget, row: int) -> None:
+        item = table.item(row, 0)
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) is not None:
+            self.portRequested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def refresh(self, conn: sqlite3.Connection) -> None:
+        """Re-read the store and redraw."""
+        data = overview(conn, time.time())
+        self._show_summary(data)
+        self._show_uplinks(data.busiest_uplinks)
+        _set_rows(
+            self.errors,
+            [[e.device, e.port, f"{e.errors_ps:.2f}", f"{e.discards_ps:.2f}"] for e in data.error_ports],
+            [e.port_id for e in data.error_ports],
+        )
+        _set_rows(
+            self.events,
+            [
+                [
+                    time.strftime("%m-%d %H:%M", time.localtime(e.ts)),
+                    e.device,
+                    self.tr(EVENT_NAMES.get(e.kind, e.kind)),
+                    e.detail,
+                ]
+                for e in data.events
+            ],
+        )
+        graphed = [u.port_id for u in data.busiest_uplinks[:GRAPH_UPLINKS]]
+        if graphed != self._graphed:
+            self._graphed = graphed
+            self.plot.set_ports([(u.port_id, f"{u.device} {u.port}") for u in data.busiest_uplinks[:GRAPH_UPLINKS]])
+        else:
+            self.plot.refresh()
+
+    def _show_summary(self, data: Overview) -> None:
+        text = self.tr("Devices up: {0} of {1}").format(data.devices_up, data.devices_total)
+        if data.down:
+            names = ", ".join(f"{name} ({self.tr(status)})" for name, status, _ in data.down[:8])
+            text += "  —  " + self.tr("Not answering: {0}").format(names)
+        self.summary.setText(text)
+        self.summary.setToolTip("\n".join(f"{n}: {reason}" for n, _, reason in data.down))
+
+    def _show_uplinks(self, loads: Sequence[PortLoad]) -> None:
+        _set_rows(
+            self.uplinks,
+            [[u.device, f"{u.port} {u.alias}".strip(), format_bps(u.in_bps), format_bps(u.out_bps), ""] for u in loads],
+            [u.port_id for u in loads],
+        )
+        for row, load in enumerate(loads):
+            bar = QProgressBar()
+            bar.setRange(0, 100)
+            bar.setValue(round(load.utilization_pct or 0))
+            bar.setFormat("-" if load.utilization_pct is None else f"{load.utilization_pct:.1f} %")
+            self.uplinks.setCellWidget(row, 4, bar)
+
+    def close_store(self) -> None:
+        """Release the graph's store connection."""
+        self.plot.close_store()
