@@ -17,7 +17,7 @@ from typing import Any
 
 from devices.errors import InputError, SecretMissing
 from devices.snmp import SnmpCredentials, SnmpTarget
-from monitor.secrets import SecretStore
+from monitor.secrets import SECRET_KINDS, SecretStore
 
 ROLES = ("switch", "ap", "controller", "router", "firewall")
 SNMP_VERSIONS = ("1", "2c", "3")
@@ -245,3 +245,38 @@ def snmp_target(device: sqlite3.Row | dict[str, Any], secrets: SecretStore) -> S
         retries=device["retries"],
         max_repetitions=device["max_repetitions"],
     )
+
+
+def update_device(conn: sqlite3.Connection, secrets: SecretStore, name: str, spec: DeviceSpec) -> None:
+    """Validate and save new settings for the device ``name`` (``spec.name`` may rename it).
+
+    A secret absent (or empty) in ``spec.secrets`` keeps its current value; renaming moves the secrets along.
+    Nothing is written if anything is wrong.
+    """
+    get_device(conn, name)
+    old = {kind: value for kind in SECRET_KINDS if (value := secrets.get(name, kind))}
+    spec.secrets = {**old, **{kind: value for kind, value in spec.secrets.items() if value}}
+    spec.validate()
+    if spec.name != name and conn.execute("SELECT 1 FROM devices WHERE name = ?", (spec.name,)).fetchone():
+        raise InputError(f"a device named {spec.name!r} already exists")
+    for kind, value in spec.secrets.items():
+        secrets.set(spec.name, kind, value)
+    values = [None if c.startswith("v3_") and spec.snmp_version != "3" else getattr(spec, c) for c in _EDITABLE]
+    try:
+        with conn:
+            assignments = ", ".join(f"{column} = ?" for column in _EDITABLE)
+            conn.execute(f"UPDATE devices SET {assignments} WHERE name = ?", (*values, name))
+    except sqlite3.Error:
+        secrets.delete_device(spec.name)
+        for kind, value in old.items():
+            secrets.set(name, kind, value)
+        raise
+    if spec.name != name:
+        secrets.delete_device(name)
+
+
+# The devices columns a user may change (the rest is what polling learns).
+_EDITABLE = (
+    "name", "host", "snmp_port", "snmp_version", "v3_user", "v3_auth", "v3_priv", "timeout_s", "retries",
+    "max_repetitions", "ssh_host", "ssh_port", "ssh_user", "role", "location", "platform",
+)  # fmt: skip
