@@ -54,7 +54,8 @@ def _no_dangling_threads():  # type: ignore[no-untyped-def]
     yield
     deadline = time.monotonic() + 3
     while True:
-        left = [t for t in threading.enumerate() if t not in before and t.name.startswith("campusnet-") and t.is_alive()]
+        new = [t for t in threading.enumerate() if t not in before]
+        left = [t for t in new if t.name.startswith("campusnet-") and t.is_alive()]
         if not left or time.monotonic() > deadline:
             break
         time.sleep(0.05)
