@@ -237,6 +237,7 @@ class BandwidthPlot(QWidget):
             self._remove_items(items)
         self._items = {}
         self._ports = list(ports)
+        self.legend.setColumnCount(2 if len(self._ports) > 1 else 1)  # in and out of a port side by side
         for index, (port_id, label) in enumerate(self._ports):
             self._items[port_id] = self._add_items(index, label, len(self._ports) > 1)
         self.refresh()
@@ -244,6 +245,7 @@ class BandwidthPlot(QWidget):
     def set_span(self, span_s: int) -> None:
         """Show the last ``span_s`` seconds up to now (follows new data on :meth:`refresh`)."""
         self._span = span_s
+        self._restore_checked()
         self.refresh()
 
     def set_range(self, from_ts: float, to_ts: float) -> None:
