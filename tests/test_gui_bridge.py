@@ -49,3 +49,25 @@ def test_poll_results_reach_the_window(
         window.close()
         sim.close()
     assert bridge.core is None  # closing the window stopped the core loop thread
+
+
+def test_app_quits_cleanly_while_a_poll_is_in_progress(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    import time
+
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    db = tmp_path / "inventory.db"
+    # Nothing answers on 127.0.0.1:9: every poll of these devices waits out its 3 s x 2 tries.
+    for i in range(5):
+        add_device(db, f"slow{i}", 9, "public", timeout_s=3.0, retries=1)
+    bridge = CoreBridge(db, interval=60)
+    window = MainWindow(db, bridge)
+    qtbot.addWidget(window)
+    bridge.start()
+    qtbot.wait(300)  # the cycle is under way
+    assert bridge.running and bridge.last_cycle is None
+    started = time.monotonic()
+    window.quit_requested()
+    assert time.monotonic() - started < 5  # cancelled, not waited out
+    assert bridge.core is None
+    assert not [t for t in threading.enumerate() if t.name.startswith("campusnet-")]
