@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QDateTime, QPointF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QPointF, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateTimeEdit,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor.history import percentile95, traffic
+from monitor.history import choose_tier, percentile95, traffic
 from monitor.store import connect
 from monitor.units import format_bps
 
@@ -58,6 +58,7 @@ PORT_COLOURS: tuple[tuple[str, str], ...] = (
 )
 
 _HOVER_RATE_HZ = 30
+_VIEW_SETTLE_MS = 300
 
 
 def _tr(text: str) -> str:
@@ -181,6 +182,13 @@ class BandwidthPlot(QWidget):
         self._hover = pg.SignalProxy(
             self.plot_widget.scene().sigMouseMoved, rateLimit=_HOVER_RATE_HZ, slot=self._on_mouse_moved
         )
+        # Zooming or panning reloads the new view (a finer tier when zoomed in), once the mouse has settled.
+        self._loading = False
+        self._view_timer = QTimer(self)
+        self._view_timer.setSingleShot(True)
+        self._view_timer.setInterval(_VIEW_SETTLE_MS)
+        self._view_timer.timeout.connect(self._reload_view)
+        self.plot_widget.getPlotItem().getViewBox().sigXRangeChanged.connect(self._on_view_changed)
 
     # ------------------------------------------------------------------------------------------------ building
 
@@ -321,8 +329,40 @@ class BandwidthPlot(QWidget):
             self._show(self._items[port_id], series)
             tiers.add(series.tier)
         self.tier_label.setText(", ".join(tier_text(t) for t in sorted(tiers)))
-        self.plot_widget.getPlotItem().setXRange(from_ts, to_ts, padding=0)
+        self._loading = True
+        try:
+            self.plot_widget.getPlotItem().setXRange(from_ts, to_ts, padding=0)
+        finally:
+            self._loading = False
+        self._view_timer.stop()
         self.rangeChanged.emit(from_ts, to_ts)
+
+    def _on_view_changed(self, _view: object, _x_range: object) -> None:
+        if not self._loading:
+            self._view_timer.start()
+
+    def view_range(self) -> tuple[float, float]:
+        """The x range (epoch seconds) the user is looking at now."""
+        (x0, x1), _y = self.plot_widget.getPlotItem().getViewBox().viewRange()
+        return float(x0), float(x1)
+
+    def _reload_view(self) -> None:
+        """Load the zoomed or panned view if it needs other data: another tier, or time outside what is loaded."""
+        x0, x1 = self.view_range()
+        if x1 <= x0:
+            return
+        loaded = {s.tier for s in self._series.values()}
+        wanted = choose_tier(x0, x1, self._clock())
+        lo, hi = self._range
+        if loaded == {wanted} and x0 >= lo and x1 <= hi:
+            return
+        self._span = None
+        checked = self._button_group.checkedButton()
+        if checked is not None:
+            self._button_group.setExclusive(False)
+            checked.setChecked(False)
+            self._button_group.setExclusive(True)
+        self._load(x0, x1)
 
     def _show(self, items: _PortItems, series: Series) -> None:
         items.curve_in.setData(series.x, series.y_in, connect="finite")

@@ -275,3 +275,19 @@ def test_screenshot_renders(qtbot, plot: BandwidthPlot, tmp_path: Path) -> None:
         if image.pixelColor(x, y).name() == "#2b7bba"
     )
     assert blue > 50  # the in curve of the first port is drawn
+
+
+def test_zooming_into_a_year_loads_the_finer_tier(qtbot, plot: BandwidthPlot) -> None:
+    plot.set_ports([(1, "Gi0/1")])
+    qtbot.mouseClick(plot.range_buttons["1 y"], Qt.MouseButton.LeftButton)
+    assert plot.tier_label.text() == "2-hour averages"
+    # The user zooms to the last day (as a mouse wheel would, through the view box).
+    with qtbot.waitSignal(plot.rangeChanged, timeout=3_000) as blocker:
+        plot.plot_widget.getPlotItem().getViewBox().setXRange(NOW - DAY, NOW, padding=0)
+    assert blocker.args == pytest.approx([NOW - DAY, NOW], abs=1)
+    assert plot.tier_label.text() == "raw samples"
+    x, y_in, _ = expected_raw(1.0, NOW - DAY, NOW)
+    curve_in, _curve_out = plot.curves(1)
+    assert_same(curve_in.xData, x)
+    assert_same(curve_in.yData, y_in)
+    assert not any(b.isChecked() for b in plot.range_buttons.values())
