@@ -383,8 +383,9 @@ class BandwidthPlot(QWidget):
         curve_out = item.plot(name=self.tr("{0} out").format(label), pen=pg.mkPen(colour_out, width=1.5))
         # Labels sit at the right (the legend is top left), staggered so several ports' labels do not overlap.
         pos_in = 0.99 - 0.24 * (index % 4)
-        line_in = _p95_line(colour_in, pos_in)
-        line_out = _p95_line(colour_out, pos_in - 0.12)
+        # "in" labelled above its line and "out" below, so equal values never put one label over the other.
+        line_in = _p95_line(colour_in, pos_in, above=True)
+        line_out = _p95_line(colour_out, pos_in, above=False)
         item.addItem(line_in, ignoreBounds=True)
         item.addItem(line_out, ignoreBounds=True)
         return _PortItems(label, curve_in, curve_out, line_in, line_out)
@@ -423,12 +424,13 @@ class BandwidthPlot(QWidget):
         self.cursor_line.setValue(x)
 
 
-def _p95_line(colour: str, label_pos: float) -> pg.InfiniteLine:
+def _p95_line(colour: str, label_pos: float, *, above: bool) -> pg.InfiniteLine:
+    anchor = (1, 1) if above else (1, 0)
     return pg.InfiniteLine(
         angle=0,
         pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine),
         label="",
-        labelOpts={"position": label_pos, "color": colour, "anchors": [(1, 1), (1, 1)], "fill": (255, 255, 255, 180)},
+        labelOpts={"position": label_pos, "color": colour, "anchors": [anchor, anchor], "fill": (255, 255, 255, 180)},
     )
 
 
