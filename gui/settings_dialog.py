@@ -198,11 +198,19 @@ class SettingsDialog(QDialog):
         self.language.addItem("English", "en")
         self.language.addItem("繁體中文 (台灣)", "zh_TW")
         form.addRow(self.tr("Language"), self.language)
+        self.language_note = QLabel(self.tr("The new language applies to windows opened from now on."))
+        self.language_note.setWordWrap(True)
+        self.language_note.hide()
+        self.language.currentIndexChanged.connect(self._update_language_note)
+        form.addRow(self.language_note)
         self.close_to_tray = QCheckBox(self.tr("Keep polling in the system tray when the window is closed"))
         self.start_minimized = QCheckBox(self.tr("Start minimized to the tray"))
         form.addRow(self.close_to_tray)
         form.addRow(self.start_minimized)
         return box
+
+    def _update_language_note(self) -> None:
+        self.language_note.setVisible(self.language.currentData() != self._prefs.language)
 
     def show_settings(self, s: PollSettings) -> None:
         """Put ``s`` into the polling and history spin boxes."""

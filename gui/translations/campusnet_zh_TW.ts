@@ -1,0 +1,959 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_TW" sourcelanguage="en">
+<context>
+    <name>BandwidthPlot</name>
+    <message>
+        <location filename="../plot.py" line="+199"/>
+        <source>Rate</source>
+        <translation>速率</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Custom…</source>
+        <translation>自訂…</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>in {0}  out {1}</source>
+        <translation>流入 {0}  流出 {1}</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>95th in: {0}</source>
+        <translation>95 百分位流入：{0}</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>95th out: {0}</source>
+        <translation>95 百分位流出：{0}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{0} in</source>
+        <translation>{0} 流入</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} out</source>
+        <translation>{0} 流出</translation>
+    </message>
+    <message>
+        <location filename="../i18n.py" line="+65"/>
+        <source>raw samples</source>
+        <translation>原始樣本</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>5-minute averages</source>
+        <translation>5 分鐘平均</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>30-minute averages</source>
+        <translation>30 分鐘平均</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>2-hour averages</source>
+        <translation>2 小時平均</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>daily averages</source>
+        <translation>每日平均</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1 h</source>
+        <translation>1 小時</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>24 h</source>
+        <translation>24 小時</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>7 d</source>
+        <translation>7 天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>30 d</source>
+        <translation>30 天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1 y</source>
+        <translation>1 年</translation>
+    </message>
+</context>
+<context>
+    <name>CsvImportDialog</name>
+    <message>
+        <location filename="../csv_dialog.py" line="+122"/>
+        <source>Import devices from CSV</source>
+        <translation>從 CSV 匯入裝置</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>One device per row, with a header row. Only name and host are required; the other columns are snmp_version, community, snmp_port, role, location, platform, the v3_… and ssh_… settings. Headers 名稱, 主機, 位置 and 角色 are accepted. Save from Excel as “CSV UTF-8” (Big5 works too).</source>
+        <translation>每列一台裝置，第一列為標題列。只有 name 與 host 為必填；其他欄位有 snmp_version、community、snmp_port、role、location、platform，以及 v3_… 與 ssh_… 等設定。標題也可使用「名稱」、「主機」、「位置」與「角色」。請在 Excel 中另存為「CSV UTF-8」（Big5 編碼也可以）。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Choose file…</source>
+        <translation>選擇檔案…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Download template…</source>
+        <translation>下載範本…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Line</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Import devices</source>
+        <translation>匯入裝置</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 檔案 (*.csv);;所有檔案 (*)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Save template</source>
+        <translation>儲存範本</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 檔案 (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cannot write {0}: {1}</source>
+        <translation>無法寫入 {0}：{1}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Template saved to {0}</source>
+        <translation>範本已儲存到 {0}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Importing…</source>
+        <translation>匯入中…</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>1 device added</source>
+        <translation>已新增 1 台裝置</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>{0} devices added</source>
+        <translation>已新增 {0} 台裝置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0}, {1} rejected</source>
+        <translation>{0}，{1} 筆未匯入</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> (cancelled before the end)</source>
+        <translation>（未完成即取消）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Nothing imported: {0}</source>
+        <translation>沒有匯入任何裝置：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>CustomRangeDialog</name>
+    <message>
+        <location filename="../plot.py" line="-264"/>
+        <source>Custom range</source>
+        <translation>自訂時間範圍</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>From</source>
+        <translation>開始時間</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To</source>
+        <translation>結束時間</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <location filename="../dashboard.py" line="+76"/>
+        <location line="+2"/>
+        <location line="+1"/>
+        <source>Device</source>
+        <translation>裝置</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <location line="+2"/>
+        <source>Port</source>
+        <translation>連接埠</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>In</source>
+        <translation>流入</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Out</source>
+        <translation>流出</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Utilization</source>
+        <translation>使用率</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Errors/s</source>
+        <translation>錯誤/秒</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Discards/s</source>
+        <translation>丟棄/秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Detail</source>
+        <translation>詳細資訊</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Busiest uplinks</source>
+        <translation>流量最高的上行鏈路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ports with errors (last hour)</source>
+        <translation>有錯誤的連接埠（最近一小時）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Uplink traffic</source>
+        <translation>上行鏈路流量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recent events</source>
+        <translation>最近事件</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Devices up: {0} of {1}</source>
+        <translation>上線裝置：{0} / {1}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not answering: {0}</source>
+        <translation>沒有回應：{0}</translation>
+    </message>
+    <message>
+        <location filename="../i18n.py" line="-23"/>
+        <source>up</source>
+        <translation>上線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unreachable</source>
+        <translation>離線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>error</source>
+        <translation>錯誤</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>device down</source>
+        <translation>裝置離線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>device up</source>
+        <translation>裝置上線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>restarted</source>
+        <translation>已重新啟動</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>port down</source>
+        <translation>連接埠斷線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>port up</source>
+        <translation>連接埠連線</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceDialog</name>
+    <message>
+        <location filename="../device_dialog.py" line="+101"/>
+        <source>Edit device</source>
+        <translation>編輯裝置</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Add device</source>
+        <translation>新增裝置</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>e.g. core-switch</source>
+        <translation>例如 core-switch</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>IP address or host name</source>
+        <translation>IP 位址或主機名稱</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name:</source>
+        <translation>名稱：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Host:</source>
+        <translation>主機：</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Show</source>
+        <translation>顯示</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>SNMP port:</source>
+        <translation>SNMP 連接埠：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SNMP version:</source>
+        <translation>SNMP 版本：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Community:</source>
+        <translation>Community 字串：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+2"/>
+        <source>none</source>
+        <translation>無</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>SNMPv3 user:</source>
+        <translation>SNMPv3 使用者：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Authentication:</source>
+        <translation>驗證：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Auth key:</source>
+        <translation>驗證金鑰：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Privacy:</source>
+        <translation>加密：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Privacy key:</source>
+        <translation>加密金鑰：</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Switch</source>
+        <translation>交換器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Access point</source>
+        <translation>無線基地台</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wireless controller</source>
+        <translation>無線控制器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Router</source>
+        <translation>路由器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Firewall</source>
+        <translation>防火牆</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>e.g. building, floor or room</source>
+        <translation>例如大樓、樓層或教室</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>auto: recognised from the device&apos;s answers</source>
+        <translation>auto：依裝置的回應自動辨識</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Location:</source>
+        <translation>位置：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Platform:</source>
+        <translation>平台：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Timeout:</source>
+        <translation>逾時：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retries:</source>
+        <translation>重試次數：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>SSH (for configuration push)</source>
+        <translation>SSH（用於推送設定）</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>same as host when empty</source>
+        <translation>留空時與主機相同</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>SSH host:</source>
+        <translation>SSH 主機：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SSH port:</source>
+        <translation>SSH 連接埠：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SSH user:</source>
+        <translation>SSH 使用者：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SSH password:</source>
+        <translation>SSH 密碼：</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Test connection</source>
+        <translation>測試連線</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>unchanged when left empty</source>
+        <translation>留空則不變更</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>Cannot save: {0}</source>
+        <translation>無法儲存：{0}</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Testing…</source>
+        <translation>測試中…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Test cancelled.</source>
+        <translation>已取消測試。</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>No connection: {0}</source>
+        <translation>無法連線：{0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The test failed unexpectedly: {0}</source>
+        <translation>測試發生非預期的錯誤：{0}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>an SNMP agent</source>
+        <translation>SNMP 代理程式</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answered in {0} s: {1}</source>
+        <translation>{0} 秒內回應：{1}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>, sysName {0}</source>
+        <translation>，sysName {0}</translation>
+    </message>
+</context>
+<context>
+    <name>DevicePage</name>
+    <message>
+        <location filename="../main_window.py" line="+142"/>
+        <source>Filter ports…</source>
+        <translation>篩選連接埠…</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Vendor: {0}  Model: {1}  Uptime: {2} days</source>
+        <translation>廠牌：{0}  型號：{1}  開機時間：{2} 天</translation>
+    </message>
+    <message>
+        <location filename="../i18n.py" line="-17"/>
+        <source>up</source>
+        <translation>上線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unreachable</source>
+        <translation>離線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>error</source>
+        <translation>錯誤</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunPanel</name>
+    <message>
+        <location filename="../main_window.py" line="-75"/>
+        <source>Welcome to CampusNet</source>
+        <translation>歡迎使用 CampusNet</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No devices yet. Add your switches and access points, or try the demo network.</source>
+        <translation>尚未加入任何裝置。請新增學校的交換器與無線基地台，或先試用示範網路。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add device…</source>
+        <translation>新增裝置…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import CSV…</source>
+        <translation>匯入 CSV…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Try the demo</source>
+        <translation>試用示範網路</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location line="+99"/>
+        <source>CampusNet</source>
+        <translation>CampusNet</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Poll now</source>
+        <translation>立即輪詢</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Pause polling</source>
+        <translation>暫停輪詢</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Quit</source>
+        <translation>結束</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;File</source>
+        <translation>檔案(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Polling</source>
+        <translation>輪詢(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Main</source>
+        <translation>主工具列</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Polling…</source>
+        <translation>輪詢中…</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>(no location)</source>
+        <translation>（未設定位置）</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Polling is off</source>
+        <translation>輪詢已關閉</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Polling paused</source>
+        <translation>輪詢已暫停</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Waiting for the first poll…</source>
+        <translation>等待第一次輪詢…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Last poll {0}, next {1}, {2} device(s) failing</source>
+        <translation>上次輪詢 {0}，下次 {1}，{2} 台裝置異常</translation>
+    </message>
+    <message>
+        <location filename="../i18n.py" line="+1"/>
+        <source>up</source>
+        <translation>上線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unreachable</source>
+        <translation>離線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>error</source>
+        <translation>錯誤</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location filename="../main_window.py" line="-134"/>
+        <source>Dashboard</source>
+        <translation>儀表板</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location filename="../main_window.py" line="-45"/>
+        <source>CampusNet — demo network</source>
+        <translation>CampusNet — 示範網路</translation>
+    </message>
+</context>
+<context>
+    <name>PortsModel</name>
+    <message>
+        <location line="-36"/>
+        <source>ifIndex</source>
+        <translation>ifIndex</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Alias</source>
+        <translation>別名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Speed</source>
+        <translation>速率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In</source>
+        <translation>流入</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Out</source>
+        <translation>流出</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Utilization</source>
+        <translation>使用率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>up</source>
+        <translation>已連線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>down</source>
+        <translation>未連線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>testing</source>
+        <translation>測試中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>dormant</source>
+        <translation>休眠</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>notPresent</source>
+        <translation>不存在</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>lowerLayerDown</source>
+        <translation>下層斷線</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../settings_dialog.py" line="+131"/>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Polling</source>
+        <translation>輪詢</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Poll every</source>
+        <translation>輪詢間隔</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Devices polled at once</source>
+        <translation>同時輪詢的裝置數</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SNMP timeout for new devices</source>
+        <translation>新裝置的 SNMP 逾時</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SNMP retries for new devices</source>
+        <translation>新裝置的 SNMP 重試次數</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>History</source>
+        <translation>歷史資料</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep every poll for</source>
+        <translation>每次輪詢的原始資料保留</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep 5-minute averages for</source>
+        <translation>5 分鐘平均保留</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep 30-minute averages for</source>
+        <translation>30 分鐘平均保留</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep 2-hour averages for</source>
+        <translation>2 小時平均保留</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep daily averages for</source>
+        <translation>每日平均保留</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Application</source>
+        <translation>應用程式</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>System default</source>
+        <translation>系統預設</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Language</source>
+        <translation>語言</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The new language applies to windows opened from now on.</source>
+        <translation>新的語言會套用到之後開啟的視窗。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Keep polling in the system tray when the window is closed</source>
+        <translation>關閉視窗後，在系統匣繼續輪詢</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start minimized to the tray</source>
+        <translation>啟動時縮小到系統匣</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>About {0} MB of history for {1} port(s) at this polling interval.</source>
+        <translation>以目前的輪詢間隔，{1} 個連接埠的歷史資料約佔 {0} MB。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Could not save the settings: {0}</source>
+        <translation>無法儲存設定：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../tray.py" line="+74"/>
+        <source>Open CampusNet</source>
+        <translation>開啟 CampusNet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Poll now</source>
+        <translation>立即輪詢</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+37"/>
+        <source>Pause polling</source>
+        <translation>暫停輪詢</translation>
+    </message>
+    <message>
+        <location line="-36"/>
+        <source>Quit</source>
+        <translation>結束</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>CampusNet</source>
+        <translation>CampusNet</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Resume polling</source>
+        <translation>繼續輪詢</translation>
+    </message>
+</context>
+</TS>
