@@ -96,8 +96,9 @@ def _spin(name: str, suffix: str) -> QSpinBox | QDoubleSpinBox:
         box.setRange(int(spec.low), int(spec.high))
     else:
         box = QDoubleSpinBox()
-        box.setDecimals(1)
-        box.setSingleStep(0.5 if spec.high <= 60 else 10)
+        fine = spec.low < 1  # sub-second values matter for timeouts, not for the polling interval
+        box.setDecimals(1 if fine else 0)
+        box.setSingleStep(0.5 if fine else 10)
         box.setRange(spec.low, spec.high)
     box.setSuffix(suffix)
     box.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
@@ -129,6 +130,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.conn = conn
         self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumWidth(480)
         self._prefs = app_prefs()
         self.spins: dict[str, QSpinBox | QDoubleSpinBox] = {}
         layout = QVBoxLayout(self)
@@ -245,13 +247,13 @@ class SettingsDialog(QDialog):
     def _update_disk_hint(self) -> None:
         if not hasattr(self, "disk_hint") or "retention_1d_days" not in self.spins:
             return
-        ports = max(1, self._port_count())
-        megabytes = estimate_bytes(self.poll_settings()) * ports / 1e6
-        self.disk_hint.setText(
-            self.tr("About {0} MB of history for {1} port(s) at this polling interval.").format(
-                f"{megabytes:,.0f}", ports
-            )
-        )
+        ports = self._port_count()
+        megabytes = estimate_bytes(self.poll_settings()) * max(1, ports) / 1e6
+        if ports:
+            text = self.tr("About {0} MB of history for {1} port(s) at this polling interval.")
+        else:
+            text = self.tr("About {0} MB of history per port at this polling interval.")
+        self.disk_hint.setText(text.format(f"{megabytes:,.0f}" if megabytes >= 10 else f"{megabytes:.1f}", ports))
 
     def accept(self) -> None:
         """Save everything, tell the app, close; on a failed save, stay open and show the reason."""

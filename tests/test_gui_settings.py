@@ -15,7 +15,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialogButtonBox
 
-from gui.settings_dialog import AppPrefs, SettingsDialog, app_prefs, app_settings, save_app_prefs
+from gui.settings_dialog import AppPrefs, SettingsDialog, app_prefs, app_settings, estimate_bytes, save_app_prefs
 from gui.tray import Tray, app_icon, paint_icon
 from monitor.settings import PollSettings, load_settings, save_settings
 from monitor.store import connect
@@ -147,10 +147,21 @@ def test_failed_save_is_shown_and_keeps_the_dialog_open(qtbot, tmp_path: Path) -
 
 def test_disk_hint_follows_the_retention(qtbot, conn: sqlite3.Connection) -> None:  # type: ignore[no-untyped-def]
     dialog = open_dialog(qtbot, conn)
+    assert "per port" in dialog.disk_hint.text()
     before = dialog.disk_hint.text()
     dialog.spins["retention_raw_days"].setValue(31)
     assert dialog.disk_hint.text() != before
-    assert "MB" in dialog.disk_hint.text()
+
+
+def test_disk_hint_counts_the_ports(qtbot, conn: sqlite3.Connection) -> None:  # type: ignore[no-untyped-def]
+    conn.execute("INSERT INTO devices (name, host, created) VALUES ('core', '10.0.0.1', 0)")
+    conn.executemany("INSERT INTO ports (device_id, key) VALUES (1, ?)", [(f"Gi0/{i}",) for i in range(10)])
+    conn.commit()
+    # Defaults, one port: 7 days of 1-minute raw rows, then 5-minute, 30-minute, 2-hour and daily rollups.
+    rows_raw, rows_rollup = 7 * 1440, 90 * 288 + 90 * 48 + 396 * 12 + 1830
+    assert estimate_bytes(PollSettings()) == rows_raw * 110 + rows_rollup * 90
+    dialog = open_dialog(qtbot, conn)
+    assert dialog.disk_hint.text() == "About 44 MB of history for 10 port(s) at this polling interval."
 
 
 # ---------------------------------------------------------------------------------------------------- tray

@@ -812,12 +812,12 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="+131"/>
+        <location filename="../settings_dialog.py" line="+132"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>Polling</source>
         <translation type="unfinished"></translation>
     </message>
@@ -917,7 +917,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+2"/>
+        <source>About {0} MB of history per port at this polling interval.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Could not save the settings: {0}</source>
         <translation type="unfinished"></translation>
     </message>

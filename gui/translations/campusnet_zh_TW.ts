@@ -812,12 +812,12 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="+131"/>
+        <location filename="../settings_dialog.py" line="+132"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>Polling</source>
         <translation>輪詢</translation>
     </message>
@@ -917,7 +917,12 @@
         <translation>以目前的輪詢間隔，{1} 個連接埠的歷史資料約佔 {0} MB。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+2"/>
+        <source>About {0} MB of history per port at this polling interval.</source>
+        <translation>以目前的輪詢間隔，每個連接埠的歷史資料約佔 {0} MB。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Could not save the settings: {0}</source>
         <translation>無法儲存設定：{0}</translation>
     </message>
