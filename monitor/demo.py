@@ -44,21 +44,27 @@ the simulated time is the real time and counters continue across runs (the boot 
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import itertools
 import logging
 import math
+import signal
 import sqlite3
+import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
 
 from devices.simagent import PortCounters, SimAgent, SimClock, SimDevice, SimPort
+from monitor import history
 from monitor.inventory import DeviceSpec, add_device, store_id
 from monitor.scheduler import CoreLoop, CycleResult, Poller
 from monitor.secrets import SecretStore, open_secrets
-from monitor.store import connect
+from monitor.store import RETENTION_S, ROLLUP_TIERS, connect
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +78,7 @@ PEAK_HEADROOM = 0.95  # no rate above this fraction of its port's speed, noise i
 UPLINK_SHARE = 0.9  # of an access switch's edge traffic that leaves through its uplink
 INTERNET_SHARE = 0.85  # of the downlinks' traffic that goes to the internet
 GBIT = 1_000_000_000
+DEFAULT_SEED = 20240901
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -686,8 +693,45 @@ def _normalise(drafts: list[_Draft], internet: PortModel) -> None:
                     p.leaf.peak *= PEAK_HEADROOM * p.speed_bps / top
 
 
-def build_school(clock: SimClock, traffic: TrafficModel, seed: int) -> list[DemoSwitch]:
-    """The core and the access switches of :data:`SCHOOL`, with their traffic, ready for a :class:`SimAgent`."""
+# Extra access switches for benchmarks (see :func:`build_large_school`): the school's models in turn.
+_BENCH_MODELS = (_HP_2530_24, _ZYXEL_GS1900_48, _DLINK_1510_28, _HP_2530_48, _EDGECORE_4100_28T, _ZYXEL_GS1900_24)
+_BENCH_PROFILES = ("classroom", "office", "classroom", "lab")
+BENCH_GROUP = 20  # extra switches per location, so the device tree has groups
+
+
+def bench_building(k: int) -> Building:
+    """The ``k``-th extra access switch (1-based): name ``Bench-SW-001``, community ``demo-bench-001`` ..."""
+    return Building(
+        f"Bench-SW-{k:03d}",
+        f"demo-bench-{k:03d}",
+        f"Bench rack {(k - 1) // BENCH_GROUP + 1:02d}",
+        _BENCH_MODELS[k % len(_BENCH_MODELS)],
+        _BENCH_PROFILES[k % len(_BENCH_PROFILES)],
+        ("AP 走廊", "導師室", f"{100 + k % 400} 教室"),
+    )
+
+
+def _normalise_alone(draft: _Draft) -> None:
+    """Scale a stand-alone access switch's edges so its uplink, and each edge, stays below PEAK_HEADROOM."""
+    uplink = draft.uplink
+    assert uplink is not None
+    factor = min(1.0, PEAK_HEADROOM * uplink.speed_bps / max(1.0, *uplink.peak_bps()))
+    for edge, _, _ in uplink.children:
+        if edge.leaf is not None:
+            edge.leaf.peak *= factor
+            top = max(edge.peak_bps())
+            if top > PEAK_HEADROOM * edge.speed_bps:
+                edge.leaf.peak *= PEAK_HEADROOM * edge.speed_bps / top
+
+
+def _school_drafts(
+    seed: int, extra_switches: int
+) -> tuple[list[tuple[str, str, str, SwitchModel]], list[_Draft], Random]:
+    """(name, community, location, model) and the draft of every switch: the core, SCHOOL, then the extras; and
+    the school's random stream, to draw the boot times from.
+
+    The extras draw from their own random stream, so the school itself is the same with or without them.
+    """
     rng = Random(seed)
     access = [_draft_access(b, rng) for b in SCHOOL]
     core, internet = _draft_core([d.uplink for d in access if d.uplink is not None], rng)
@@ -695,6 +739,20 @@ def build_school(clock: SimClock, traffic: TrafficModel, seed: int) -> list[Demo
     _normalise(drafts, internet)
     specs = [(CORE_NAME, CORE_COMMUNITY, "資訊中心 機房", _CISCO_2960X)]
     specs += [(b.name, b.community, b.location, b.model) for b in SCHOOL]
+    extra_rng = Random(seed + 1)
+    for k in range(1, extra_switches + 1):
+        b = bench_building(k)
+        draft = _draft_access(b, extra_rng)
+        _normalise_alone(draft)
+        drafts.append(draft)
+        specs.append((b.name, b.community, b.location, b.model))
+    return specs, drafts, rng
+
+
+def build_school(clock: SimClock, traffic: TrafficModel, seed: int, extra_switches: int = 0) -> list[DemoSwitch]:
+    """The core and the access switches of :data:`SCHOOL` (plus ``extra_switches`` stand-alone access switches
+    from :func:`bench_building`), with their traffic, ready for a :class:`SimAgent`."""
+    specs, drafts, rng = _school_drafts(seed, extra_switches)
     week = _week_start(clock.sim_start)
     switches: list[DemoSwitch] = []
     for (name, community, location, model), draft in zip(specs, drafts, strict=True):
@@ -713,12 +771,11 @@ def build_school(clock: SimClock, traffic: TrafficModel, seed: int) -> list[Demo
         )
         if clock.speed != 1.0:
             device.disc_ticks = device.uptime_ticks(clock.sim_start)
-        role = "switch"
         switches.append(
             DemoSwitch(
                 name,
                 community,
-                role,
+                "switch",
                 location,
                 model.vendor,
                 model.platform,
@@ -750,10 +807,12 @@ class DemoNetwork:
     times faster than real time.
     """
 
-    def __init__(self, speed: float = 1.0, start: float | None = None, seed: int = 20240901) -> None:
+    def __init__(
+        self, speed: float = 1.0, start: float | None = None, seed: int = DEFAULT_SEED, extra_switches: int = 0
+    ) -> None:
         self.clock = SimClock(start, speed)
         self.traffic = TrafficModel(self.clock)
-        self.switches = build_school(self.clock, self.traffic, seed)
+        self.switches = build_school(self.clock, self.traffic, seed, extra_switches)
         self.agent = SimAgent([s.device for s in self.switches])
         self._core_loop: CoreLoop | None = None
 
@@ -788,32 +847,34 @@ class DemoNetwork:
             loop.submit(self.stop_async()).result(timeout=10)
             loop.stop()
 
-    def ensure_store(self, db_path: Path | str) -> None:
+    def ensure_store(self, db_path: Path | str, port: int | None = None) -> None:
         """Create or update one device per simulated switch in the (demo) store at ``db_path``.
 
-        Host 127.0.0.1, SNMP v2c on the agent's current port, the switch's community (through the store's secret
-        store), role and location. Call after starting, and before a Poller writes to the same store.
+        Host 127.0.0.1, SNMP v2c on the agent's current port (or ``port``: an agent serving the same network in
+        another process, see ``python -m monitor.demo --serve``), the switch's community (through the store's
+        secret store), role and location. Call after starting, and before a Poller writes to the same store.
         """
-        if not self.port:
+        agent_port = port or self.port
+        if not agent_port:
             raise RuntimeError("start the demo network before ensure_store()")
         path = Path(db_path)
         conn = connect(path)
         try:
             secrets = open_secrets(path, store_id(conn))
             for sw in self.switches:
-                self._ensure_device(conn, secrets, sw)
+                self._ensure_device(conn, secrets, sw, agent_port)
             with conn:
                 conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('demo', '1')")
         finally:
             conn.close()
 
-    def _ensure_device(self, conn: sqlite3.Connection, secrets: SecretStore, sw: DemoSwitch) -> None:
+    def _ensure_device(self, conn: sqlite3.Connection, secrets: SecretStore, sw: DemoSwitch, port: int) -> None:
         row = conn.execute("SELECT id FROM devices WHERE name = ?", (sw.name,)).fetchone()
         if row is None:
             spec = DeviceSpec(
                 name=sw.name,
                 host=HOST,
-                snmp_port=self.port,
+                snmp_port=port,
                 role=sw.role,
                 location=sw.location,
                 timeout_s=1.0,
@@ -826,8 +887,16 @@ class DemoNetwork:
         with conn:
             conn.execute(
                 "UPDATE devices SET host = ?, snmp_port = ?, snmp_version = '2c', role = ?, location = ? WHERE id = ?",
-                (HOST, self.port, sw.role, sw.location, row["id"]),
+                (HOST, port, sw.role, sw.location, row["id"]),
             )
+
+
+def build_large_school(
+    n_devices: int = 200, speed: float = 1.0, start: float | None = None, seed: int = DEFAULT_SEED
+) -> DemoNetwork:
+    """The school plus stand-alone 24/48-port access switches up to ``n_devices`` switches in all (for benchmarks:
+    every switch has its own community on the one agent port)."""
+    return DemoNetwork(speed, start, seed, extra_switches=max(0, n_devices - 1 - len(SCHOOL)))
 
 
 def mark_uplinks(conn: sqlite3.Connection) -> int:
@@ -835,6 +904,333 @@ def mark_uplinks(conn: sqlite3.Connection) -> int:
     many changed. Run it as a StoreWriter job (``writer.run(mark_uplinks)``) or commit yourself."""
     cur = conn.execute("UPDATE ports SET is_uplink = 1 WHERE alias LIKE 'Uplink%' AND is_uplink = 0")
     return cur.rowcount
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Backfill: history from the first minute
+
+BACKFILL_MARK = "demo_backfill"  # settings key: "<first ts> <until ts>" of the synthetic history written so far
+_BATCH_ROWS = 20_000  # rows per transaction: a poller writing at the same time waits for one batch at most
+_SUB_RATES = 2  # a directly written rollup bucket's maximum is the highest of this many sub-interval rates
+_SAMPLE_COLS = (
+    "port_id, ts, in_bps, out_bps, in_err, out_err, in_disc, out_disc, in_ucast, out_ucast, in_bcast, out_bcast"
+)
+_ROLLUP_COLS = "port_id, ts, n, in_avg, in_max, out_avg, out_max, in_err, out_err, in_disc, out_disc"
+
+ProgressCallback = Callable[[int, int], None]
+_IDLE = (0.0,) * 10
+Integrals = list[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class _Window:
+    """What one backfill writes: raw samples at ``raw_from, raw_from + step ... last`` and rollup buckets directly
+    for the older part, [tier_from[tier], next tier's start) per tier."""
+
+    first: int
+    last: int
+    raw_from: int
+    step: int
+    tier_from: dict[str, int]
+
+    @property
+    def until(self) -> int:
+        return self.last + self.step
+
+
+def backfill(
+    db_path: Path | str,
+    days: int = 7,
+    *,
+    step_s: int = 300,
+    now: float | None = None,
+    on_progress: ProgressCallback | None = None,
+    network: DemoNetwork | None = None,
+) -> int:
+    """Write ``days`` days of synthetic history for the demo devices in the store; returns the raw rows inserted.
+
+    For every port of every device of the store named like a switch of ``network`` (default: the standard
+    school, :class:`DemoNetwork` with the default seed; only its model is used, no agent is started), raw samples
+    every ``step_s`` seconds (on the epoch grid) are written for the ``days`` days ending just before the first
+    real sample (or ``now`` when there is none yet). Each rate is the model's counter integral over the step
+    divided by the step, in bit/s at the real calendar time of the sample (speed 1), which is what polling the
+    agent every ``step_s`` seconds would have measured. Then :func:`monitor.history.rollup` fills the 5m/30m/2h/1d
+    tiers. Nothing else (no retention).
+
+    - Ports: missing ``ports`` rows are created from the model with the key the poller uses (ifName), so this
+      works before the first poll as well as after it (a later poll finds and updates the same rows).
+    - Raw rows are written only where raw retention (7 days before ``now``) keeps them; older days go straight
+      into ``rollup_30m`` (within 90 days), ``rollup_2h`` (within 13 months) and ``rollup_1d``; ``rollup_5m`` only
+      covers the raw part. ``days=400`` therefore fills the 30 d and 1 y graphs too.
+    - Idempotent: ``INSERT OR IGNORE`` on (port_id, ts) and a mark in ``settings`` (:data:`BACKFILL_MARK`):
+      a second call with the same or fewer days writes nothing; the window stays anchored at the first real
+      sample, so real samples are never overwritten.
+    - Blocking (seconds; see ``bench/demo_backfill_bench.py``) and thread-safe in the SQLite sense: it opens its
+      own connection and commits every :data:`_BATCH_ROWS` rows, so call it on a worker thread (the GUI: a
+      ``QThreadPool``/``threading.Thread``; asyncio: ``asyncio.to_thread``) while a Poller keeps polling.
+    - ``on_progress(done, total)`` is called from that thread after each batch (model time points done/total).
+    """
+    if days <= 0 or step_s <= 0 or 1800 % step_s:
+        raise ValueError("days must be positive and step_s a divisor of 1800 seconds")
+    now = time.time() if now is None else now
+    net = network or DemoNetwork()
+    conn = connect(db_path)
+    try:
+        ports = _backfill_ports(conn, net)
+        window = _backfill_window(conn, days, step_s, now)
+        if not ports or window is None:
+            return 0
+        progress = _Progress(window, on_progress)
+        written = _write_raw(conn, ports, window, progress)
+        _write_old_rollups(conn, ports, window, progress)
+        with conn:
+            _rewind_rollups(conn, window.first)
+            history.rollup(conn, now)
+            _set_mark(conn, window)
+        return written
+    finally:
+        conn.close()
+
+
+def _port_key(port: SimPort) -> str:
+    """The key the poller gives this port (ifName, else ifDescr, else the ifIndex; see InterfaceRow.key)."""
+    return port.name or port.descr or f"ifIndex {port.ifindex}"
+
+
+def _port_row(device_id: int, p: SimPort) -> tuple[object, ...]:
+    """A ``ports`` row (see :func:`_backfill_ports`) from the agent's view of a port."""
+    status = (1 if p.admin_up else 2, 1 if p.oper_up else 2, int(p.alias.startswith("Uplink")))
+    return (device_id, _port_key(p), p.ifindex, p.name, p.descr, p.alias, p.if_type, p.speed_bps, *status)
+
+
+def _backfill_ports(conn: sqlite3.Connection, net: DemoNetwork) -> list[tuple[int, PortModel]]:
+    """(port id, traffic model) of every port of the demo devices in the store; missing port rows are created."""
+    by_name = {sw.name: sw for sw in net.switches}
+    found: list[tuple[int, PortModel]] = []
+    with conn:
+        for dev in conn.execute("SELECT id, name FROM devices ORDER BY id").fetchall():
+            sw = by_name.get(dev["name"])
+            if sw is None:
+                continue
+            conn.executemany(
+                """INSERT OR IGNORE INTO ports(device_id, key, ifindex, name, descr, alias, type, speed_bps,
+                   admin_status, oper_status, counter_bits, present, is_uplink)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 64, 1, ?)""",
+                [_port_row(int(dev["id"]), p) for p in sw.device.ports],
+            )
+            ids = {
+                r["key"]: int(r["id"])
+                for r in conn.execute("SELECT id, key FROM ports WHERE device_id = ?", (dev["id"],))
+            }
+            found += [
+                (ids[_port_key(p)], m) for p, m in zip(sw.device.ports, sw.ports, strict=True) if _port_key(p) in ids
+            ]
+    return found
+
+
+def _first_sample_ts(conn: sqlite3.Connection) -> int | None:
+    """The oldest sample's ts (one index seek per port instead of a scan of the whole table)."""
+    row = conn.execute(
+        """WITH RECURSIVE p(id) AS (
+               SELECT (SELECT MIN(port_id) FROM samples)
+               UNION ALL
+               SELECT (SELECT MIN(port_id) FROM samples WHERE port_id > p.id) FROM p WHERE p.id IS NOT NULL)
+           SELECT MIN((SELECT MIN(ts) FROM samples WHERE port_id = p.id)) FROM p"""
+    ).fetchone()
+    return None if row[0] is None else int(row[0])
+
+
+def _get_mark(conn: sqlite3.Connection) -> tuple[int, int] | None:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (BACKFILL_MARK,)).fetchone()
+    if row is None:
+        return None
+    first, until = (int(v) for v in str(row[0]).split())
+    return first, until
+
+
+def _set_mark(conn: sqlite3.Connection, window: _Window) -> None:
+    old = _get_mark(conn)
+    first = min(window.first, old[0]) if old else window.first
+    conn.execute(
+        "INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (BACKFILL_MARK, f"{first} {window.until}")
+    )
+
+
+def _ceil_to(t: float, size: int) -> int:
+    return math.ceil(t / size) * size
+
+
+def _backfill_window(conn: sqlite3.Connection, days: int, step: int, now: float) -> _Window | None:
+    """Where the synthetic history goes, or None when an earlier backfill already wrote it."""
+    mark = _get_mark(conn)
+    if mark is not None:
+        until = mark[1]
+    else:
+        real = _first_sample_ts(conn)
+        until = int(min(now, real if real is not None else now))
+    last = _ceil_to(until, step) - step  # the last grid point before the first real sample
+    first = last - (days * DAY_S // step - 1) * step
+    if mark is not None and mark[0] <= first:
+        return None
+    raw_from = first if first >= now - RETENTION_S["raw"] else _ceil_to(now - RETENTION_S["raw"], 1800)
+    tier_from: dict[str, int] = {}
+    edge = raw_from
+    for tier, multiple in (("30m", 7200), ("2h", DAY_S), ("1d", DAY_S)):
+        size = ROLLUP_TIERS[tier][0]
+        keep = _ceil_to(now - RETENTION_S[tier] + size, multiple)
+        tier_from[tier] = min(edge, max(_ceil_to(first, multiple), keep))
+        edge = tier_from[tier]
+    return _Window(first, last, raw_from, step, tier_from)
+
+
+class _Progress:
+    """Counts model time points done against the total and reports them."""
+
+    def __init__(self, w: _Window, callback: ProgressCallback | None) -> None:
+        self.callback = callback
+        self.done = 0
+        self.total = max(0, (w.last - w.raw_from) // w.step + 2)
+        upper = w.raw_from
+        for tier in ("30m", "2h", "1d"):
+            size = ROLLUP_TIERS[tier][0]
+            self.total += max(0, (upper - w.tier_from[tier]) // size) * _SUB_RATES + 1
+            upper = w.tier_from[tier]
+
+    def add(self, points: int) -> None:
+        self.done += points
+        if self.callback is not None:
+            self.callback(min(self.done, self.total), self.total)
+
+
+def _integrals(ports: list[tuple[int, PortModel]], t: float) -> Integrals:
+    """(in, out) octet integrals of every port at time ``t`` (model time = calendar time, speed 1)."""
+    memo: dict[int, tuple[float, float]] = {}
+    return [model.integral(t, memo) for _, model in ports]
+
+
+def _rates(model: PortModel, a: tuple[float, float], b: tuple[float, float], seconds: float) -> tuple[float, ...]:
+    """(in_bps, out_bps, in_err, out_err, in_disc, out_disc, in_ucast, out_ucast, in_bcast, out_bcast) between
+    two integrals, the way TrafficModel.counters turns octets into the other counters."""
+    d_in, d_out = max(0.0, b[0] - a[0]), max(0.0, b[1] - a[1])
+    if not (d_in or d_out):
+        return _IDLE
+    err = math.floor(b[0] / model.error_every) - math.floor(a[0] / model.error_every) if model.error_every else 0
+    disc = math.floor(b[1] / model.discard_every) - math.floor(a[1] / model.discard_every) if model.discard_every else 0
+    return (
+        8 * d_in / seconds,
+        8 * d_out / seconds,
+        max(0, err) / seconds,
+        0.0,
+        0.0,
+        max(0, disc) / seconds,
+        d_in / 760 / seconds,
+        d_out / 940 / seconds,
+        d_in / 410_000 / seconds,
+        d_out / 620_000 / seconds,
+    )
+
+
+def _insert(conn: sqlite3.Connection, table: str, cols: str, rows: list[tuple[object, ...]]) -> int:
+    """INSERT OR IGNORE ``rows`` in one transaction; returns how many were new."""
+    before = conn.total_changes
+    with conn:
+        conn.executemany(
+            f"INSERT OR IGNORE INTO {table} ({cols}) VALUES ({', '.join('?' * (cols.count(',') + 1))})", rows
+        )
+    return conn.total_changes - before
+
+
+def _write_raw(conn: sqlite3.Connection, ports: list[tuple[int, PortModel]], w: _Window, progress: _Progress) -> int:
+    """Raw samples at every grid point from ``w.raw_from`` to ``w.last``; returns the rows inserted."""
+    if w.raw_from > w.last:
+        return 0
+    written = 0
+    rows: list[tuple[object, ...]] = []
+    prev = _integrals(ports, w.raw_from - w.step)
+    points = 1
+    for ts in range(w.raw_from, w.last + 1, w.step):
+        cur = _integrals(ports, ts)
+        rows += [
+            (port_id, ts, *_rates(model, a, b, w.step)) for (port_id, model), a, b in zip(ports, prev, cur, strict=True)
+        ]
+        prev = cur
+        points += 1
+        if len(rows) >= _BATCH_ROWS:
+            written += _insert(conn, "samples", _SAMPLE_COLS, rows)
+            rows = []
+            progress.add(points)
+            points = 0
+    written += _insert(conn, "samples", _SAMPLE_COLS, rows)
+    progress.add(points)
+    return written
+
+
+def _write_old_rollups(
+    conn: sqlite3.Connection, ports: list[tuple[int, PortModel]], w: _Window, progress: _Progress
+) -> None:
+    """Rollup buckets straight from the model for the part of the window older than raw retention."""
+    upper = w.raw_from
+    for tier in ("30m", "2h", "1d"):
+        lower = w.tier_from[tier]
+        if lower < upper:
+            _write_tier(conn, ports, tier, lower, upper, w.step, progress)
+        upper = lower
+
+
+def _write_tier(
+    conn: sqlite3.Connection,
+    ports: list[tuple[int, PortModel]],
+    tier: str,
+    lower: int,
+    upper: int,
+    step: int,
+    progress: _Progress,
+) -> None:
+    """Buckets of ``tier`` in [lower, upper): exact averages, maxima from :data:`_SUB_RATES` sub-intervals, and
+    ``n`` as many raw samples as ``step`` would have given."""
+    size, table = ROLLUP_TIERS[tier]
+    sub = size / _SUB_RATES
+    rows: list[tuple[object, ...]] = []
+    prev = _integrals(ports, lower)
+    points = 1
+    for bucket in range(lower, upper, size):
+        start = prev
+        parts: list[Integrals] = []
+        for k in range(1, _SUB_RATES + 1):
+            parts.append(_integrals(ports, bucket + k * sub))
+        points += _SUB_RATES
+        for i, (port_id, model) in enumerate(ports):
+            avg = _rates(model, start[i], parts[-1][i], size)
+            edges = [start[i], *(p[i] for p in parts)]
+            subs = [_rates(model, a, b, sub) for a, b in itertools.pairwise(edges)]
+            rows.append(
+                (
+                    port_id,
+                    bucket,
+                    size // step,
+                    avg[0],
+                    max(r[0] for r in subs),
+                    avg[1],
+                    max(r[1] for r in subs),
+                    *avg[2:6],
+                )
+            )
+        prev = parts[-1]
+        if len(rows) >= _BATCH_ROWS:
+            _insert(conn, table, _ROLLUP_COLS, rows)
+            rows = []
+            progress.add(points)
+            points = 0
+    _insert(conn, table, _ROLLUP_COLS, rows)
+    progress.add(points)
+
+
+def _rewind_rollups(conn: sqlite3.Connection, first: int) -> None:
+    """Move each tier's ``done_until`` back to the bucket holding ``first``, so :func:`history.rollup` (which
+    only goes forward from there) also rolls up the history written before the real samples it has done."""
+    for tier, (size, _) in ROLLUP_TIERS.items():
+        target = first // size * size + size  # rollup restarts at done_until - size
+        conn.execute("UPDATE rollup_state SET done_until = ? WHERE tier = ? AND done_until > ?", (target, tier, target))
 
 
 def run_demo_headless(
@@ -845,11 +1241,13 @@ def run_demo_headless(
     *,
     start: float | None = None,
     on_cycle: Callable[[CycleResult], None] | None = None,
+    backfill_days: int = 7,
 ) -> None:
     """Start the demo agent, bring the store at ``db_path`` up to date and poll it every ``interval`` seconds until
-    ``stop_event`` is set (blocks; runs its own asyncio loop). Uplinks are marked after the first cycle."""
+    ``stop_event`` is set (blocks; runs its own asyncio loop). Uplinks are marked after the first cycle, then
+    :func:`backfill` writes ``backfill_days`` days of history (0: none) on a worker thread before the next one."""
     stop = stop_event or threading.Event()
-    asyncio.run(_headless(Path(db_path), speed, interval, stop, start, on_cycle))
+    asyncio.run(_headless(Path(db_path), speed, interval, stop, start, on_cycle, backfill_days))
 
 
 async def _headless(
@@ -859,6 +1257,7 @@ async def _headless(
     stop: threading.Event,
     start: float | None,
     on_cycle: Callable[[CycleResult], None] | None,
+    backfill_days: int,
 ) -> None:
     net = DemoNetwork(speed, start)
     await net.start_async()
@@ -872,6 +1271,9 @@ async def _headless(
                 if not marked:
                     await asyncio.wrap_future(poller.writer.submit(mark_uplinks))
                     marked = True
+                    if backfill_days > 0:
+                        rows = await asyncio.to_thread(backfill, db_path, backfill_days, network=net)
+                        log.info("demo history: %d samples written for the last %d days", rows, backfill_days)
                 await _wait(stop, interval)
         finally:
             poller.close()
@@ -885,3 +1287,60 @@ async def _wait(stop: threading.Event, seconds: float) -> None:
     deadline = loop.time() + seconds
     while not stop.is_set() and loop.time() < deadline:
         await asyncio.sleep(min(0.1, max(0.0, deadline - loop.time())))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Serving from another process: python -m monitor.demo --serve --devices 200 --port 0 --speed 60
+
+
+async def serve(
+    devices: int,
+    port: int = 0,
+    speed: float = 1.0,
+    db_path: Path | None = None,
+    ready: Callable[[int], None] | None = None,
+) -> None:
+    """Serve the school (``devices`` switches in all, see :func:`build_large_school`) until SIGTERM or SIGINT.
+
+    With ``db_path``, the switches are also registered in that store (:meth:`DemoNetwork.ensure_store`) before
+    ``ready(port)`` is called.
+    """
+    net = build_large_school(devices, speed=speed)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    bound = await net.start_async(port)
+    try:
+        if db_path is not None:
+            await asyncio.to_thread(net.ensure_store, db_path)
+        if ready is not None:
+            ready(bound)
+        await stop.wait()
+    finally:
+        await net.stop_async()
+
+
+def _print_port(port: int) -> None:
+    print(port, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line of ``python -m monitor.demo``: ``--serve`` prints the UDP port, then serves until SIGTERM."""
+    ap = argparse.ArgumentParser(prog="python -m monitor.demo", description="Serve the simulated school over SNMP.")
+    ap.add_argument("--serve", action="store_true", help="serve until SIGTERM/SIGINT (the only mode)")
+    ap.add_argument("--devices", type=int, default=1 + len(SCHOOL), help="switches in all (default: the school)")
+    ap.add_argument("--port", type=int, default=0, help="UDP port on 127.0.0.1 (0: a free one, printed)")
+    ap.add_argument("--speed", type=float, default=1.0, help="fast-forward factor (default 1)")
+    ap.add_argument("--db", type=Path, help="also register the switches in this store before printing the port")
+    args = ap.parse_args(argv)
+    if not args.serve:
+        ap.error("nothing to do: use --serve")
+    if args.devices < 1 or args.speed <= 0:
+        ap.error("--devices must be at least 1 and --speed positive")
+    asyncio.run(serve(args.devices, args.port, args.speed, args.db, _print_port))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

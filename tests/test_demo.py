@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +17,19 @@ import pytest
 
 from devices.simagent import SimAgent
 from devices.snmp import SnmpCredentials, SnmpSession, SnmpTarget
-from monitor.demo import CORE_NAME, EPOCH_MONDAY, INTERNET_ALIAS, DemoNetwork, mark_uplinks
+from monitor import history
+from monitor.demo import (
+    CORE_NAME,
+    EPOCH_MONDAY,
+    INTERNET_ALIAS,
+    DemoNetwork,
+    backfill,
+    build_large_school,
+    mark_uplinks,
+)
 from monitor.scheduler import Poller
 from monitor.store import connect
-from tests.conftest import require_tool
+from tests.conftest import REPO, require_tool
 
 HOST = "127.0.0.1"
 WEDNESDAY_10H = EPOCH_MONDAY + 2 * 86400 + 10 * 3600  # a busy school morning, Asia/Taipei
@@ -231,3 +244,143 @@ def test_run_demo_headless_polls_until_stopped(tmp_path: Path, monkeypatch: pyte
         assert conn.execute("SELECT count(*) FROM samples").fetchone()[0] > 100
     finally:
         conn.close()
+
+
+# ---------------------------------------------------------------------------------------------------- backfill
+
+THURSDAY_0H = EPOCH_MONDAY + 3 * 86400  # so the last backfilled day is a whole Wednesday, Asia/Taipei
+STEP = 300
+
+
+def _taipei_hour(ts: int) -> float:
+    return (ts + 8 * 3600) % 86400 / 3600
+
+
+def _count(conn: sqlite3.Connection, table: str) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+@pytest.fixture
+def model_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A demo store with the school's devices and no poll yet (backfill makes the ports from the model)."""
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    db = tmp_path / "demo.db"
+    DemoNetwork().ensure_store(db, port=16100)  # never contacted: nothing polls this store
+    return db
+
+
+def test_backfill_writes_a_school_day_without_gaps(model_store: Path) -> None:
+    rows = backfill(model_store, 1, step_s=STEP, now=THURSDAY_0H)
+    conn = connect(model_store)
+    try:
+        ports = _count(conn, "ports")
+        assert ports == sum(len(sw.device.ports) for sw in DemoNetwork().switches)
+        assert rows == _count(conn, "samples") == ports * 86400 // STEP
+        too_fast = conn.execute(
+            "SELECT count(*) FROM samples s JOIN ports p ON p.id = s.port_id "
+            "WHERE s.in_bps > p.speed_bps OR s.out_bps > p.speed_bps OR s.in_bps < 0 OR s.out_bps < 0"
+        ).fetchone()[0]
+        assert too_fast == 0
+        assert conn.execute("SELECT max(ts) FROM samples").fetchone()[0] < THURSDAY_0H
+        assert _count(conn, "rollup_30m") == ports * 48 and _count(conn, "rollup_2h") == ports * 12
+        internet = conn.execute("SELECT id FROM ports WHERE alias = ?", (INTERNET_ALIAS,)).fetchone()["id"]
+        day = history.traffic(conn, internet, THURSDAY_0H - 86400, THURSDAY_0H, now=THURSDAY_0H, step_s=STEP)
+    finally:
+        conn.close()
+    assert day.tier == "raw" and len(day.ts) == 86400 // STEP
+    assert None not in day.in_bps and None not in day.out_bps
+    rates = list(zip(day.ts, day.in_bps, strict=True))
+    daytime = [r for t, r in rates if 9 <= _taipei_hour(t) < 16 and r is not None]
+    night = [r for t, r in rates if 0 <= _taipei_hour(t) < 5 and r is not None]
+    assert sum(daytime) / len(daytime) > 3 * sum(night) / len(night)
+
+
+def test_backfill_is_idempotent_and_extends_back(model_store: Path) -> None:
+    first = backfill(model_store, 1, step_s=STEP, now=THURSDAY_0H)
+    conn = connect(model_store)
+    try:
+        before = conn.execute("SELECT * FROM samples ORDER BY port_id, ts").fetchall()
+        assert backfill(model_store, 1, step_s=STEP, now=THURSDAY_0H) == 0
+        assert _count(conn, "samples") == first
+        more = backfill(model_store, 2, step_s=STEP, now=THURSDAY_0H)
+        assert more == first  # one more day, before the first
+        after = conn.execute(
+            "SELECT * FROM samples WHERE ts >= ? ORDER BY port_id, ts", (THURSDAY_0H - 86400,)
+        ).fetchall()
+        assert [tuple(r) for r in after] == [tuple(r) for r in before]
+        assert conn.execute("SELECT min(ts) FROM samples").fetchone()[0] == THURSDAY_0H - 2 * 86400
+    finally:
+        conn.close()
+
+
+def test_backfill_keeps_real_samples(net: DemoNetwork, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    db = tmp_path / "demo.db"
+    net.ensure_store(db)
+    poller = Poller(db, interval=5)
+    try:
+        for _ in range(2):
+            assert not asyncio.run(poller.run_cycle()).failed
+            time.sleep(1.1)
+        conn = connect(db)
+        try:
+            real = [tuple(r) for r in conn.execute("SELECT * FROM samples ORDER BY port_id, ts")]
+            ports = _count(conn, "ports")
+            first_real = min(r[1] for r in real)
+            written = backfill(db, 1, step_s=STEP, network=net)
+            assert written == ports * 86400 // STEP and _count(conn, "ports") == ports
+            kept = conn.execute("SELECT * FROM samples WHERE ts >= ? ORDER BY port_id, ts", (first_real,))
+            assert [tuple(r) for r in kept] == real
+            assert _count(conn, "samples") == len(real) + written
+        finally:
+            conn.close()
+        assert not asyncio.run(poller.run_cycle()).failed  # polling goes on over the backfilled ports
+    finally:
+        poller.close()
+
+
+# ---------------------------------------------------------------------------------------------------- 200 devices
+
+
+def test_large_school_has_200_communities() -> None:
+    big = build_large_school(200)
+    assert len(big.switches) == 200
+    assert len({sw.community for sw in big.switches}) == 200
+    assert {len(sw.device.ports) for sw in big.switches} >= {26, 28, 50, 52}
+    school = DemoNetwork()
+    assert [sw.name for sw in big.switches[:8]] == [sw.name for sw in school.switches]
+
+
+def test_serve_entry_point_serves_200_devices_until_sigterm(tmp_path: Path) -> None:
+    get = require_tool("snmpget")
+    db = tmp_path / "bench.db"
+    env = {**os.environ, "CAMPUSNET_SECRETS": "file"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor.demo", "--serve", "--devices", "200", "--db", str(db)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        port = int(proc.stdout.readline())
+        for community, name in (("demo-bench-001", "Bench-SW-001"), ("demo-bench-192", "Bench-SW-192")):
+            out = _run([get, "-v2c", "-c", community, "-Oqv", f"{HOST}:{port}", "1.3.6.1.2.1.1.5.0"])
+            assert out.stdout.strip().strip('"') == name, out.stderr
+            out = _run([get, "-v2c", "-c", community, "-Oqv", f"{HOST}:{port}", IF_NUMBER])
+            assert int(out.stdout) in (26, 28, 50, 52)
+        core = _run([get, "-v2c", "-c", "demo-core", "-Oqv", f"{HOST}:{port}", IF_NUMBER])
+        assert core.stdout.strip() == "50"
+        conn = connect(db, readonly=True)
+        try:
+            assert _count(conn, "devices") == 200
+        finally:
+            conn.close()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+    assert _port_free(port)
