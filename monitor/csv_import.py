@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -39,6 +40,8 @@ SECRET_COLUMNS = ("community", "v3_auth_key", "v3_priv_key")
 ENCODINGS = ("utf-8-sig", "cp950")
 MAX_ROWS = 5000
 MAX_BYTES = 10 * 1024 * 1024
+# The hints in ``device add`` messages ("(--community-env VAR)") do not apply to a file.
+_CLI_HINT = re.compile(r"\s*\(--[^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def import_devices(
         except StoreError as exc:
             raise StoreError(f"{exc} (stopped at line {row.line}; {len(report.added)} devices added before)") from exc
         except CampusNetError as exc:
-            report.rejected.append(RejectedRow(row.line, name, str(exc)))
+            report.rejected.append(RejectedRow(row.line, name, _CLI_HINT.sub("", str(exc))))
         else:
             first_line[spec.name] = row.line
             report.added.append(spec.name)

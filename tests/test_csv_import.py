@@ -102,7 +102,7 @@ def test_too_many_fields_is_a_row_error(tmp_path: Path, store) -> None:  # type:
     assert report.added == ["sw2"]
     assert [(r.line, r.reason) for r in report.rejected] == [
         (2, "4 fields, but the header names 3 columns"),
-        (4, "SNMP v1/v2c needs a community (--community-env VAR)"),
+        (4, "SNMP v1/v2c needs a community"),
     ]
 
 
