@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -34,9 +37,14 @@ from PySide6.QtWidgets import (
 
 from devices.ifmib import IF_STATUS
 from gui.bridge import CoreBridge
+from gui.csv_dialog import CsvImportDialog
 from gui.dashboard import Dashboard
+from gui.device_dialog import DeviceDialog
 from gui.plot import BandwidthPlot
-from monitor.scheduler import CycleResult
+from monitor import inventory
+from monitor.inventory import store_id
+from monitor.scheduler import CoreLoop, CycleResult
+from monitor.secrets import SecretStore, open_secrets
 from monitor.store import connect
 from monitor.units import format_bps
 
@@ -242,6 +250,7 @@ class MainWindow(QMainWindow):
         splitter.setSizes([260, 1020])
         self.setCentralWidget(splitter)
         self._current_device: int | None = None
+        self._own_core: CoreLoop | None = None
         self._closed = False
         self._tree_shape: list[tuple[int, str]] = []
         self._device_items: dict[int, QStandardItem] = {}
@@ -251,31 +260,106 @@ class MainWindow(QMainWindow):
             bridge.stateChanged.connect(self._update_status)
         self.reload()
 
+    def _action(self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        return action
+
     def _make_actions(self) -> None:
-        self.poll_now_action = QAction(self.tr("Poll now"), self)
-        self.poll_now_action.setShortcut(QKeySequence("F5"))
-        self.poll_now_action.triggered.connect(self._poll_now)
+        self.add_action = self._action(self.tr("Add device…"), self.add_device, QKeySequence.StandardKey.New)
+        self.edit_action = self._action(self.tr("Edit device…"), self.edit_device)
+        self.remove_action = self._action(self.tr("Remove device…"), self.remove_device)
+        self.import_action = self._action(self.tr("Import CSV…"), self.import_csv)
+        self.poll_now_action = self._action(self.tr("Poll now"), self._poll_now, "F5")
         self.pause_action = QAction(self.tr("Pause polling"), self)
         self.pause_action.setCheckable(True)
         self.pause_action.toggled.connect(self._set_paused)
-        self.dashboard_action = QAction(self.tr("Dashboard"), self)
-        self.dashboard_action.triggered.connect(self.show_dashboard)
-        self.quit_action = QAction(self.tr("Quit"), self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.quit_requested)
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.file_menu = file_menu
-        file_menu.addAction(self.quit_action)
+        self.dashboard_action = self._action(self.tr("Dashboard"), self.show_dashboard)
+        self.quit_action = self._action(self.tr("Quit"), self.quit_requested, QKeySequence.StandardKey.Quit)
+        self.file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.file_menu.addActions([self.add_action, self.import_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.device_menu = self.menuBar().addMenu(self.tr("&Device"))
+        self.device_menu.addActions([self.edit_action, self.remove_action])
         poll_menu = self.menuBar().addMenu(self.tr("&Polling"))
         poll_menu.addActions([self.poll_now_action, self.pause_action])
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addActions([self.dashboard_action, self.poll_now_action, self.pause_action])
+        toolbar.addActions([self.dashboard_action, self.add_action, self.poll_now_action, self.pause_action])
         self.toolbar = toolbar
         enabled = self.bridge is not None
         self.poll_now_action.setEnabled(enabled)
         self.pause_action.setEnabled(enabled)
+        self.first_run.add_button.clicked.connect(self.add_device)
+        self.first_run.import_button.clicked.connect(self.import_csv)
+        self._update_device_actions()
+
+    def _update_device_actions(self) -> None:
+        for action in (self.edit_action, self.remove_action):
+            action.setEnabled(self._current_device is not None)
+
+    # ------------------------------------------------------------------------------------------- inventory
+
+    def _secrets(self) -> SecretStore:
+        return open_secrets(self.db_path, store_id(self.conn))
+
+    def _submit(self, coro: Coroutine[Any, Any, Any]) -> Future[Any]:
+        """Run network work off the GUI thread: on the bridge's core loop, or a loop of our own without polling."""
+        if self.bridge is not None and self.bridge.core is not None:
+            return self.bridge.core.submit(coro)
+        if self._own_core is None:
+            self._own_core = CoreLoop()
+        return self._own_core.submit(coro)
+
+    def _device_name(self, device_id: int | None) -> str | None:
+        if device_id is None:
+            return None
+        row = self.conn.execute("SELECT name FROM devices WHERE id = ?", (device_id,)).fetchone()
+        return None if row is None else str(row["name"])
+
+    def device_dialog(self, name: str | None = None) -> DeviceDialog:
+        """The add (name None) or edit dialog, wired to reload the window when it saves."""
+        dialog = DeviceDialog(self.conn, self._secrets(), self._submit, device_name=name, parent=self)
+        dialog.saved.connect(lambda _name: self.reload())
+        return dialog
+
+    def add_device(self) -> None:
+        """Open the add-device dialog."""
+        self.device_dialog().open()
+
+    def edit_device(self) -> None:
+        """Open the edit dialog for the device on show."""
+        name = self._device_name(self._current_device)
+        if name is not None:
+            self.device_dialog(name).open()
+
+    def remove_device(self, *, confirm: bool = True) -> None:
+        """Remove the device on show (with its history and secrets), after asking."""
+        name = self._device_name(self._current_device)
+        if name is None:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Remove device"),
+                self.tr("Remove {0} with all its history? This cannot be undone.").format(name),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        inventory.remove_device(self.conn, self._secrets(), name)
+        self.show_dashboard()
+        self.reload()
+
+    def import_csv(self) -> CsvImportDialog:
+        """Open the CSV import dialog."""
+        dialog = CsvImportDialog(self.db_path, parent=self)
+        dialog.devicesAdded.connect(lambda _n: self.reload())
+        dialog.open()
+        return dialog
 
     def quit_requested(self) -> None:
         """Quit the app (not just hide the window)."""
@@ -343,6 +427,7 @@ class MainWindow(QMainWindow):
     def show_dashboard(self) -> None:
         """Switch to the dashboard."""
         self._current_device = None
+        self._update_device_actions()
         self.tree.clearSelection()
         if self._tree_shape:
             self.stack.setCurrentWidget(self.dashboard)
@@ -351,6 +436,7 @@ class MainWindow(QMainWindow):
     def show_device(self, device_id: int) -> None:
         """Open a device's page."""
         self._current_device = device_id
+        self._update_device_actions()
         self.device_page.show_device(self.conn, device_id)
         self.stack.setCurrentWidget(self.device_page)
         item = self._device_items.get(device_id)
@@ -400,6 +486,9 @@ class MainWindow(QMainWindow):
         self._closed = True
         if self.bridge is not None:
             self.bridge.shutdown()
+        if self._own_core is not None:
+            self._own_core.stop()
+            self._own_core = None
         self.device_page.plot.close_store()
         self.dashboard.close_store()
         self.conn.close()

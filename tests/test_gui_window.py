@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from gui.device_dialog import DeviceDialog
 from gui.main_window import MainWindow
 from monitor.store import connect
 
@@ -189,3 +190,35 @@ def test_first_run_demo_button_opens_the_demo_in_its_own_store(qtbot, tmp_path: 
         if app.window is not None:
             app.window.close()
         app.shutdown()
+
+
+def test_add_edit_and_remove_devices_from_the_window(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    window = MainWindow(tmp_path / "w.db")
+    qtbot.addWidget(window)
+    assert window.stack.currentWidget() is window.first_run
+    assert not window.edit_action.isEnabled()
+    qtbot.mouseClick(window.first_run.add_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(DeviceDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.name_edit.setText("lib-sw")
+    dialog.host_edit.setText("192.0.2.10")
+    dialog.community_edit.setText("s3cret")
+    dialog.location_combo.setCurrentText("圖書館")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    # The window reloads at once: the device is in the tree under its location, the dashboard shows.
+    assert window.tree_model.item(0).text() == "圖書館"
+    assert window.stack.currentWidget() is window.dashboard
+    device_id = int(window.conn.execute("SELECT id FROM devices WHERE name = 'lib-sw'").fetchone()[0])
+    window.show_device(device_id)
+    assert window.edit_action.isEnabled()
+    window.edit_action.trigger()
+    edit = [d for d in window.findChildren(DeviceDialog) if d.isVisible()][-1]
+    assert edit.name_edit.text() == "lib-sw"
+    edit.close()
+    window.remove_device(confirm=False)
+    assert window.conn.execute("SELECT COUNT(*) FROM devices").fetchone()[0] == 0
+    assert window.stack.currentWidget() is window.first_run
+    window.close()
