@@ -112,6 +112,10 @@ def _device_parsers(sub: Any) -> None:
     )
     lst = dsub.add_parser("list", help="list devices")
     lst.add_argument("--json", action="store_true")
+    imp = dsub.add_parser("import", help="add many devices from a CSV file (see the README for its columns)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="check every row, add nothing")
+    imp.add_argument("--json", action="store_true")
     rm = dsub.add_parser("remove", help="remove a device with its history and secrets")
     rm.add_argument("name")
 
@@ -222,6 +226,25 @@ def cmd_device_list(args: argparse.Namespace, db: Path) -> int:
     table = [[r[h] if h != "sys_descr" else (r[h] or "")[:40].replace("\n", " ") for h in headers] for r in rows]
     print(format_table(headers, table) if rows else "no devices yet: add one with 'device add NAME --host HOST'")
     return 0
+
+
+def cmd_device_import(args: argparse.Namespace, db: Path) -> int:
+    """device import FILE: good rows are added, bad rows reported (exit 2 if any row was rejected)."""
+    from monitor.csv_import import import_devices
+
+    if not args.file.is_file():
+        raise InputError(f"no such file: {args.file}")
+    conn = connect(db)
+    report = import_devices(conn, open_secrets(db, inventory.store_id(conn)), args.file, dry_run=args.dry_run)
+    rejected = [{"line": r.line, "name": r.name, "reason": r.reason} for r in report.rejected]
+    if args.json:
+        _print_json({"added": report.added, "rejected": rejected, "dry_run": args.dry_run})
+    else:
+        verb = "would add" if args.dry_run else "added"
+        print(f"{verb} {len(report.added)} device(s), rejected {len(rejected)} ({report.encoding})")
+        if rejected:
+            print(format_table(["line", "name", "reason"], [[r["line"], r["name"], r["reason"]] for r in rejected]))
+    return 2 if rejected else 0
 
 
 def cmd_device_remove(args: argparse.Namespace, db: Path) -> int:
@@ -463,6 +486,7 @@ def cmd_demo(args: argparse.Namespace, db: Path | None) -> int:
 COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Path], int]] = {
     ("device", "add"): cmd_device_add,
     ("device", "list"): cmd_device_list,
+    ("device", "import"): cmd_device_import,
     ("device", "remove"): cmd_device_remove,
     ("poll", None): cmd_poll,
     ("ports", None): cmd_ports,

@@ -228,3 +228,19 @@ def test_env_db_variable_is_the_default_store(
     assert run(capsys, "device", "add", "e1", "--host", "127.0.0.1", "--community-env", "COMM")[0] == 0
     assert (tmp_path / "env.db").exists()
     assert os.environ["CAMPUSNET_DB"].endswith("env.db")
+
+
+def test_device_import_adds_good_rows_and_reports_bad_ones(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv_file = db.parent / "devices.csv"
+    csv_file.write_text(
+        "name,host,community,location\nsw1,192.0.2.1,pub,圖書館\nsw2,300.1.1.1,pub,\nsw3,192.0.2.3,,\n",
+        encoding="utf-8-sig",
+    )
+    code, out, _ = run(capsys, "--db", str(db), "device", "import", str(csv_file), "--json")
+    assert code == 2
+    report = json.loads(out)
+    assert report["added"] == ["sw1"]
+    assert [(r["line"], r["name"]) for r in report["rejected"]] == [(3, "sw2"), (4, "sw3")]
+    assert snapshot(db) == [("sw1", "192.0.2.1", 161)]
+    code, _, err = run(capsys, "--db", str(db), "device", "import", str(db.parent / "missing.csv"))
+    assert code == 2 and "no such file" in err
