@@ -58,9 +58,6 @@ RUNTIME_STRINGS = (
     QT_TRANSLATE_NOOP("Dashboard", "restarted"),
     QT_TRANSLATE_NOOP("Dashboard", "port down"),
     QT_TRANSLATE_NOOP("Dashboard", "port up"),
-    # gui/main_window.py: a tr() inside an f-string; gui/app.py: window.tr() (lupdate guesses the context "window").
-    QT_TRANSLATE_NOOP("MainWindow", "Dashboard"),
-    QT_TRANSLATE_NOOP("MainWindow", "CampusNet — demo network"),
     # gui/plot.py: tier captions and range buttons, translated through a helper.
     QT_TRANSLATE_NOOP("BandwidthPlot", "raw samples"),
     QT_TRANSLATE_NOOP("BandwidthPlot", "5-minute averages"),

@@ -39,7 +39,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="+65"/>
+        <location filename="../i18n.py" line="+62"/>
         <source>raw samples</source>
         <translation type="unfinished"></translation>
     </message>
@@ -92,7 +92,7 @@
 <context>
     <name>CsvImportDialog</name>
     <message>
-        <location filename="../csv_dialog.py" line="+122"/>
+        <location filename="../csv_dialog.py" line="+127"/>
         <source>Import devices from CSV</source>
         <translation type="unfinished"></translation>
     </message>
@@ -167,7 +167,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+33"/>
         <source>1 device added</source>
         <translation type="unfinished"></translation>
     </message>
@@ -296,7 +296,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="-23"/>
+        <location filename="../i18n.py" line="-20"/>
         <source>up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -344,7 +344,7 @@
 <context>
     <name>DeviceDialog</name>
     <message>
-        <location filename="../device_dialog.py" line="+101"/>
+        <location filename="../device_dialog.py" line="+104"/>
         <source>Edit device</source>
         <translation type="unfinished"></translation>
     </message>
@@ -573,7 +573,7 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+142"/>
+        <location filename="../main_window.py" line="+150"/>
         <source>Filter ports…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -639,27 +639,52 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+40"/>
+        <source>Add device…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit device…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove device…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Poll now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Pause polling</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>&amp;Device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Polling</source>
         <translation type="unfinished"></translation>
     </message>
@@ -669,7 +694,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+59"/>
+        <source>Remove device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove {0} with all its history? This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Polling…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -679,7 +714,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+53"/>
         <source>Polling is off</source>
         <translation type="unfinished"></translation>
     </message>
@@ -719,14 +754,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
-        <location filename="../main_window.py" line="-134"/>
+        <location filename="../main_window.py" line="-202"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location filename="../main_window.py" line="-45"/>
+        <location line="-55"/>
         <source>CampusNet — demo network</source>
         <translation type="unfinished"></translation>
     </message>
@@ -734,7 +767,7 @@
 <context>
     <name>PortsModel</name>
     <message>
-        <location line="-36"/>
+        <location filename="../i18n.py" line="-23"/>
         <source>ifIndex</source>
         <translation type="unfinished"></translation>
     </message>

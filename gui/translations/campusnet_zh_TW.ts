@@ -39,7 +39,7 @@
         <translation>{0} 流出</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="+65"/>
+        <location filename="../i18n.py" line="+62"/>
         <source>raw samples</source>
         <translation>原始樣本</translation>
     </message>
@@ -92,7 +92,7 @@
 <context>
     <name>CsvImportDialog</name>
     <message>
-        <location filename="../csv_dialog.py" line="+122"/>
+        <location filename="../csv_dialog.py" line="+127"/>
         <source>Import devices from CSV</source>
         <translation>從 CSV 匯入裝置</translation>
     </message>
@@ -167,7 +167,7 @@
         <translation>匯入中…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+33"/>
         <source>1 device added</source>
         <translation>已新增 1 台裝置</translation>
     </message>
@@ -296,7 +296,7 @@
         <translation>沒有回應：{0}</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="-23"/>
+        <location filename="../i18n.py" line="-20"/>
         <source>up</source>
         <translation>上線</translation>
     </message>
@@ -344,7 +344,7 @@
 <context>
     <name>DeviceDialog</name>
     <message>
-        <location filename="../device_dialog.py" line="+101"/>
+        <location filename="../device_dialog.py" line="+104"/>
         <source>Edit device</source>
         <translation>編輯裝置</translation>
     </message>
@@ -573,14 +573,14 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+142"/>
+        <location filename="../main_window.py" line="+150"/>
         <source>Filter ports…</source>
         <translation>篩選連接埠…</translation>
     </message>
     <message>
         <location line="+48"/>
         <source>Vendor: {0}  Model: {1}  Uptime: {2} days</source>
-        <translation>廠牌：{0}  型號：{1}  開機時間：{2} 天</translation>
+        <translation>廠牌：{0}  型號：{1}  運作時間：{2} 天</translation>
     </message>
     <message>
         <location filename="../i18n.py" line="-17"/>
@@ -639,27 +639,52 @@
         <translation>CampusNet</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+40"/>
+        <source>Add device…</source>
+        <translation>新增裝置…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit device…</source>
+        <translation>編輯裝置…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove device…</source>
+        <translation>移除裝置…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import CSV…</source>
+        <translation>匯入 CSV…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Poll now</source>
         <translation>立即輪詢</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Pause polling</source>
         <translation>暫停輪詢</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Quit</source>
         <translation>結束</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>&amp;File</source>
         <translation>檔案(&amp;F)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>&amp;Device</source>
+        <translation>裝置(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Polling</source>
         <translation>輪詢(&amp;P)</translation>
     </message>
@@ -669,7 +694,17 @@
         <translation>主工具列</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+59"/>
+        <source>Remove device</source>
+        <translation>移除裝置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove {0} with all its history? This cannot be undone.</source>
+        <translation>要移除 {0} 及其所有歷史資料嗎？此動作無法復原。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Polling…</source>
         <translation>輪詢中…</translation>
     </message>
@@ -679,7 +714,7 @@
         <translation>（未設定位置）</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+53"/>
         <source>Polling is off</source>
         <translation>輪詢已關閉</translation>
     </message>
@@ -719,14 +754,12 @@
         <translation>未知</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <location filename="../main_window.py" line="-134"/>
+        <location filename="../main_window.py" line="-202"/>
         <source>Dashboard</source>
         <translation>儀表板</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location filename="../main_window.py" line="-45"/>
+        <location line="-55"/>
         <source>CampusNet — demo network</source>
         <translation>CampusNet — 示範網路</translation>
     </message>
@@ -734,7 +767,7 @@
 <context>
     <name>PortsModel</name>
     <message>
-        <location line="-36"/>
+        <location filename="../i18n.py" line="-23"/>
         <source>ifIndex</source>
         <translation>ifIndex</translation>
     </message>
