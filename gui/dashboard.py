@@ -99,8 +99,11 @@ class Dashboard(QWidget):
             self.portRequested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def refresh(self, conn: sqlite3.Connection) -> None:
-        """Re-read the store and redraw."""
-        data = overview(conn, time.time())
+        """Re-read the store on this thread and redraw (without background polling; see show_overview)."""
+        self.show_overview(overview(conn, time.time()))
+
+    def show_overview(self, data: Overview) -> None:
+        """Draw an overview read elsewhere (the bridge reads it off the GUI thread)."""
         self._show_summary(data)
         self._show_uplinks(data.busiest_uplinks)
         _set_rows(

@@ -36,6 +36,8 @@ def test_poll_results_reach_the_window(
         cycle = blocker.args[0]
         assert {d.name: d.status for d in cycle.devices} == {"sw": "up", "gone": "unreachable"}
         qtbot.waitUntil(lambda: "1 device(s) failing" in window.statusBar().currentMessage(), timeout=5_000)
+        # The dashboard's overview is read off the GUI thread and arrives by itself.
+        qtbot.waitUntil(lambda: "Devices up: 1 of 2" in window.dashboard.summary.text(), timeout=5_000)
         group = window.tree_model.item(0)
         assert group.text() == "教學大樓A"
         assert sorted(group.child(r).text() for r in range(group.rowCount())) == ["○ gone", "● sw"]
