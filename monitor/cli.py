@@ -57,8 +57,8 @@ def build_parser() -> Parser:
     poll = sub.add_parser("poll", help="poll every device once (--once) or on a schedule until stopped")
     poll.add_argument("--once", action="store_true", help="run one cycle and exit")
     poll.add_argument("--json", action="store_true", help="JSON output (with --once)")
-    poll.add_argument("--interval", type=float, default=defaults.POLL_INTERVAL_S, help="seconds between cycles")
-    poll.add_argument("--concurrency", type=int, default=defaults.POLL_CONCURRENCY, help="devices polled at once")
+    poll.add_argument("--interval", type=float, help="seconds between cycles (default: the store's setting, 60)")
+    poll.add_argument("--concurrency", type=int, help="devices polled at once (default: the store's setting, 32)")
     ports = sub.add_parser("ports", help="a device's interfaces with their latest rates")
     ports.add_argument("name")
     ports.add_argument("--json", action="store_true")
@@ -257,9 +257,9 @@ def cmd_device_remove(args: argparse.Namespace, db: Path) -> int:
 
 def cmd_poll(args: argparse.Namespace, db: Path) -> int:
     """poll --once, or poll on a schedule until SIGINT/SIGTERM."""
-    if args.interval < 5:
+    if args.interval is not None and args.interval < 5:
         raise InputError(f"interval {args.interval} s is too short (at least 5 s)")
-    if not 1 <= args.concurrency <= 1024:
+    if args.concurrency is not None and not 1 <= args.concurrency <= 1024:
         raise InputError(f"concurrency {args.concurrency} is out of range (1-1024)")
     connect(db).close()  # create/migrate the store, fail early on a bad path
     if args.once:
@@ -300,7 +300,7 @@ def _stop_on_signals(stop: Callable[[], object]) -> Iterator[None]:
             signal.signal(sig, previous)
 
 
-def _poll_forever(db: Path, interval: float, concurrency: int) -> int:
+def _poll_forever(db: Path, interval: float | None, concurrency: int | None) -> int:
     import asyncio
 
     from monitor.scheduler import CoreLoop, Poller
@@ -308,7 +308,7 @@ def _poll_forever(db: Path, interval: float, concurrency: int) -> int:
     core = CoreLoop()
     poller = Poller(db, interval=interval, concurrency=concurrency)
     stop = asyncio.Event()
-    log.info("polling %s every %.0f s (Ctrl+C to stop)", db, interval)
+    log.info("polling %s every %.0f s (Ctrl+C to stop)", db, poller.interval)
     try:
         with _stop_on_signals(lambda: core.loop.call_soon_threadsafe(stop.set)):
             run = core.submit(poller.run_forever(stop))

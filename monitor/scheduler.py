@@ -22,17 +22,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from devices.errors import CampusNetError, SnmpTimeout
-from monitor import defaults, history
+from monitor import history
 from monitor.inventory import snmp_target, store_id
 from monitor.poller import DeviceCache, poll_device, record_failure, record_poll
 from monitor.secrets import SecretStore, open_secrets
+from monitor.settings import load_settings, retention_seconds
 from monitor.store import StoreWriter, connect
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-DEFAULT_INTERVAL_S = defaults.POLL_INTERVAL_S
-DEFAULT_CONCURRENCY = defaults.POLL_CONCURRENCY
 RETENTION_EVERY_S = 3600.0
 
 
@@ -111,6 +110,8 @@ class Poller:
     Attributes:
         interval: seconds between cycle starts.
         concurrency: devices polled at the same time.
+        settings: the store's polling settings, re-read at every cycle; ``interval`` and ``concurrency`` follow
+            them unless they were given to the constructor (the command line's ``--interval``).
         last_cycle: the most recent :class:`CycleResult`, or None.
         on_cycle: optional callback(CycleResult), called on the loop thread after each cycle.
     """
@@ -121,8 +122,8 @@ class Poller:
         *,
         writer: StoreWriter | None = None,
         secrets: SecretStore | None = None,
-        interval: float = DEFAULT_INTERVAL_S,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        interval: float | None = None,
+        concurrency: int | None = None,
         on_cycle: Callable[[CycleResult], None] | None = None,
     ) -> None:
         self.db_path = Path(db_path)
@@ -130,8 +131,10 @@ class Poller:
         self._own_writer = writer is None
         self._reader = connect(self.db_path)
         self.secrets = secrets or open_secrets(self.db_path, store_id(self._reader))
-        self.interval = interval
-        self.concurrency = concurrency
+        self._fixed_interval, self._fixed_concurrency = interval, concurrency
+        self.settings = load_settings(self._reader)
+        self.interval = interval or self.settings.poll_interval_s
+        self.concurrency = concurrency or self.settings.concurrency
         self.on_cycle = on_cycle
         self.last_cycle: CycleResult | None = None
         self._caches: dict[int, DeviceCache] = {}
@@ -143,6 +146,12 @@ class Poller:
         if self._own_writer:
             self.writer.close()
         self._reader.close()
+
+    def _reload_settings(self) -> None:
+        """Pick up settings changed since the last cycle (by the GUI, or another process)."""
+        self.settings = load_settings(self._reader)
+        self.interval = self._fixed_interval or self.settings.poll_interval_s
+        self.concurrency = self._fixed_concurrency or self.settings.concurrency
 
     async def _write(self, job: Callable[[sqlite3.Connection], T]) -> T:
         return await asyncio.wrap_future(self.writer.submit(job))
@@ -175,13 +184,15 @@ class Poller:
     async def run_cycle(self) -> CycleResult:
         """Poll every device once (bounded concurrency), then roll up history. Returns per-device results."""
         cycle = CycleResult(started=time.time())
+        self._reload_settings()
         devices = list(self._reader.execute("SELECT * FROM devices ORDER BY name"))
         sem = asyncio.Semaphore(max(1, self.concurrency))
         cycle.devices = list(await asyncio.gather(*(self.poll_one(d, sem) for d in devices)))
         now = time.time()
         await self._write(lambda conn: history.rollup(conn, now))
         if now - self._last_retention > RETENTION_EVERY_S:
-            await self._write(lambda conn: history.apply_retention(conn, now))
+            retention = retention_seconds(self.settings)
+            await self._write(lambda conn: history.apply_retention(conn, now, retention))
             self._last_retention = now
         cycle.finished = time.time()
         self.last_cycle = cycle

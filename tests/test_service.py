@@ -150,3 +150,24 @@ def test_demo_rejects_bad_speed(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert cli(["--db", str(tmp_path / "d.db"), "demo", "--headless", "--speed", "0"]) == 2
     assert "speed 0.0 is out of range" in capsys.readouterr().err
     assert not (tmp_path / "d.db").exists()
+
+
+def test_poller_follows_the_store_settings_unless_told_otherwise(db: Path) -> None:
+    from monitor.settings import PollSettings, save_settings
+    from monitor.store import connect
+
+    conn = connect(db)
+    save_settings(conn, PollSettings(poll_interval_s=120, concurrency=4))
+    poller = Poller(db)
+    fixed = Poller(db, interval=30)
+    try:
+        assert (poller.interval, poller.concurrency) == (120, 4)
+        save_settings(conn, PollSettings(poll_interval_s=300, concurrency=8))  # changed by the GUI meanwhile
+        asyncio.run(poller.run_cycle())
+        asyncio.run(fixed.run_cycle())
+        assert (poller.interval, poller.concurrency) == (300, 8)
+        assert (fixed.interval, fixed.concurrency) == (30, 8)
+    finally:
+        poller.close()
+        fixed.close()
+        conn.close()
