@@ -1,4 +1,4 @@
-"""Start the desktop app: Qt application, core bridge, main window; switch to the demo network on request."""
+"""Start the desktop app: translations, icon, tray, the main window and its core bridge; the demo on request."""
 
 from __future__ import annotations
 
@@ -6,34 +6,63 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from gui.bridge import CoreBridge
+from gui.i18n import install_translator
 from gui.main_window import MainWindow
+from gui.settings_dialog import app_prefs
+from gui.tray import Tray, app_icon
+from monitor.scheduler import CycleResult
 from monitor.store import connect
 
 
 class App:
-    """Owns what lives as long as the app: the window, its bridge and, in demo mode, the simulated network."""
+    """Owns what lives as long as the app: the window, its bridge, the tray and, in demo mode, the simulated network.
+
+    Closing the window hides it to the tray (polling goes on) when a tray exists and the preference says so;
+    otherwise closing quits.
+    """
 
     def __init__(self, qt_app: QApplication) -> None:
         self.qt_app = qt_app
         self.window: MainWindow | None = None
         self.demo: Any = None  # monitor.demo.DemoNetwork while the demo runs
+        self.tray: Tray | None = None
+        self._told_about_tray = False
+        if Tray.available():
+            self.tray = Tray(app_icon())
+            self.tray.openRequested.connect(self.show_window)
+            self.tray.pollNowRequested.connect(self._poll_now)
+            self.tray.pauseToggled.connect(self._set_paused)
+            self.tray.quitRequested.connect(self.quit)
+            self.tray.show()
+        qt_app.setQuitOnLastWindowClosed(self.tray is None)
 
-    def open_store(self, db_path: Path, *, interval: float = 60.0, title: str | None = None) -> MainWindow:
+    def open_store(self, db_path: Path, *, interval: float | None = None, title: str | None = None) -> MainWindow:
         """Show a main window over ``db_path`` with background polling (closing any previous one)."""
         connect(db_path).close()  # create and migrate the store before the window reads it
         bridge = CoreBridge(db_path, interval=interval)
+        window = self._new_window(db_path, bridge, title)
+        bridge.start()
+        return window
+
+    def _new_window(self, db_path: Path, bridge: CoreBridge, title: str | None) -> MainWindow:
         window = MainWindow(db_path, bridge)
         if title:
             window.setWindowTitle(title)
+        window.hide_on_close = self.tray is not None and app_prefs().close_to_tray
         window.demoRequested.connect(lambda: self.open_demo())
+        window.languageChangeRequested.connect(self.switch_language)
+        window.hiddenToTray.connect(self._hidden_to_tray)
+        window.quit_action.triggered.connect(self.quit)
+        bridge.cycleFinished.connect(self._on_cycle)
         previous, self.window = self.window, window
+        window.show()  # before the old one closes: closing the last visible window would quit the app
         if previous is not None:
-            previous.close()
-        window.show()
-        bridge.start()
+            previous.hide_on_close = False
+            previous.quit_requested()
         return window
 
     def open_demo(self, db_path: Path | None = None, speed: float = 60.0, interval: float = 15.0) -> MainWindow:
@@ -45,14 +74,70 @@ class App:
             self.demo.start()
         path = db_path or default_demo_db()
         self.demo.ensure_store(path)
-        window = self.open_store(path, interval=interval, title=MainWindow.tr_demo_title())
-        return window
+        return self.open_store(path, interval=interval, title=MainWindow.tr_demo_title())
+
+    def switch_language(self, language: str) -> None:
+        """Install another language and rebuild the window in it (polling carries on)."""
+        install_translator(self.qt_app, language)
+        old = self.window
+        if old is None:
+            return
+        bridge = old.detach_bridge()
+        title = old.windowTitle() if self.demo is not None else None
+        if bridge is not None:
+            self._new_window(old.db_path, bridge, MainWindow.tr_demo_title() if title else None)
+
+    def show_window(self) -> None:
+        """Bring the window back from the tray."""
+        if self.window is not None:
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()
+
+    def _poll_now(self) -> None:
+        if self.window is not None and self.window.bridge is not None:
+            self.window.bridge.poll_now()
+
+    def _set_paused(self, paused: bool) -> None:
+        if self.window is not None:
+            self.window.pause_action.setChecked(paused)
+
+    def _hidden_to_tray(self) -> None:
+        if self.tray is not None and not self._told_about_tray:
+            self._told_about_tray = True
+            self.tray.notify(
+                "CampusNet",
+                QCoreApplication.translate(
+                    "App", "CampusNet keeps polling in the background. Quit from this icon's menu."
+                ),
+            )
+
+    def _on_cycle(self, cycle: CycleResult) -> None:
+        if self.tray is None:
+            return
+        failed = len(cycle.failed)
+        status = (
+            QCoreApplication.translate("App", "all {0} devices answer").format(len(cycle.devices))
+            if not failed
+            else QCoreApplication.translate("App", "{0} device(s) not answering").format(failed)
+        )
+        self.tray.set_status(f"CampusNet — {status}")
+
+    def quit(self) -> None:
+        """Stop polling, close the window, leave."""
+        if self.window is not None:
+            self.window.hide_on_close = False
+            self.window.quit_requested()
+        self.shutdown()
+        self.qt_app.quit()
 
     def shutdown(self) -> None:
-        """Stop the demo network if it runs (the window stops its own bridge when it closes)."""
+        """Stop the demo network if it runs and remove the tray icon."""
         if self.demo is not None:
             self.demo.stop()
             self.demo = None
+        if self.tray is not None:
+            self.tray.hide()
 
 
 def _qt_app() -> QApplication:
@@ -60,6 +145,8 @@ def _qt_app() -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("CampusNet")
     app.setOrganizationName("CampusNet")
+    app.setWindowIcon(app_icon())
+    install_translator(app, app_prefs().language)
     return app
 
 

@@ -34,7 +34,8 @@ class CoreBridge(QObject):
     stateChanged = Signal()
     overviewReady = Signal(object)
 
-    def __init__(self, db_path: Path, interval: float = 60.0, parent: QObject | None = None) -> None:
+    def __init__(self, db_path: Path, interval: float | None = None, parent: QObject | None = None) -> None:
+        """``interval`` None follows the store's settings (changed in the settings dialog)."""
         super().__init__(parent)
         self.db_path = db_path
         self.interval = interval
@@ -76,7 +77,7 @@ class CoreBridge(QObject):
     def _on_cycle(self, cycle: CycleResult) -> None:
         # Runs on the core loop thread: only emit (Qt queues it to the GUI thread).
         self.last_cycle = cycle
-        self.next_cycle_at = cycle.started + self.interval
+        self.next_cycle_at = cycle.started + (self.poller.interval if self.poller else self.interval or 60.0)
         asyncio.get_running_loop().create_task(self._overview())
         self.cycleFinished.emit(cycle)
 

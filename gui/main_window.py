@@ -41,6 +41,7 @@ from gui.csv_dialog import CsvImportDialog
 from gui.dashboard import Dashboard
 from gui.device_dialog import DeviceDialog
 from gui.plot import BandwidthPlot
+from gui.settings_dialog import SettingsDialog
 from monitor import inventory
 from monitor.inventory import store_id
 from monitor.overview import Overview
@@ -231,9 +232,13 @@ class MainWindow(QMainWindow):
 
     Signals:
         demoRequested(): the user asked for the demo network (the app opens it in its own store).
+        languageChangeRequested(str): the user picked another language in the settings ("en", "zh_TW", "system").
+        hiddenToTray(): the window was closed but polling goes on in the tray (``hide_on_close``).
     """
 
     demoRequested = Signal()
+    languageChangeRequested = Signal(str)
+    hiddenToTray = Signal()
 
     @staticmethod
     def tr_demo_title() -> str:
@@ -269,6 +274,8 @@ class MainWindow(QMainWindow):
         self._current_device: int | None = None
         self._own_core: CoreLoop | None = None
         self._closed = False
+        self._quitting = False
+        self.hide_on_close = False
         self._tree_shape: list[tuple[int, str]] = []
         self._device_items: dict[int, QStandardItem] = {}
         self._make_actions()
@@ -296,8 +303,13 @@ class MainWindow(QMainWindow):
         self.pause_action.toggled.connect(self._set_paused)
         self.dashboard_action = self._action(self.tr("Dashboard"), self.show_dashboard)
         self.quit_action = self._action(self.tr("Quit"), self.quit_requested, QKeySequence.StandardKey.Quit)
+        self.settings_action = self._action(
+            self.tr("Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences
+        )
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu.addActions([self.add_action, self.import_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.settings_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.device_menu = self.menuBar().addMenu(self.tr("&Device"))
@@ -383,6 +395,22 @@ class MainWindow(QMainWindow):
         """Quit the app (not just hide the window)."""
         self._quitting = True
         self.close()
+
+    def open_settings(self) -> SettingsDialog:
+        """Open the settings dialog; polling follows new settings from the next cycle on."""
+        dialog = SettingsDialog(self.conn, parent=self)
+        dialog.languageChanged.connect(self.languageChangeRequested)
+        dialog.open()
+        return dialog
+
+    def detach_bridge(self) -> CoreBridge | None:
+        """Give up the bridge without stopping it (the app hands it to a new window)."""
+        bridge, self.bridge = self.bridge, None
+        if bridge is not None:
+            bridge.cycleFinished.disconnect(self._on_cycle)
+            bridge.overviewReady.disconnect(self._on_overview)
+            bridge.stateChanged.disconnect(self._update_status)
+        return bridge
 
     def _poll_now(self) -> None:
         if self.bridge is not None:
@@ -510,7 +538,12 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: Any) -> None:
-        """Stop the core and release the store when the window closes."""
+        """Hide to the tray when ``hide_on_close`` (polling goes on); else stop the core and release the store."""
+        if self.hide_on_close and not self._quitting and self.bridge is not None:
+            event.ignore()
+            self.hide()
+            self.hiddenToTray.emit()
+            return
         self._closed = True
         if self.bridge is not None:
             self.bridge.shutdown()

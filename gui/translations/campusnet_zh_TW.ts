@@ -2,6 +2,24 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW" sourcelanguage="en">
 <context>
+    <name>App</name>
+    <message>
+        <location filename="../app.py" line="+110"/>
+        <source>CampusNet keeps polling in the background. Quit from this icon&apos;s menu.</source>
+        <translation>CampusNet 會在背景繼續輪詢。要結束請使用此圖示的選單。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>all {0} devices answer</source>
+        <translation>全部 {0} 台裝置都有回應</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} device(s) not answering</source>
+        <translation>{0} 台裝置沒有回應</translation>
+    </message>
+</context>
+<context>
     <name>BandwidthPlot</name>
     <message>
         <location filename="../plot.py" line="+199"/>
@@ -286,7 +304,7 @@
         <translation>最近事件</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+49"/>
         <source>Devices up: {0} of {1}</source>
         <translation>上線裝置：{0} / {1}</translation>
     </message>
@@ -573,12 +591,12 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+150"/>
+        <location filename="../main_window.py" line="+162"/>
         <source>Filter ports…</source>
         <translation>篩選連接埠…</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+52"/>
         <source>Vendor: {0}  Model: {1}  Uptime: {2} days</source>
         <translation>廠牌：{0}  型號：{1}  運作時間：{2} 天</translation>
     </message>
@@ -606,7 +624,7 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../main_window.py" line="-75"/>
+        <location filename="../main_window.py" line="-79"/>
         <source>Welcome to CampusNet</source>
         <translation>歡迎使用 CampusNet</translation>
     </message>
@@ -634,12 +652,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+99"/>
+        <location line="+109"/>
         <source>CampusNet</source>
         <translation>CampusNet</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+43"/>
         <source>Add device…</source>
         <translation>新增裝置…</translation>
     </message>
@@ -674,12 +692,17 @@
         <translation>結束</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>Settings…</source>
+        <translation>設定…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;File</source>
         <translation>檔案(&amp;F)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>&amp;Device</source>
         <translation>裝置(&amp;D)</translation>
     </message>
@@ -704,12 +727,12 @@
         <translation>要移除 {0} 及其所有歷史資料嗎？此動作無法復原。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+39"/>
         <source>Polling…</source>
         <translation>輪詢中…</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+53"/>
         <source>(no location)</source>
         <translation>（未設定位置）</translation>
     </message>
@@ -754,12 +777,12 @@
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-202"/>
+        <location filename="../main_window.py" line="-233"/>
         <source>Dashboard</source>
         <translation>儀表板</translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location line="-58"/>
         <source>CampusNet — demo network</source>
         <translation>CampusNet — 示範網路</translation>
     </message>
