@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ class App:
         self.demo: Any = None  # monitor.demo.DemoNetwork while the demo runs
         self.tray: Tray | None = None
         self._told_about_tray = False
+        self._workers: list[threading.Thread] = []
         if Tray.available():
             self.tray = Tray(app_icon())
             self.tray.openRequested.connect(self.show_window)
@@ -65,16 +67,27 @@ class App:
             previous.quit_requested()
         return window
 
-    def open_demo(self, db_path: Path | None = None, speed: float = 60.0, interval: float = 15.0) -> MainWindow:
-        """Start the simulated school on 127.0.0.1 and show it from its own store (never the school's)."""
-        from monitor.demo import DemoNetwork, default_demo_db
+    def open_demo(
+        self, db_path: Path | None = None, speed: float = 60.0, interval: float = 15.0, backfill_days: int = 7
+    ) -> MainWindow:
+        """Start the simulated school on 127.0.0.1 and show it from its own store (never the school's).
+
+        A week of history is written in the background (a few seconds), so the graphs have something to show
+        from the first minute; the next poll's refresh picks it up.
+        """
+        from monitor.demo import DemoNetwork, backfill, default_demo_db
 
         if self.demo is None:
             self.demo = DemoNetwork(speed=speed)
             self.demo.start()
         path = db_path or default_demo_db()
         self.demo.ensure_store(path)
-        return self.open_store(path, interval=interval, title=MainWindow.tr_demo_title())
+        window = self.open_store(path, interval=interval, title=MainWindow.tr_demo_title())
+        if backfill_days:
+            worker = threading.Thread(target=backfill, args=(path, backfill_days), name="demo-backfill", daemon=True)
+            worker.start()
+            self._workers.append(worker)
+        return window
 
     def switch_language(self, language: str) -> None:
         """Install another language and rebuild the window in it (polling carries on)."""
@@ -132,7 +145,10 @@ class App:
         self.qt_app.quit()
 
     def shutdown(self) -> None:
-        """Stop the demo network if it runs and remove the tray icon."""
+        """Stop the demo network if it runs, let background writers finish, and remove the tray icon."""
+        for worker in self._workers:
+            worker.join(timeout=30)
+        self._workers.clear()
         if self.demo is not None:
             self.demo.stop()
             self.demo = None

@@ -41,6 +41,7 @@ from devices.snmp import SnmpCredentials, SnmpTarget
 from monitor import inventory
 from monitor.probe import ProbeResult, test_connection
 from monitor.secrets import SecretStore
+from monitor.settings import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -204,8 +205,9 @@ class DeviceDialog(QDialog):
         self.timeout_spin.setDecimals(1)
         self.timeout_spin.setSingleStep(0.5)
         self.timeout_spin.setSuffix(" s")
-        self.timeout_spin.setValue(2.0)
-        self.retries_spin = _spin(0, 10, 1)
+        defaults = load_settings(self.conn)  # new devices start from the settings dialog's SNMP defaults
+        self.timeout_spin.setValue(defaults.snmp_timeout_s)
+        self.retries_spin = _spin(0, 10, defaults.snmp_retries)
         self.form.addRow(self.tr("Role:"), self.role_combo)
         self.form.addRow(self.tr("Location:"), self.location_combo)
         self.form.addRow(self.tr("Platform:"), self.platform_combo)

@@ -174,7 +174,7 @@ def test_first_run_demo_button_opens_the_demo_in_its_own_store(qtbot, tmp_path: 
     school = tmp_path / "school.db"
     window = app.open_store(school)
     try:
-        qtbot.mouseClick(window.first_run.demo_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.first_run.demo_button, Qt.MouseButton.LeftButton)  # the demo with a week of history
         demo_window = app.window
         assert demo_window is not None and demo_window is not window
         assert demo_window.db_path == demo_db
@@ -190,6 +190,9 @@ def test_first_run_demo_button_opens_the_demo_in_its_own_store(qtbot, tmp_path: 
         if app.window is not None:
             app.window.close()
         app.shutdown()
+    # The week of history written in the background is there once the app has shut down.
+    oldest = connect(demo_db).execute("SELECT MIN(ts) FROM samples").fetchone()[0]
+    assert oldest is not None and oldest < time.time() - 6 * 86400
 
 
 def test_add_edit_and_remove_devices_from_the_window(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
