@@ -75,7 +75,7 @@ class Dashboard(QWidget):
         self.uplinks = _table(
             [self.tr("Device"), self.tr("Port"), self.tr("In"), self.tr("Out"), self.tr("Utilization")]
         )
-        self.errors = _table([self.tr("Device"), self.tr("Port"), self.tr("Errors/s"), self.tr("Discards/s")])
+        self.errors = _table([self.tr("Device"), self.tr("Port"), self.tr("Errors"), self.tr("Discards")])
         self.events = _table([self.tr("Time"), self.tr("Device"), self.tr("Event"), self.tr("Detail")])
         self.plot = BandwidthPlot(db_path)
         boxes = (
@@ -108,7 +108,7 @@ class Dashboard(QWidget):
         self._show_uplinks(data.busiest_uplinks)
         _set_rows(
             self.errors,
-            [[e.device, e.port, f"{e.errors_ps:.2f}", f"{e.discards_ps:.2f}"] for e in data.error_ports],
+            [[e.device, e.port, f"{e.errors_ps * 3600:.0f}", f"{e.discards_ps * 3600:.0f}"] for e in data.error_ports],
             [e.port_id for e in data.error_ports],
         )
         _set_rows(

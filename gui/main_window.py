@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
@@ -184,6 +185,7 @@ class DevicePage(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.plot)
+        split.setSizes([320, 420])
         layout.addWidget(split)
         self.table.selectionModel().currentRowChanged.connect(self._on_port_selected)
 
@@ -198,8 +200,22 @@ class DevicePage(QWidget):
         """Select (and so graph) a port of the shown device."""
         for row in range(self.model.rowCount()):
             if self.model.port_at(row)[0] == port_id:
-                self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                self.table.selectRow(index.row())
+                # After the page is laid out (it may just have been switched to), or the scroll lands elsewhere.
+                QTimer.singleShot(0, lambda i=index: self.table.scrollTo(i, QTableView.ScrollHint.PositionAtCenter))
                 return
+
+    def _size_columns(self) -> None:
+        # Contents are measured on the first rows only (cheap); rates and aliases further down can be wider, so
+        # those columns get room for the widest value they can hold.
+        self.table.resizeColumnsToContents()
+        metrics = self.table.fontMetrics()
+        widest = {2: "Uplink to 縣網中心 (TANet)", 4: "10.0 Gbit/s", 5: "888.8 Mbit/s", 6: "888.8 Mbit/s"}
+        for column, text in widest.items():
+            width = metrics.horizontalAdvance(text) + 16
+            if self.table.columnWidth(column) < width:
+                self.table.setColumnWidth(column, width)
 
     def show_device(self, conn: sqlite3.Connection, device_id: int) -> None:
         """Load one device's facts and ports."""
@@ -221,7 +237,7 @@ class DevicePage(QWidget):
             self.plot.hide()
             self._device_id = device_id
         if self.model.load(conn, device_id) or new_device:
-            self.table.resizeColumnsToContents()
+            self._size_columns()
 
 
 class MainWindow(QMainWindow):

@@ -371,7 +371,9 @@ class BandwidthPlot(QWidget):
         captions = (self.tr("95th in: {0}"), self.tr("95th out: {0}"))
         lines = ((items.p95_in, series.p95_in), (items.p95_out, series.p95_out))
         for (line, value), caption in zip(lines, captions, strict=True):
-            line.setVisible(value is not None)
+            # Overlaid ports would bury the curves under 2 x N labelled lines: the 95th percentile is shown for a
+            # single port (and its value stays available through p95_lines()).
+            line.setVisible(value is not None and len(self._ports) == 1)
             if value is not None:
                 line.setValue(value)
                 line.label.setFormat(prefix + caption.format(format_bps(value, "–")))

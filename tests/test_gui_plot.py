@@ -241,8 +241,10 @@ def test_two_ports_overlaid(qtbot, plot: BandwidthPlot) -> None:
     assert_same(plot.curves(2)[0].yData, expected_2h(2.0)[1])
     pens = {c.opts["pen"].color().name() for c in curves}
     assert len(pens) == 4
+    assert not any(line.isVisible() for port in (1, 2) for line in plot.p95_lines(port))  # no clutter overlaid
     plot.set_ports([(2, "Gi0/2")])
     assert len(plot.plot_widget.getPlotItem().listDataItems()) == 2
+    assert all(line.isVisible() for line in plot.p95_lines(2))
 
 
 def test_custom_range_and_refresh(qtbot, plot: BandwidthPlot) -> None:

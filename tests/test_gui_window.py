@@ -154,7 +154,7 @@ def test_dashboard_shows_busiest_uplinks_error_ports_and_events(qtbot, tmp_path:
         ["core", "Gi1/0/1", "100.0 Mbit/s", "1.0 kbit/s"],
     ]
     assert dash.uplinks.cellWidget(0, 4).text() == "60.0 %"
-    assert [dash.errors.item(0, c).text() for c in range(3)] == ["core", "Gi1/0/47", "0.50"]
+    assert [dash.errors.item(0, c).text() for c in range(3)] == ["core", "Gi1/0/47", "1800"]  # 0.5/s over the hour
     assert [dash.events.item(0, c).text() for c in (1, 2, 3)] == ["core", "restarted", "core restarted"]
     dash.uplinks.cellDoubleClicked.emit(0, 1)
     assert window.stack.currentWidget() is window.device_page

@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../app.py" line="+110"/>
+        <location filename="../app.py" line="+123"/>
         <source>CampusNet keeps polling in the background. Quit from this icon&apos;s menu.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -47,7 +47,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>{0} in</source>
         <translation type="unfinished"></translation>
     </message>
@@ -213,7 +213,7 @@
 <context>
     <name>CustomRangeDialog</name>
     <message>
-        <location filename="../plot.py" line="-264"/>
+        <location filename="../plot.py" line="-266"/>
         <source>Custom range</source>
         <translation type="unfinished"></translation>
     </message>
@@ -260,12 +260,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>Errors/s</source>
+        <source>Errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>Discards/s</source>
+        <source>Discards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -362,7 +362,7 @@
 <context>
     <name>DeviceDialog</name>
     <message>
-        <location filename="../device_dialog.py" line="+104"/>
+        <location filename="../device_dialog.py" line="+105"/>
         <source>Edit device</source>
         <translation type="unfinished"></translation>
     </message>
@@ -478,7 +478,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Role:</source>
         <translation type="unfinished"></translation>
     </message>

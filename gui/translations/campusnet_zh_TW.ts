@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../app.py" line="+110"/>
+        <location filename="../app.py" line="+123"/>
         <source>CampusNet keeps polling in the background. Quit from this icon&apos;s menu.</source>
         <translation>CampusNet 會在背景繼續輪詢。要結束請使用此圖示的選單。</translation>
     </message>
@@ -47,7 +47,7 @@
         <translation>95 百分位流出：{0}</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>{0} in</source>
         <translation>{0} 流入</translation>
     </message>
@@ -213,7 +213,7 @@
 <context>
     <name>CustomRangeDialog</name>
     <message>
-        <location filename="../plot.py" line="-264"/>
+        <location filename="../plot.py" line="-266"/>
         <source>Custom range</source>
         <translation>自訂時間範圍</translation>
     </message>
@@ -260,13 +260,13 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>Errors/s</source>
-        <translation>錯誤/秒</translation>
+        <source>Errors</source>
+        <translation>錯誤</translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>Discards/s</source>
-        <translation>丟棄/秒</translation>
+        <source>Discards</source>
+        <translation>丟棄</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -362,7 +362,7 @@
 <context>
     <name>DeviceDialog</name>
     <message>
-        <location filename="../device_dialog.py" line="+104"/>
+        <location filename="../device_dialog.py" line="+105"/>
         <source>Edit device</source>
         <translation>編輯裝置</translation>
     </message>
@@ -478,7 +478,7 @@
         <translation>auto：依裝置的回應自動辨識</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Role:</source>
         <translation>角色：</translation>
     </message>
