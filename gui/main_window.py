@@ -63,6 +63,7 @@ class PortsModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[sqlite3.Row] = []
+        self._display: list[tuple[tuple[Any, Any], ...]] = []
 
     def port_at(self, row: int) -> tuple[int, str]:
         """(port id, label) of a source row."""
@@ -80,10 +81,12 @@ class PortsModel(QAbstractTableModel):
         )
         if [r["id"] for r in rows] == [r["id"] for r in self._rows] and rows:
             self._rows = rows
+            self._display = [self._cells(r) for r in rows]
             self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.COLUMNS) - 1))
             return False
         self.beginResetModel()
         self._rows = rows
+        self._display = [self._cells(r) for r in rows]
         self.endResetModel()
         return True
 
@@ -101,16 +104,16 @@ class PortsModel(QAbstractTableModel):
             return self.tr(self.COLUMNS[section])
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Qt override: display text, and raw numbers for sorting (UserRole)."""
-        row = self._rows[index.row()]
+    def _cells(self, row: sqlite3.Row) -> tuple[tuple[Any, Any], ...]:
+        """(display text, sort value) of every column of one port, computed once per load."""
         speed = row["speed_override_bps"] or row["speed_bps"]
         util = None
         if speed and row["in_bps"] is not None and row["out_bps"] is not None:
             util = max(row["in_bps"], row["out_bps"]) / speed * 100
-        values = (
+        name = row["name"] or row["descr"]
+        return (
             (row["ifindex"], row["ifindex"]),
-            (row["name"] or row["descr"], row["name"] or row["descr"]),
+            (name, name),
             (row["alias"], row["alias"]),
             (self.tr(IF_STATUS.get(row["oper_status"], "unknown")), row["oper_status"]),
             (format_bps(speed) if speed else "-", speed or 0),
@@ -118,11 +121,13 @@ class PortsModel(QAbstractTableModel):
             (format_bps(row["out_bps"]), row["out_bps"] or 0),
             ("-" if util is None else f"{util:.1f} %", util or 0),
         )
-        text, raw = values[index.column()]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Qt override: display text, and raw numbers for sorting (UserRole)."""
         if role == Qt.ItemDataRole.DisplayRole:
-            return text
+            return self._display[index.row()][index.column()][0]
         if role == Qt.ItemDataRole.UserRole:
-            return raw
+            return self._display[index.row()][index.column()][1]
         return None
 
 
