@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from monitor.demo import DemoNetwork, backfill
+from monitor.demo import DemoNetwork, backfill, spawn_agent
 from monitor.scheduler import Poller
 from monitor.store import connect
 
@@ -55,22 +54,6 @@ def bench_backfill(days: int) -> None:
     print(f"  rerun: {again} rows in {rerun * 1000:.0f} ms")
 
 
-def start_agent(devices: int, db: Path) -> tuple[subprocess.Popen[str], int]:
-    """``python -m monitor.demo --serve`` in its own process; returns it and its UDP port."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor.demo", "--serve", "--devices", str(devices), "--db", str(db)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()  # the port, once the store is ready
-    if not line.strip().isdigit():
-        proc.kill()
-        raise RuntimeError(f"the demo agent did not start: {line!r}")
-    return proc, int(line)
-
-
 def agent_cpu_s(pid: int) -> float:
     """User + system CPU seconds of a process (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -82,7 +65,7 @@ def bench_cycle(devices: int, concurrency: int) -> None:
     os.environ["CAMPUSNET_SECRETS"] = "file"
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        proc, port = start_agent(devices, db)
+        proc, port = spawn_agent(devices, db)
         try:
             poller = Poller(db, concurrency=concurrency)
             try:

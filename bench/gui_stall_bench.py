@@ -22,7 +22,6 @@ import functools
 import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,7 +41,7 @@ from PySide6.QtWidgets import QApplication, QHeaderView
 
 from gui.bridge import CoreBridge
 from gui.main_window import MainWindow
-from monitor.demo import INTERNET_ALIAS
+from monitor.demo import INTERNET_ALIAS, spawn_agent
 from monitor.scheduler import CycleResult
 from monitor.store import connect
 
@@ -113,22 +112,6 @@ class Timings:
         setattr(owner, name, timed)
 
 
-def start_agent(devices: int, db: Path) -> tuple[subprocess.Popen[str], int]:
-    """The simulated network in its own process; it registers its switches in ``db`` before printing its port."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor.demo", "--serve", "--devices", str(devices), "--db", str(db)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if not line.strip().isdigit():
-        proc.kill()
-        raise RuntimeError(f"the demo agent did not start: {line!r}")
-    return proc, int(line)
-
-
 def internet_port_id(db: Path) -> int:
     """The core's internet uplink port (the busiest graph)."""
     conn = connect(db, readonly=True)
@@ -168,7 +151,7 @@ def run(devices: int, interval: float, seconds: float, fixed_columns: bool = Fal
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         t0 = time.perf_counter()
-        proc, port = start_agent(devices, db)
+        proc, port = spawn_agent(devices, db)
         print(f"agent: {devices} switches on 127.0.0.1:{port} (own process), ready in {time.perf_counter() - t0:.1f} s")
         cycles: list[CycleResult] = []
         timings = Timings()

@@ -5,7 +5,7 @@ API (the CLI's ``main.py demo`` and the GUI build on these)::
     net = DemoNetwork(speed=60.0)              # fast-forward: one simulated minute per real second
     port = await net.start_async()             # on a running loop (e.g. CoreLoop.submit(net.start_async()))
     net.ensure_store(default_demo_db())        # a separate demo store: one device per simulated switch
-    ...                                        # poll it; after the first cycle: mark_uplinks(conn)
+    ...                                        # poll it (the poller marks the "Uplink to ..." ports)
     await net.stop_async()                     # the port is free again
 
     net.start(); ...; net.stop()               # the same from synchronous code (the agent gets its own CoreLoop)
@@ -17,7 +17,7 @@ one 1 Gbit/s uplink to the county network center (TANet), downlinks to seven acc
 教學大樓A/B, 圖書館, 體育館, 科學館 and the computer classroom (HPE ProCurve 2530, Zyxel GS1900, D-Link DGS-1510,
 Edgecore ECS4100, with their real sysObjectIDs and sysDescr texts), and a few servers on the core. Every switch is
 selected on the one agent port by its own community (``demo-core``, ``demo-adm`` ...). Port aliases name what is
-plugged in (教務處, 301 教室, AP 3F 走廊 ...); uplinks are aliased "Uplink to ..." (see :func:`mark_uplinks`).
+plugged in (教務處, 301 教室, AP 3F 走廊 ...); uplinks are aliased "Uplink to ...", which the poller takes as uplinks.
 
 The traffic model (all deterministic from ``seed``):
 
@@ -49,8 +49,10 @@ import asyncio
 import itertools
 import logging
 import math
+import os
 import signal
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
@@ -899,13 +901,6 @@ def build_large_school(
     return DemoNetwork(speed, start, seed, extra_switches=max(0, n_devices - 1 - len(SCHOOL)))
 
 
-def mark_uplinks(conn: sqlite3.Connection) -> int:
-    """Set is_uplink on ports whose alias starts with "Uplink" (ports exist after the first poll); returns how
-    many changed. Run it as a StoreWriter job (``writer.run(mark_uplinks)``) or commit yourself."""
-    cur = conn.execute("UPDATE ports SET is_uplink = 1 WHERE alias LIKE 'Uplink%' AND is_uplink = 0")
-    return cur.rowcount
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Backfill: history from the first minute
 
@@ -1265,12 +1260,11 @@ async def _headless(
         net.ensure_store(db_path)
         poller = Poller(db_path, interval=interval, on_cycle=on_cycle)
         try:
-            marked = False
+            first = True
             while not stop.is_set():
                 await poller.run_cycle()
-                if not marked:
-                    await asyncio.wrap_future(poller.writer.submit(mark_uplinks))
-                    marked = True
+                if first:
+                    first = False
                     if backfill_days > 0:
                         rows = await asyncio.to_thread(backfill, db_path, backfill_days, network=net)
                         log.info("demo history: %d samples written for the last %d days", rows, backfill_days)
@@ -1291,6 +1285,27 @@ async def _wait(stop: threading.Event, seconds: float) -> None:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Serving from another process: python -m monitor.demo --serve --devices 200 --port 0 --speed 60
+
+
+def spawn_agent(devices: int, db_path: Path) -> tuple[subprocess.Popen[str], int]:
+    """Start ``python -m monitor.demo --serve`` in its own process, registering its switches in ``db_path``.
+
+    Returns the process (stop it with SIGTERM) and the UDP port, printed once the store is ready. Benchmarks use it
+    so the agent's CPU is not the measured process's.
+    """
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor.demo", "--serve", "--devices", str(devices), "--db", str(db_path)],
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CAMPUSNET_SECRETS": os.environ.get("CAMPUSNET_SECRETS", "file")},
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line.strip().isdigit():
+        proc.kill()
+        raise RuntimeError(f"the demo agent did not start: {line!r}")
+    return proc, int(line)
 
 
 async def serve(

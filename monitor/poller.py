@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -217,6 +218,14 @@ def _event(
     summary.events.append((kind, detail))
 
 
+_UPLINK_ALIAS = re.compile(r"(?i)\b(up-?link|wan|internet)\b|上行|上聯|對外")
+
+
+def looks_like_uplink(alias: str) -> bool:
+    """A new port whose description (ifAlias) names it an uplink starts out marked as one; the user can change it."""
+    return bool(_UPLINK_ALIAS.search(alias or ""))
+
+
 def _upsert_port(
     conn: sqlite3.Connection,
     device_id: int,
@@ -230,9 +239,9 @@ def _upsert_port(
     if old is None:
         cur = conn.execute(
             """INSERT INTO ports(device_id, key, ifindex, name, descr, alias, type, speed_bps, admin_status,
-               oper_status, last_status_change, counter_bits, last_seen, present)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)""",
-            (device_id, key, *values, row.oper_status, ts, row.counter_bits, ts),
+               oper_status, last_status_change, counter_bits, last_seen, present, is_uplink)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)""",
+            (device_id, key, *values, row.oper_status, ts, row.counter_bits, ts, looks_like_uplink(row.alias)),
         )
         return int(cur.lastrowid or 0)
     port_id = int(old["id"])

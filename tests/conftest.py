@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from monitor.secrets import SecretStore
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CAMPUSNET_SHARED", REPO.parent / "shared"))
@@ -60,3 +66,17 @@ def _no_dangling_threads():  # type: ignore[no-untyped-def]
             break
         time.sleep(0.05)
     assert not left, f"threads left running: {[t.name for t in left]}"
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[sqlite3.Connection, SecretStore, Path]]:
+    """An empty store in tmp_path with its secret store (the 0600 file backend): (connection, secrets, path)."""
+    from monitor import inventory
+    from monitor.secrets import open_secrets
+    from monitor.store import connect
+
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    db = tmp_path / "inventory.db"
+    conn = connect(db)
+    yield conn, open_secrets(db, inventory.store_id(conn)), db
+    conn.close()

@@ -149,3 +149,24 @@ def test_octet_delta_boundary_of_ambiguity() -> None:
     assert octet_delta(0, keep - 2, 32, 60, GBIT)[0] is None
     # At 30 s the same port cannot wrap twice (3.94e9 < 2**32): any single delta is kept.
     assert octet_delta(100, 50, 32, 30, GBIT)[0] == 2**32 - 50
+
+
+@pytest.mark.parametrize(
+    ("alias", "uplink"),
+    [
+        ("Uplink to core", True),
+        ("uplink-core", True),
+        ("Up-link 1", True),
+        ("WAN", True),
+        ("Internet (TANet)", True),
+        ("上行 核心交換器", True),
+        ("3F 電腦教室", False),
+        ("Downlink 行政大樓", False),
+        ("", False),
+        ("swan-ap", False),
+    ],
+)
+def test_uplink_guessed_from_the_alias(alias: str, uplink: bool) -> None:
+    from monitor.poller import looks_like_uplink
+
+    assert looks_like_uplink(alias) is uplink

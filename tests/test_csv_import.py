@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,19 +11,8 @@ import pytest
 from devices.errors import InputError
 from monitor import inventory
 from monitor.csv_import import MAX_ROWS, import_devices
-from monitor.secrets import SecretStore, open_secrets
-from monitor.store import connect
 
 HEADER = "name,host,snmp_version,community,snmp_port,role,location,platform"
-
-
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[sqlite3.Connection, SecretStore, Path]]:
-    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
-    db = tmp_path / "inventory.db"
-    conn = connect(db)
-    yield conn, open_secrets(db, inventory.store_id(conn)), db
-    conn.close()
 
 
 def write(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "devices.csv") -> Path:

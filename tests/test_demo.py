@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,11 +23,11 @@ from monitor.demo import (
     DemoNetwork,
     backfill,
     build_large_school,
-    mark_uplinks,
+    spawn_agent,
 )
 from monitor.scheduler import Poller
 from monitor.store import connect
-from tests.conftest import REPO, require_tool
+from tests.conftest import require_tool
 
 HOST = "127.0.0.1"
 WEDNESDAY_10H = EPOCH_MONDAY + 2 * 86400 + 10 * 3600  # a busy school morning, Asia/Taipei
@@ -175,7 +173,9 @@ def test_poller_polls_the_demo_store(net: DemoNetwork, tmp_path: Path, monkeypat
     try:
         first = asyncio.run(poller.run_cycle())
         assert [d.status for d in first.devices] == ["up"] * len(net.switches), first.failed
-        assert poller.writer.run(mark_uplinks) == len(net.switches)
+        # The poller marks the ports aliased "Uplink to ..." as uplinks: one per switch.
+        marked = poller.writer.run(lambda c: c.execute("SELECT count(*) FROM ports WHERE is_uplink = 1").fetchone()[0])
+        assert marked == len(net.switches)
         time.sleep(2.0)
         second = asyncio.run(poller.run_cycle())
         assert not second.failed
@@ -354,17 +354,8 @@ def test_large_school_has_200_communities() -> None:
 def test_serve_entry_point_serves_200_devices_until_sigterm(tmp_path: Path) -> None:
     get = require_tool("snmpget")
     db = tmp_path / "bench.db"
-    env = {**os.environ, "CAMPUSNET_SECRETS": "file"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor.demo", "--serve", "--devices", "200", "--db", str(db)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    proc, port = spawn_agent(200, db)
     try:
-        assert proc.stdout is not None
-        port = int(proc.stdout.readline())
         for community, name in (("demo-bench-001", "Bench-SW-001"), ("demo-bench-192", "Bench-SW-192")):
             out = _run([get, "-v2c", "-c", community, "-Oqv", f"{HOST}:{port}", "1.3.6.1.2.1.1.5.0"])
             assert out.stdout.strip().strip('"') == name, out.stderr

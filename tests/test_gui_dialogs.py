@@ -6,7 +6,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +18,6 @@ from gui.device_dialog import DeviceDialog
 from monitor import inventory
 from monitor.csv_import import COLUMNS
 from monitor.scheduler import CoreLoop
-from monitor.secrets import SecretStore, open_secrets
-from monitor.store import connect
 from tests.peers import SnmpSim
 
 
@@ -30,15 +27,6 @@ def core() -> Iterator[CoreLoop]:
     yield loop
     loop.stop()
     assert not loop._thread.is_alive()
-
-
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[sqlite3.Connection, SecretStore, Path]]:
-    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
-    db = tmp_path / "inventory.db"
-    conn = connect(db)
-    yield conn, open_secrets(db, inventory.store_id(conn)), db
-    conn.close()
 
 
 @pytest.fixture
