@@ -23,15 +23,7 @@ _installed: list[QTranslator] = []
 
 # Marked for lupdate only (QT_TRANSLATE_NOOP returns the text unchanged).
 RUNTIME_STRINGS = (
-    # gui/main_window.py: PortsModel.COLUMNS and IF-MIB ifOperStatus names (devices.ifmib.IF_STATUS).
-    QT_TRANSLATE_NOOP("PortsModel", "ifIndex"),
-    QT_TRANSLATE_NOOP("PortsModel", "Name"),
-    QT_TRANSLATE_NOOP("PortsModel", "Alias"),
-    QT_TRANSLATE_NOOP("PortsModel", "Status"),
-    QT_TRANSLATE_NOOP("PortsModel", "Speed"),
-    QT_TRANSLATE_NOOP("PortsModel", "In"),
-    QT_TRANSLATE_NOOP("PortsModel", "Out"),
-    QT_TRANSLATE_NOOP("PortsModel", "Utilization"),
+    # gui/main_window.py: IF-MIB ifOperStatus names (devices.ifmib.IF_STATUS) in the ports table.
     QT_TRANSLATE_NOOP("PortsModel", "up"),
     QT_TRANSLATE_NOOP("PortsModel", "down"),
     QT_TRANSLATE_NOOP("PortsModel", "testing"),

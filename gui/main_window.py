@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -19,7 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +31,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTreeView,
     QVBoxLayout,
@@ -51,14 +54,76 @@ from monitor.secrets import SecretStore, open_secrets
 from monitor.store import connect
 from monitor.units import format_bps
 
-STATUS_MARK = {"up": "●", "unreachable": "○", "error": "◐", "unknown": "·"}
+STATUS_COLOURS = {"up": "#2ca02c", "unreachable": "#d62728", "error": "#ff7f0e", "unknown": "#9e9e9e"}
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+_ICONS: dict[str, QIcon] = {}
+
+
+def status_icon(status: str) -> QIcon:
+    """A round coloured lamp for a device status (green up, red unreachable, orange error, grey unknown)."""
+    if status not in _ICONS:
+        icon = QIcon()
+        for size in (16, 32):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setBrush(QColor(STATUS_COLOURS.get(status, STATUS_COLOURS["unknown"])))
+            painter.setPen(QColor("#ffffff"))
+            margin = size // 6
+            painter.drawEllipse(margin, margin, size - 2 * margin, size - 2 * margin)
+            painter.end()
+            icon.addPixmap(pixmap)
+        _ICONS[status] = icon
+    return _ICONS[status]
+
+
 DEVICE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _rate_text(errors: float | None, discards: float | None) -> str:
+    """Errors per second, with discards in brackets when there are any: "0", "0.25", "0 (1.5)"."""
+    if errors is None and discards is None:
+        return "-"
+
+    def short(value: float) -> str:
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+
+    return short(errors or 0) + (f" ({short(discards)})" if discards else "")
+
+
+class UtilizationDelegate(QStyledItemDelegate):
+    """Draws the utilization column as a bar behind its percentage (amber above 70 %, red above 90 %)."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        """Qt override."""
+        value = index.data(Qt.ItemDataRole.UserRole) or 0.0
+        rect = option.rect.adjusted(2, 4, -2, -4)  # type: ignore[attr-defined]
+        if value > 0:
+            colour = "#d62728" if value > 90 else "#ff9f1c" if value > 70 else "#5aa5e6"
+            bar = rect.adjusted(0, 0, -int(rect.width() * (1 - min(value, 100) / 100)), 0)
+            painter.fillRect(bar, QColor(colour))
+        super().paint(painter, option, index)
 
 
 class PortsModel(QAbstractTableModel):
     """A device's ports as a table (a thin adapter over a store query)."""
 
-    COLUMNS = ("ifIndex", "Name", "Alias", "Status", "Speed", "In", "Out", "Utilization")
+    # Marked for lupdate here, translated in headerData().
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("PortsModel", "ifIndex"),
+        QT_TRANSLATE_NOOP("PortsModel", "Name"),
+        QT_TRANSLATE_NOOP("PortsModel", "Alias"),
+        QT_TRANSLATE_NOOP("PortsModel", "Status"),
+        QT_TRANSLATE_NOOP("PortsModel", "Speed"),
+        QT_TRANSLATE_NOOP("PortsModel", "In"),
+        QT_TRANSLATE_NOOP("PortsModel", "Out"),
+        QT_TRANSLATE_NOOP("PortsModel", "Utilization"),
+        QT_TRANSLATE_NOOP("PortsModel", "Errors/s"),
+    )
+    UTILIZATION = 7
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +185,7 @@ class PortsModel(QAbstractTableModel):
             (format_bps(row["in_bps"]), row["in_bps"] or 0),
             (format_bps(row["out_bps"]), row["out_bps"] or 0),
             ("-" if util is None else f"{util:.1f} %", util or 0),
+            (_rate_text(row["errors_ps"], row["discards_ps"]), (row["errors_ps"] or 0) + (row["discards_ps"] or 0)),
         )
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -184,6 +250,7 @@ class DevicePage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setResizeContentsPrecision(24)  # size columns from the first rows only
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setItemDelegateForColumn(PortsModel.UTILIZATION, UtilizationDelegate(self.table))
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.plot = BandwidthPlot(db_path)
         self.plot.hide()
@@ -480,7 +547,9 @@ class MainWindow(QMainWindow):
             self._tree_shape = shape
         for dev in devices:  # same devices in the same places: only their status changes
             item = self._device_items[int(dev["id"])]
-            item.setText(f"{STATUS_MARK.get(dev['status'], '·')} {dev['name']}")
+            if item.data(STATUS_ROLE) != dev["status"]:
+                item.setIcon(status_icon(dev["status"]))
+                item.setData(dev["status"], STATUS_ROLE)
             reason = f": {dev['status_reason']}" if dev["status_reason"] else ""
             item.setToolTip(f"{dev['host']} — {self.tr(dev['status'])}{reason}")
 

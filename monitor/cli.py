@@ -339,6 +339,8 @@ def _port_row(p: sqlite3.Row) -> dict[str, Any]:
         "in_bps": p["in_bps"],
         "out_bps": p["out_bps"],
         "counter_bits": p["counter_bits"],
+        "errors_ps": p["errors_ps"],
+        "discards_ps": p["discards_ps"],
     }
 
 

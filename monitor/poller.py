@@ -312,7 +312,22 @@ def _record_counters(
             *(ps.get(n) for n in PACKET_COUNTERS),
         ),
     )
-    conn.execute("UPDATE ports SET in_bps=?, out_bps=? WHERE id=?", (rates.in_bps, rates.out_bps, port_id))
+    conn.execute(
+        "UPDATE ports SET in_bps=?, out_bps=?, errors_ps=?, discards_ps=? WHERE id=?",
+        (
+            rates.in_bps,
+            rates.out_bps,
+            _sum(ps.get("in_errors"), ps.get("out_errors")),
+            _sum(ps.get("in_discards"), ps.get("out_discards")),
+            port_id,
+        ),
+    )
+
+
+def _sum(*values: float | None) -> float | None:
+    """Sum of the known values; None when none is known."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
 
 
 def record_failure(conn: sqlite3.Connection, device_id: int, status: str, reason: str, duration_s: float) -> bool:
@@ -331,7 +346,9 @@ def record_failure(conn: sqlite3.Connection, device_id: int, status: str, reason
         "UPDATE devices SET status=?, status_reason=?, last_poll=?, last_duration_s=? WHERE id=?",
         (status, reason, now, duration_s, device_id),
     )
-    conn.execute("UPDATE ports SET in_bps=NULL, out_bps=NULL WHERE device_id=?", (device_id,))
+    conn.execute(
+        "UPDATE ports SET in_bps=NULL, out_bps=NULL, errors_ps=NULL, discards_ps=NULL WHERE device_id=?", (device_id,)
+    )
     conn.execute(
         "INSERT OR REPLACE INTO device_polls(device_id, ts, status, duration_s, error) VALUES (?, ?, ?, ?, ?)",
         (device_id, int(now), status, duration_s, reason),

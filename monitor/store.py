@@ -166,6 +166,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX events_ts ON events(ts);
     """,
+    # 2: each port's latest error and discard rates (in + out, per second), for the ports table.
+    """
+    ALTER TABLE ports ADD COLUMN errors_ps REAL;
+    ALTER TABLE ports ADD COLUMN discards_ps REAL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

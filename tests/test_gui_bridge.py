@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gui.bridge import CoreBridge
-from gui.main_window import MainWindow
+from gui.main_window import STATUS_ROLE, MainWindow
 from tests.helpers import add_device
 from tests.peers import SnmpSim
 
@@ -40,7 +40,9 @@ def test_poll_results_reach_the_window(
         qtbot.waitUntil(lambda: "Devices up: 1 of 2" in window.dashboard.summary.text(), timeout=5_000)
         group = window.tree_model.item(0)
         assert group.text() == "教學大樓A"
-        assert sorted(group.child(r).text() for r in range(group.rowCount())) == ["○ gone", "● sw"]
+        children = [group.child(r) for r in range(group.rowCount())]
+        assert sorted((c.text(), c.data(STATUS_ROLE)) for c in children) == [("gone", "unreachable"), ("sw", "up")]
+        assert all(not c.icon().isNull() for c in children)
         bridge.pause()
         qtbot.waitUntil(lambda: not bridge.running, timeout=10_000)
         with qtbot.waitSignal(bridge.cycleFinished, timeout=20_000):

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gui.device_dialog import DeviceDialog
-from gui.main_window import MainWindow
+from gui.main_window import STATUS_ROLE, MainWindow
 from monitor.store import connect
 
 
@@ -44,8 +44,8 @@ def test_tree_groups_devices_by_location_and_shows_ports(qtbot, tmp_path: Path) 
     core = add(conn, "core", "機房")
     add(conn, "lib-sw", "圖書館", status="unreachable")
     conn.execute(
-        "INSERT INTO ports(device_id, key, ifindex, name, alias, speed_bps, oper_status, in_bps, out_bps) "
-        "VALUES (?, 'Gi1/0/1', 1, 'Gi1/0/1', 'Uplink', 1000000000, 1, 250000000, 1000000)",
+        "INSERT INTO ports(device_id, key, ifindex, name, alias, speed_bps, oper_status, in_bps, out_bps, errors_ps, "
+        "discards_ps) VALUES (?, 'Gi1/0/1', 1, 'Gi1/0/1', 'Uplink', 1000000000, 1, 250000000, 1000000, 0.25, 1.5)",
         (core,),
     )
     conn.execute(
@@ -58,10 +58,13 @@ def test_tree_groups_devices_by_location_and_shows_ports(qtbot, tmp_path: Path) 
     qtbot.addWidget(window)
     model = window.tree_model
     groups = {
-        model.item(r).text(): [model.item(r).child(c).text() for c in range(model.item(r).rowCount())]
+        model.item(r).text(): [
+            (model.item(r).child(c).text(), model.item(r).child(c).data(STATUS_ROLE))
+            for c in range(model.item(r).rowCount())
+        ]
         for r in range(model.rowCount())
     }
-    assert groups == {"圖書館": ["○ lib-sw"], "機房": ["● core"]}
+    assert groups == {"圖書館": [("lib-sw", "unreachable")], "機房": [("core", "up")]}
     assert window.stack.currentWidget() is window.dashboard
     assert "Devices up: 1 of 2" in window.dashboard.summary.text()
     assert "lib-sw" in window.dashboard.summary.text()
@@ -71,7 +74,7 @@ def test_tree_groups_devices_by_location_and_shows_ports(qtbot, tmp_path: Path) 
     table = window.device_page.proxy
     assert table.rowCount() == 2
     first = [table.index(0, c).data() for c in range(table.columnCount())]
-    assert first == [1, "Gi1/0/1", "Uplink", "up", "1.0 Gbit/s", "250.0 Mbit/s", "1.0 Mbit/s", "25.0 %"]
+    assert first == [1, "Gi1/0/1", "Uplink", "up", "1.0 Gbit/s", "250.0 Mbit/s", "1.0 Mbit/s", "25.0 %", "0.25 (1.5)"]
     page = window.device_page
     assert not page.plot.isVisibleTo(page)
     page.table.selectRow(0)

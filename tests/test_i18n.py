@@ -186,3 +186,20 @@ def test_every_gui_string_is_in_the_chinese_ts(tmp_path: Path) -> None:
     )
     untranslated = [(ctx, src) for ctx, src, tr in ts_messages(ts) if tr.get("type") == "unfinished"]
     assert untranslated == [], "run packaging/update_translations.sh and translate the new strings"
+
+
+def test_ports_table_headers_are_translated(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import PortsModel
+
+    app = QApplication.instance()
+    install_translator(app, "zh_TW")
+    try:
+        model = PortsModel()
+        headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    finally:
+        install_translator(app, "en")
+    # From gui/translations/campusnet_zh_TW.ts; ifIndex is an IF-MIB name and stays as it is.
+    assert headers == ["ifIndex", "名稱", "別名", "狀態", "速率", "流入", "流出", "使用率", "錯誤/秒"]

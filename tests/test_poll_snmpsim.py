@@ -279,3 +279,32 @@ def test_speed_override_lets_real_rates_through(tmp_path: Path, db: Path, capsys
     assert cli(["--db", str(db), "ports", "slow", "--json"]) == 0
     (port,) = json.loads(capsys.readouterr().out.split("\n", 1)[1])
     assert port["speed_bps"] == 1_000_000_000
+
+
+def test_error_and_discard_rates_reach_the_ports_table(
+    tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recs = dict(SYSTEM)
+    recs.update(
+        {
+            "1.3.6.1.2.1.2.2.1.1.1": "2|1",
+            "1.3.6.1.2.1.2.2.1.2.1": "4|eth0",
+            "1.3.6.1.2.1.2.2.1.5.1": "66|1000000000",
+            "1.3.6.1.2.1.2.2.1.8.1": "2|1",
+            "1.3.6.1.2.1.2.2.1.13.1": "65:numeric|rate=300",  # ifInDiscards
+            "1.3.6.1.2.1.2.2.1.14.1": "65:numeric|rate=200",  # ifInErrors
+            "1.3.6.1.2.1.2.2.1.20.1": "65:numeric|rate=100",  # ifOutErrors
+            "1.3.6.1.2.1.31.1.1.1.6.1": "70:numeric|rate=1000",
+            "1.3.6.1.2.1.31.1.1.1.10.1": "70|0",
+        }
+    )
+    sim = SnmpSim(tmp_path, recordings={"errs": snmprec(recs)}).start()
+    try:
+        add_device(db, "errs", sim.port, "errs")
+        poll_series(db, 2, 2.0)
+    finally:
+        sim.close()
+    assert cli(["--db", str(db), "ports", "errs", "--json"]) == 0
+    (port,) = json.loads(capsys.readouterr().out)
+    assert port["errors_ps"] == pytest.approx(300.0, rel=0.05)  # 200 in + 100 out per second
+    assert port["discards_ps"] == pytest.approx(300.0, rel=0.05)

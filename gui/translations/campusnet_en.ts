@@ -57,7 +57,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="+62"/>
+        <location filename="../i18n.py" line="+54"/>
         <source>raw samples</source>
         <translation type="unfinished"></translation>
     </message>
@@ -591,12 +591,12 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+162"/>
+        <location filename="../main_window.py" line="+234"/>
         <source>Filter ports…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+68"/>
         <source>Vendor: {0}  Model: {1}  Uptime: {2} days</source>
         <translation type="unfinished"></translation>
     </message>
@@ -624,7 +624,7 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../main_window.py" line="-79"/>
+        <location filename="../main_window.py" line="-95"/>
         <source>Welcome to CampusNet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -652,7 +652,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+109"/>
+        <location line="+125"/>
         <source>CampusNet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -732,7 +732,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+55"/>
         <source>(no location)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -777,7 +777,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-233"/>
+        <location filename="../main_window.py" line="-235"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
@@ -790,7 +790,7 @@
 <context>
     <name>PortsModel</name>
     <message>
-        <location filename="../i18n.py" line="-23"/>
+        <location line="-218"/>
         <source>ifIndex</source>
         <translation type="unfinished"></translation>
     </message>
@@ -831,6 +831,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Errors/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../i18n.py" line="-15"/>
         <source>up</source>
         <translation type="unfinished"></translation>
     </message>

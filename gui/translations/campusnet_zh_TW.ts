@@ -57,7 +57,7 @@
         <translation>{0} 流出</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="+62"/>
+        <location filename="../i18n.py" line="+54"/>
         <source>raw samples</source>
         <translation>原始樣本</translation>
     </message>
@@ -591,12 +591,12 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+162"/>
+        <location filename="../main_window.py" line="+234"/>
         <source>Filter ports…</source>
         <translation>篩選連接埠…</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+68"/>
         <source>Vendor: {0}  Model: {1}  Uptime: {2} days</source>
         <translation>廠牌：{0}  型號：{1}  運作時間：{2} 天</translation>
     </message>
@@ -624,7 +624,7 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../main_window.py" line="-79"/>
+        <location filename="../main_window.py" line="-95"/>
         <source>Welcome to CampusNet</source>
         <translation>歡迎使用 CampusNet</translation>
     </message>
@@ -652,7 +652,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+109"/>
+        <location line="+125"/>
         <source>CampusNet</source>
         <translation>CampusNet</translation>
     </message>
@@ -732,7 +732,7 @@
         <translation>輪詢中…</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+55"/>
         <source>(no location)</source>
         <translation>（未設定位置）</translation>
     </message>
@@ -777,7 +777,7 @@
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-233"/>
+        <location filename="../main_window.py" line="-235"/>
         <source>Dashboard</source>
         <translation>儀表板</translation>
     </message>
@@ -790,7 +790,7 @@
 <context>
     <name>PortsModel</name>
     <message>
-        <location filename="../i18n.py" line="-23"/>
+        <location line="-218"/>
         <source>ifIndex</source>
         <translation>ifIndex</translation>
     </message>
@@ -831,6 +831,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Errors/s</source>
+        <translation>錯誤/秒</translation>
+    </message>
+    <message>
+        <location filename="../i18n.py" line="-15"/>
         <source>up</source>
         <translation>已連線</translation>
     </message>
