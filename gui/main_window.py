@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -54,6 +55,14 @@ from monitor.secrets import SecretStore, open_secrets
 from monitor.store import connect
 from monitor.units import format_bps
 
+# Device roles as the tree groups them (marked for lupdate; translated where shown).
+ROLE_NAMES = {
+    "switch": QT_TRANSLATE_NOOP("MainWindow", "Switches"),
+    "ap": QT_TRANSLATE_NOOP("MainWindow", "Access points"),
+    "controller": QT_TRANSLATE_NOOP("MainWindow", "Wireless controllers"),
+    "router": QT_TRANSLATE_NOOP("MainWindow", "Routers"),
+    "firewall": QT_TRANSLATE_NOOP("MainWindow", "Firewalls"),
+}
 STATUS_COLOURS = {"up": "#2ca02c", "unreachable": "#d62728", "error": "#ff7f0e", "unknown": "#9e9e9e"}
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
 _ICONS: dict[str, QIcon] = {}
@@ -354,7 +363,16 @@ class MainWindow(QMainWindow):
         for page in (self.first_run, self.dashboard, self.device_page):
             self.stack.addWidget(page)
         splitter = QSplitter()
-        splitter.addWidget(self.tree)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.group_combo = QComboBox()
+        self.group_combo.addItem(self.tr("By location"), "location")
+        self.group_combo.addItem(self.tr("By role"), "role")
+        self.group_combo.currentIndexChanged.connect(lambda _i: self.reload())
+        left_layout.addWidget(self.group_combo)
+        left_layout.addWidget(self.tree)
+        splitter.addWidget(left)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 1020])
@@ -525,7 +543,7 @@ class MainWindow(QMainWindow):
 
     def reload(self, after_cycle: bool = False) -> None:
         """Re-read the store: tree, and whichever page is showing."""
-        devices = list(self.conn.execute("SELECT id, name, host, location, status, status_reason FROM devices"))
+        devices = list(self.conn.execute("SELECT id, name, host, location, role, status, status_reason FROM devices"))
         self._fill_tree(devices)
         if not devices:
             self.stack.setCurrentWidget(self.first_run)
@@ -539,9 +557,14 @@ class MainWindow(QMainWindow):
             self.device_page.plot.refresh()
         self._update_status()
 
+    def _group_of(self, dev: sqlite3.Row) -> str:
+        if self.group_combo.currentData() == "role":
+            return self.tr(ROLE_NAMES.get(dev["role"], dev["role"]))
+        return str(dev["location"] or self.tr("(no location)"))
+
     def _fill_tree(self, devices: list[sqlite3.Row]) -> None:
-        devices.sort(key=lambda d: (d["location"] or "", d["name"]))
-        shape = [(int(d["id"]), d["location"] or "") for d in devices]
+        devices.sort(key=lambda d: (self._group_of(d), d["name"]))
+        shape = [(int(d["id"]), self._group_of(d)) for d in devices]
         if shape != self._tree_shape:
             self._rebuild_tree(devices)
             self._tree_shape = shape
@@ -558,15 +581,15 @@ class MainWindow(QMainWindow):
         self._device_items = {}
         groups: dict[str, QStandardItem] = {}
         for dev in devices:
-            location = dev["location"] or self.tr("(no location)")
-            if location not in groups:
-                groups[location] = QStandardItem(location)
-                groups[location].setEditable(False)
-                self.tree_model.appendRow(groups[location])
+            group = self._group_of(dev)
+            if group not in groups:
+                groups[group] = QStandardItem(group)
+                groups[group].setEditable(False)
+                self.tree_model.appendRow(groups[group])
             item = QStandardItem(dev["name"])
             item.setEditable(False)
             item.setData(int(dev["id"]), DEVICE_ROLE)
-            groups[location].appendRow(item)
+            groups[group].appendRow(item)
             self._device_items[int(dev["id"])] = item
         self.tree.expandAll()
 

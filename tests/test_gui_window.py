@@ -228,3 +228,19 @@ def test_add_edit_and_remove_devices_from_the_window(qtbot, tmp_path: Path, monk
     assert window.conn.execute("SELECT COUNT(*) FROM devices").fetchone()[0] == 0
     assert window.stack.currentWidget() is window.first_run
     window.close()
+
+
+def test_tree_groups_by_role_on_request(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "r.db"
+    conn = connect(db)
+    add(conn, "core", "機房")
+    add(conn, "ap-3f", "教學大樓")
+    conn.execute("UPDATE devices SET role = 'ap' WHERE name = 'ap-3f'")
+    conn.commit()
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.group_combo.setCurrentIndex(window.group_combo.findData("role"))
+    model = window.tree_model
+    groups = {model.item(r).text(): model.item(r).child(0).text() for r in range(model.rowCount())}
+    assert groups == {"Access points": "ap-3f", "Switches": "core"}
+    window.close()

@@ -591,7 +591,7 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+234"/>
+        <location filename="../main_window.py" line="+243"/>
         <source>Filter ports…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -652,12 +652,47 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+125"/>
+        <location line="-165"/>
+        <source>Switches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Access points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wireless controllers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Routers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Firewalls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+286"/>
         <source>CampusNet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+20"/>
+        <source>By location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>By role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>Add device…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -732,12 +767,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+39"/>
         <source>(no location)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+74"/>
         <source>Polling is off</source>
         <translation type="unfinished"></translation>
     </message>
@@ -777,12 +812,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-235"/>
+        <location filename="../main_window.py" line="-240"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-58"/>
+        <location line="-67"/>
         <source>CampusNet — demo network</source>
         <translation type="unfinished"></translation>
     </message>

@@ -591,7 +591,7 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+234"/>
+        <location filename="../main_window.py" line="+243"/>
         <source>Filter ports…</source>
         <translation>篩選連接埠…</translation>
     </message>
@@ -652,12 +652,47 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+125"/>
+        <location line="-165"/>
+        <source>Switches</source>
+        <translation>交換器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Access points</source>
+        <translation>無線基地台</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wireless controllers</source>
+        <translation>無線控制器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Routers</source>
+        <translation>路由器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Firewalls</source>
+        <translation>防火牆</translation>
+    </message>
+    <message>
+        <location line="+286"/>
         <source>CampusNet</source>
         <translation>CampusNet</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+20"/>
+        <source>By location</source>
+        <translation>依位置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>By role</source>
+        <translation>依角色</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>Add device…</source>
         <translation>新增裝置…</translation>
     </message>
@@ -732,12 +767,12 @@
         <translation>輪詢中…</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+39"/>
         <source>(no location)</source>
         <translation>（未設定位置）</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+74"/>
         <source>Polling is off</source>
         <translation>輪詢已關閉</translation>
     </message>
@@ -777,12 +812,12 @@
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-235"/>
+        <location filename="../main_window.py" line="-240"/>
         <source>Dashboard</source>
         <translation>儀表板</translation>
     </message>
     <message>
-        <location line="-58"/>
+        <location line="-67"/>
         <source>CampusNet — demo network</source>
         <translation>CampusNet — 示範網路</translation>
     </message>
