@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+
+
+def no_display() -> str | None:
+    """Why a window cannot open here (a Linux session without X11 or Wayland), or None."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open the window on: use a desktop session, or the command line "
+        "(main.py --help; 'main.py demo --headless'; 'main.py poll' for the background service)"
+    )
 
 
 def main() -> int:
     """No arguments (or only --db): the desktop app; otherwise a command-line command."""
     args = sys.argv[1:]
+    wants_window = not args or (len(args) == 2 and args[0] == "--db") or ("demo" in args and "--headless" not in args)
+    if wants_window and (reason := no_display()):
+        print(f"error: {reason}", file=sys.stderr)
+        return 1
     if not args or (len(args) == 2 and args[0] == "--db"):
         from gui.app import run
         from monitor.store import default_db_path

@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -14,6 +17,7 @@ import pytest
 
 from monitor.cli import main as cli
 from monitor.scheduler import CycleResult, Poller
+from tests.conftest import REPO
 from tests.helpers import add_device, rows, start_main
 from tests.peers import V3_USERS, SnmpdLoopback, SnmpSim
 
@@ -171,3 +175,19 @@ def test_poller_follows_the_store_settings_unless_told_otherwise(db: Path) -> No
         poller.close()
         fixed.close()
         conn.close()
+
+
+def test_without_a_display_the_window_commands_say_so(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    for args in ([], ["demo"]):
+        out = subprocess.run(
+            [sys.executable, str(REPO / "main.py"), "--db", str(tmp_path / "x.db"), *args],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert out.returncode == 1
+        assert out.stderr.strip().startswith("error: no display to open the window on")
+        assert len(out.stderr.strip().splitlines()) == 1
