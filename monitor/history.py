@@ -246,20 +246,30 @@ def _step(tier: str, step_s: float) -> float:
     return step_s if tier == "raw" else ROLLUP_TIERS[tier][0]
 
 
-def _covers(tier: str, from_ts: float, now: float) -> bool:
-    return from_ts >= now - RETENTION_S[tier]
+def _covers(tier: str, from_ts: float, now: float, retention: Mapping[str, int] | None = None) -> bool:
+    return from_ts >= now - {**RETENTION_S, **(retention or {})}[tier]
 
 
-def choose_tier(from_ts: float, to_ts: float, now: float, step_s: float = 60) -> str:
+def store_retention(conn: sqlite3.Connection) -> dict[str, int]:
+    """Retention per tier as the store's settings say (the user may keep tiers shorter or longer than default)."""
+    from monitor.settings import load_settings, retention_seconds
+
+    return retention_seconds(load_settings(conn))
+
+
+def choose_tier(
+    from_ts: float, to_ts: float, now: float, step_s: float = 60, retention: Mapping[str, int] | None = None
+) -> str:
     """The tier a graph of [from_ts, to_ts] should use: one of ``raw``, ``30m``, ``2h``, ``1d``.
 
     The finest tier whose retention still reaches back to ``from_ts`` and that gives at most
     :data:`MAX_POINTS` points over the span (raw has one point per poll, ``step_s`` apart). Falls back to
-    ``1d``. E.g. at 60 s polls: 1 h and 24 h -> raw, 7 d and 30 d -> 30m, 1 y -> 2h, 3 y -> 1d.
+    ``1d``. E.g. at 60 s polls: 1 h and 24 h -> raw, 7 d and 30 d -> 30m, 1 y -> 2h, 3 y -> 1d. ``retention``
+    (seconds per tier) overrides the defaults for the tiers it names.
     """
     span = max(0.0, to_ts - from_ts)
     for tier in DISPLAY_TIERS:
-        if _covers(tier, from_ts, now) and span / _step(tier, step_s) <= MAX_POINTS:
+        if _covers(tier, from_ts, now, retention) and span / _step(tier, step_s) <= MAX_POINTS:
             return tier
     return DISPLAY_TIERS[-1]
 
@@ -321,11 +331,13 @@ def _raw_series(conn: sqlite3.Connection, port_id: int, from_ts: float, to_ts: f
     return TrafficSeries("raw", ts, in_bps, out_bps)
 
 
-def _resolve(resolution: str, from_ts: float, to_ts: float, now: float | None, step_s: float) -> str:
+def _resolve(
+    conn: sqlite3.Connection, resolution: str, from_ts: float, to_ts: float, now: float | None, step_s: float
+) -> str:
     if from_ts > to_ts:
         raise ValueError(f"from_ts {from_ts} is after to_ts {to_ts}")
     if resolution == "auto":
-        return choose_tier(from_ts, to_ts, time.time() if now is None else now, step_s)
+        return choose_tier(from_ts, to_ts, time.time() if now is None else now, step_s, store_retention(conn))
     if resolution not in _TIERS:
         raise ValueError(f"unknown resolution {resolution!r}: use auto, {', '.join(_TIERS)}")
     return resolution
@@ -351,7 +363,7 @@ def traffic(
       data. Buckets not rolled up yet (at or after the tier's ``done_until``, including the current partial
       bucket) are aggregated from raw on the fly with the same rules, so the graph reaches up to now.
     """
-    tier = _resolve(resolution, from_ts, to_ts, now, step_s)
+    tier = _resolve(conn, resolution, from_ts, to_ts, now, step_s)
     if tier == "raw":
         return _raw_series(conn, port_id, from_ts, to_ts, step_s)
     size = ROLLUP_TIERS[tier][0]
@@ -389,7 +401,8 @@ def percentile95(
     percentile.
     """
     now = time.time() if now is None else now
-    tier = next((t for t in ROLLUP_TIERS if _covers(t, from_ts, now)), "1d")
+    retention = store_retention(conn)
+    tier = next((t for t in ROLLUP_TIERS if _covers(t, from_ts, now, retention)), "1d")
     size = ROLLUP_TIERS[tier][0]
     first, stop = _bucket_range(tier, from_ts, to_ts)
     stop = min(stop, math.floor(now / size) * size)
@@ -450,7 +463,7 @@ def port_summary(
     the average is weighted by samples, the peak is the max of the bucket maxima. Totals are average rate x
     polled time, where each valid sample stands for one poll interval ``step_s``; gaps are not counted.
     """
-    tier = _resolve("auto", from_ts, to_ts, now, step_s)
+    tier = _resolve(conn, "auto", from_ts, to_ts, now, step_s)
     if tier == "raw":
         return _raw_summary(conn, port_id, from_ts, to_ts, step_s)
     buckets = _buckets(conn, tier, port_id, *_bucket_range(tier, from_ts, to_ts))

@@ -178,3 +178,16 @@ def test_partial_retention_override_keeps_other_defaults(conn: sqlite3.Connectio
     conn.execute("INSERT INTO samples (port_id, ts) VALUES (1, ?)", (now - 3 * DAY,))
     conn.execute("INSERT INTO rollup_5m (port_id, ts, n) VALUES (1, ?, 1)", (now - 30 * DAY,))
     assert apply_retention(conn, now, {"raw": 2 * DAY}) == {"raw": 1, "5m": 0, "30m": 0, "2h": 0, "1d": 0}
+
+
+def test_graph_tier_follows_the_configured_retention(tmp_path: Path) -> None:
+    from monitor.history import choose_tier, store_retention
+
+    conn = connect(tmp_path / "r.db")
+    now = 2_000_000_000.0
+    # One hour, starting five days ago: raw by default (raw is kept 7 days) ...
+    assert choose_tier(now - 5 * 86400, now - 5 * 86400 + 3600, now, retention=store_retention(conn)) == "raw"
+    # ... but a store that keeps raw samples for 3 days only has none left there: 30-minute rollups instead.
+    save_settings(conn, PollSettings(retention_raw_days=3))
+    assert choose_tier(now - 5 * 86400, now - 5 * 86400 + 3600, now, retention=store_retention(conn)) == "30m"
+    conn.close()
