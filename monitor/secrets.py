@@ -26,7 +26,7 @@ from devices.errors import CampusNetError
 log = logging.getLogger(__name__)
 
 SERVICE = "CampusNet"
-SECRET_KINDS = ("community", "v3_auth_key", "v3_priv_key", "ssh_password")
+SECRET_KINDS = ("community", "v3_auth_key", "v3_priv_key", "ssh_password", "backup_key")
 
 
 class SecretBackend(Protocol):

@@ -171,6 +171,33 @@ MIGRATIONS: list[str] = [
     ALTER TABLE ports ADD COLUMN errors_ps REAL;
     ALTER TABLE ports ADD COLUMN discards_ps REAL;
     """,
+    # 3: configuration backups (Fernet-encrypted, see monitor/configs.py) and the audit trail of every push.
+    """
+    CREATE TABLE config_backups (
+        id INTEGER PRIMARY KEY,
+        device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        ts REAL NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        encrypted BLOB NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('push-before', 'push-after', 'manual', 'schedule'))
+    );
+    CREATE INDEX config_backups_device ON config_backups(device_id, id);
+    CREATE TABLE config_audit (
+        id INTEGER PRIMARY KEY,
+        ts REAL NOT NULL,
+        user TEXT NOT NULL,
+        device_id INTEGER REFERENCES devices(id) ON DELETE SET NULL,
+        device_name TEXT NOT NULL,
+        template TEXT NOT NULL DEFAULT '',
+        profile_hash TEXT NOT NULL DEFAULT '',
+        diff_masked TEXT NOT NULL DEFAULT '',
+        result TEXT NOT NULL CHECK (result IN ('dry-run', 'applied', 'failed', 'rolled-back', 'rollback-failed')),
+        rollback TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX config_audit_device ON config_audit(device_id, ts);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

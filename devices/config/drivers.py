@@ -1,0 +1,208 @@
+"""Per-platform knowledge for pushing configuration, in one table keyed by netmiko ``device_type``.
+
+Each :class:`PushDriver` says how to read the running configuration, which device answers mean "that line was
+refused", whether lines go in a config mode, which auto-revert mechanism the platform has, how to save, which lines
+of a backup change on their own (timestamps, byte counts) and which ``hier_config`` platform parses the
+configuration. The values follow ``shared/VENDORS.md`` sections 0 and 2; the snippets there are unverified on real
+gear, so every row is a starting point to check against an emulator or a lab device.
+
+Adding a platform is adding one row to :data:`DRIVERS`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from devices.errors import InputError
+
+RevertKind = Literal["ios_timer", "aoscx_checkpoint", "junos_commit_confirmed"]
+
+
+@dataclass(frozen=True)
+class SaveCommand:
+    """How to make the running configuration survive a reboot (``save_config(cmd, confirm, confirm_response)``)."""
+
+    command: str
+    confirm: bool = False
+    confirm_response: str = ""
+
+
+@dataclass(frozen=True)
+class PushDriver:
+    """How CampusNet pushes configuration to one netmiko ``device_type``.
+
+    ``revert`` names the platform's own auto-revert mechanism (None: the push rolls back with compensating lines).
+    ``volatile`` holds regexes of backup lines that change without anyone changing the configuration; they are
+    dropped before hashing and diffing. ``hier_platform`` is a ``hier_config.Platform`` member name or None.
+    """
+
+    netmiko_type: str
+    show_running: str
+    error_pattern: str
+    config_mode: bool
+    revert: RevertKind | None
+    save: SaveCommand | None
+    volatile: tuple[str, ...] = ()
+    hier_platform: str | None = None
+
+    def volatile_re(self) -> re.Pattern[str] | None:
+        """One compiled regex matching any volatile line, or None when the platform has none."""
+        return compile_volatile(self.volatile)
+
+
+@dataclass(frozen=True)
+class IosTimer:
+    """The IOS ``configure terminal revert timer`` commands (the NAPALM recipe, VENDORS.md section 0)."""
+
+    enter: str = "configure terminal revert timer {minutes}"
+    confirm: str = "configure confirm"
+    revert_now: str = "configure revert now"
+
+
+IOS_TIMER = IosTimer()
+
+_IOS_ERRORS = r"% Invalid input|% Incomplete command|% Ambiguous command|% Unknown command|% Bad |% Error"
+_IOS_VOLATILE = (
+    r"^! Last configuration change",
+    r"^! NVRAM config last updated",
+    r"^ntp clock-period",
+    r"^Current configuration : \d+ bytes",
+    r"^Building configuration\.\.\.",
+)
+_AIREOS_ERRORS = r"Incorrect usage|Incorrect input|Request failed|Error"
+_AOS8_ERRORS = r"% Invalid input|Invalid input detected|Error:"
+_PROCURVE_ERRORS = r"Invalid input|Unknown command|Incomplete input|Value .* is not"
+_PROCURVE_VOLATILE = (r"^; \S+ Configuration Editor; Created on release", r"^Running configuration:")
+_COMWARE_ERRORS = r"% Unrecognized command|% Incomplete command|% Too many parameters|% Wrong parameter"
+_HUAWEI_ERRORS = r"Error: |% Unrecognized command|% Incomplete command|% Too many parameters|% Wrong parameter"
+_HUAWEI_VOLATILE = (r"^!Last configuration was (?:updated|saved) at", r"^!Software Version")
+_DLINK_ERRORS = r"Fail!|Invalid|Unknown command|Next possible completions"
+_FORTI_ERRORS = r"Command fail|entry not found|value parse error|Unknown action"
+
+_IOS = PushDriver(
+    netmiko_type="cisco_ios",
+    show_running="show running-config",
+    error_pattern=_IOS_ERRORS,
+    config_mode=True,
+    revert="ios_timer",
+    save=SaveCommand("write memory"),
+    volatile=_IOS_VOLATILE,
+    hier_platform="CISCO_IOS",
+)
+_PROCURVE = PushDriver(
+    netmiko_type="hp_procurve",
+    show_running="show running-config",
+    error_pattern=_PROCURVE_ERRORS,
+    config_mode=True,
+    revert=None,
+    save=SaveCommand("write memory"),
+    volatile=_PROCURVE_VOLATILE,
+    hier_platform="HP_PROCURVE",
+)
+
+DRIVERS: dict[str, PushDriver] = {
+    "cisco_ios": _IOS,
+    "cisco_xe": replace(_IOS, netmiko_type="cisco_xe"),
+    "cisco_wlc": PushDriver(
+        netmiko_type="cisco_wlc",
+        show_running="show run-config commands",
+        error_pattern=_AIREOS_ERRORS,
+        config_mode=False,
+        revert=None,
+        save=SaveCommand("save config", confirm=True, confirm_response="y"),
+        volatile=(),
+        hier_platform=None,
+    ),
+    "aruba_os": PushDriver(
+        netmiko_type="aruba_os",
+        show_running="show running-config",
+        error_pattern=_AOS8_ERRORS,
+        config_mode=True,
+        revert=None,
+        save=SaveCommand("write memory"),
+        volatile=(r"^Building Configuration\.\.\.", r"^Current configuration : \d+ bytes"),
+        hier_platform=None,
+    ),
+    "hp_procurve": _PROCURVE,
+    "aruba_osswitch": replace(_PROCURVE, netmiko_type="aruba_osswitch"),
+    "aruba_procurve": replace(_PROCURVE, netmiko_type="aruba_procurve"),
+    "aruba_aoscx": PushDriver(
+        netmiko_type="aruba_aoscx",
+        show_running="show running-config",
+        error_pattern=r"% Invalid input|% Incomplete command|% Ambiguous command|% Unknown command|Error:",
+        config_mode=True,
+        revert="aoscx_checkpoint",
+        save=SaveCommand("copy running-config startup-config"),
+        volatile=(r"^Current configuration:",),
+        hier_platform="ARUBA_AOSCX",
+    ),
+    "hp_comware": PushDriver(
+        netmiko_type="hp_comware",
+        show_running="display current-configuration",
+        error_pattern=_COMWARE_ERRORS,
+        config_mode=True,
+        revert=None,
+        save=SaveCommand("save force"),
+        volatile=(),
+        hier_platform="HP_COMWARE5",
+    ),
+    "huawei": PushDriver(
+        netmiko_type="huawei",
+        show_running="display current-configuration",
+        error_pattern=_HUAWEI_ERRORS,
+        config_mode=True,
+        revert=None,
+        save=SaveCommand("save", confirm=True, confirm_response="y"),
+        volatile=_HUAWEI_VOLATILE,
+        hier_platform="HUAWEI_VRP",
+    ),
+    "dlink_ds": PushDriver(
+        netmiko_type="dlink_ds",
+        show_running="show config current_config",
+        error_pattern=_DLINK_ERRORS,
+        config_mode=False,
+        revert=None,
+        save=SaveCommand("save"),
+        volatile=(),
+        hier_platform=None,
+    ),
+    "fortinet": PushDriver(
+        netmiko_type="fortinet",
+        show_running="show full-configuration",
+        error_pattern=_FORTI_ERRORS,
+        config_mode=False,
+        revert=None,
+        save=None,  # FortiOS commits on each 'end'; netmiko's save_config() raises NotImplementedError
+        volatile=(r"^#config-version=",),
+        hier_platform="FORTINET_FORTIOS",
+    ),
+}
+
+
+def driver_for(device_type: str) -> PushDriver:
+    """The push driver of a netmiko ``device_type`` (an ``_ssh`` suffix is ignored); InputError if unknown."""
+    key = (device_type or "").strip().lower().removesuffix("_ssh")
+    driver = DRIVERS.get(key)
+    if driver is None:
+        raise InputError(
+            f"CampusNet cannot push configuration to device type {device_type!r} yet; "
+            f"known: {', '.join(sorted(DRIVERS))}"
+        )
+    return driver
+
+
+def all_volatile() -> tuple[str, ...]:
+    """Every platform's volatile-line regexes (for backups of a device whose platform is not known)."""
+    seen: dict[str, None] = {}
+    for driver in DRIVERS.values():
+        seen.update(dict.fromkeys(driver.volatile))
+    return tuple(seen)
+
+
+def compile_volatile(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex matching any of ``patterns`` at a line start; None for no patterns."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns))

@@ -1,0 +1,332 @@
+"""Configuration backups, their history and diffs, and the audit trail of every push (schema 3).
+
+Backups hold secrets (SNMP communities, RADIUS keys, password hashes), so the text is stored encrypted with
+Fernet (AES-128-CBC + HMAC-SHA256, from ``cryptography``). The key is random, made on first use and kept in the
+store's :class:`~monitor.secrets.SecretStore` under the device name :data:`STORE_SECRETS_NAME` and the kind
+``backup_key``: whoever has ``inventory.db`` alone cannot read the backups, and losing the keyring entry (or the
+``.secrets.json`` file) makes them unreadable. Note that a user device named ``__store__`` would share that entry.
+
+The sha256 of a backup is computed over its *normalised* text: line endings unified, trailing blanks dropped and
+volatile lines (``! Last configuration change ...``, byte counts, ``ntp clock-period``) removed, so a backup that
+differs from the previous one only in those lines is not stored again.
+
+:class:`ConfigArchive` adapts these functions to the ``BackupStore`` protocol that :func:`devices.push.push` uses.
+"""
+
+from __future__ import annotations
+
+import difflib
+import getpass
+import hashlib
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from devices.config.drivers import DRIVERS, all_volatile, compile_volatile
+from devices.errors import CampusNetError, InputError, SecretMissing
+from devices.platforms import netmiko_type_for
+from monitor.secrets import SecretStore
+
+T = TypeVar("T")
+
+STORE_SECRETS_NAME = "__store__"
+BACKUP_KEY_KIND = "backup_key"
+SOURCES = ("push-before", "push-after", "manual", "schedule")
+RESULTS = ("dry-run", "applied", "failed", "rolled-back", "rollback-failed")
+MASK = "********"
+_KEY_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class BackupRef:
+    """One stored backup (without its text): id, device, time, hash of the normalised text, size, source."""
+
+    id: int
+    device_id: int
+    ts: float
+    sha256: str
+    size: int
+    source: str
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One audit entry: who pushed what to which device, the masked diff, the result and any rollback."""
+
+    id: int
+    ts: float
+    user: str
+    device_id: int | None
+    device_name: str
+    template: str
+    profile_hash: str
+    diff_masked: str
+    result: str
+    rollback: str
+    detail: str
+
+
+def normalize(text: str, volatile: Iterable[str] | None = None) -> str:
+    """The text with unified line endings, no trailing blanks and no volatile lines (default: every platform's)."""
+    pattern = compile_volatile(tuple(volatile) if volatile is not None else all_volatile())
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    if pattern is not None:
+        lines = [line for line in lines if not pattern.match(line)]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def volatile_for(device_type: str | None) -> tuple[str, ...] | None:
+    """The volatile-line regexes of a netmiko device type; None (meaning all platforms') when unknown."""
+    driver = DRIVERS.get((device_type or "").removesuffix("_ssh"))
+    return driver.volatile if driver is not None else None
+
+
+def mask_text(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret value (longest first) replaced by ``********``."""
+    for value in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(value, MASK)
+    return text
+
+
+def save_backup(
+    conn: sqlite3.Connection,
+    secrets: SecretStore,
+    device_id: int,
+    text: str,
+    source: str,
+    *,
+    volatile: Iterable[str] | None = None,
+) -> BackupRef:
+    """Store ``text`` encrypted as a new backup of ``device_id``, unless it equals the latest one (normalised).
+
+    Returns the new backup, or the latest one when nothing changed.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"unknown backup source {source!r}")
+    if volatile is None:
+        volatile = volatile_for(_device_type(conn, device_id))
+    digest = hashlib.sha256(normalize(text, volatile).encode("utf-8")).hexdigest()
+    latest = _latest(conn, device_id)
+    if latest is not None and latest.sha256 == digest:
+        return latest
+    token = _fernet(secrets).encrypt(text.encode("utf-8"))
+    ts = time.time()
+    size = len(text.encode("utf-8"))
+    with conn:
+        cur = conn.execute(
+            "INSERT INTO config_backups (device_id, ts, sha256, size, encrypted, source) VALUES (?, ?, ?, ?, ?, ?)",
+            (device_id, ts, digest, size, token, source),
+        )
+    return BackupRef(int(cur.lastrowid or 0), device_id, ts, digest, size, source)
+
+
+def history(conn: sqlite3.Connection, device_id: int) -> list[BackupRef]:
+    """Every backup of a device, newest first."""
+    rows = conn.execute(
+        "SELECT id, device_id, ts, sha256, size, source FROM config_backups WHERE device_id = ? ORDER BY id DESC",
+        (device_id,),
+    )
+    return [_ref(row) for row in rows]
+
+
+def load_backup(conn: sqlite3.Connection, secrets: SecretStore, backup_id: int) -> str:
+    """The decrypted text of one backup; InputError if there is no such backup."""
+    row = conn.execute("SELECT encrypted FROM config_backups WHERE id = ?", (backup_id,)).fetchone()
+    if row is None:
+        raise InputError(f"no configuration backup number {backup_id}")
+    try:
+        return _fernet(secrets, create=False).decrypt(bytes(row[0])).decode("utf-8")
+    except InvalidToken as exc:
+        raise CampusNetError(
+            f"backup {backup_id} cannot be decrypted: the backup key in {secrets.backend_description} "
+            "is not the one it was written with"
+        ) from exc
+
+
+def diff(
+    conn: sqlite3.Connection,
+    secrets: SecretStore,
+    device_id: int,
+    rev_a: int | None = None,
+    rev_b: int | None = None,
+    *,
+    mask: Iterable[str] = (),
+) -> str:
+    """Unified diff of two backups of a device (default: the latest two), normalised, with secrets masked.
+
+    ``rev_a`` and ``rev_b`` are backup ids; with only ``rev_a``, it is compared with the latest backup.
+    """
+    refs = history(conn, device_id)
+    if rev_a is None and rev_b is None:
+        if len(refs) < 2:
+            raise InputError(f"device {device_id} has {len(refs)} backup(s): a diff needs two")
+        rev_a, rev_b = refs[1].id, refs[0].id
+    elif rev_b is None:
+        rev_b = refs[0].id if refs else None
+    ids = {ref.id for ref in refs}
+    for rev in (rev_a, rev_b):
+        if rev not in ids:
+            raise InputError(f"backup {rev} is not a backup of device {device_id}")
+    assert rev_a is not None and rev_b is not None
+    volatile = volatile_for(_device_type(conn, device_id))
+    a = normalize(load_backup(conn, secrets, rev_a), volatile).splitlines(keepends=True)
+    b = normalize(load_backup(conn, secrets, rev_b), volatile).splitlines(keepends=True)
+    text = "".join(difflib.unified_diff(a, b, fromfile=f"backup {rev_a}", tofile=f"backup {rev_b}"))
+    return mask_text(text, mask)
+
+
+def record_audit(
+    conn: sqlite3.Connection,
+    *,
+    device_id: int | None,
+    device_name: str,
+    result: str,
+    template: str = "",
+    profile_hash: str = "",
+    diff_masked: str = "",
+    rollback: str = "",
+    detail: str = "",
+    user: str | None = None,
+) -> int:
+    """Append an audit record (the caller masks secrets first); returns its id."""
+    if result not in RESULTS:
+        raise ValueError(f"unknown audit result {result!r}")
+    with conn:
+        cur = conn.execute(
+            "INSERT INTO config_audit (ts, user, device_id, device_name, template, profile_hash, diff_masked,"
+            " result, rollback, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                time.time(),
+                user or _os_user(),
+                device_id,
+                device_name,
+                template,
+                profile_hash,
+                diff_masked,
+                result,
+                rollback,
+                detail,
+            ),
+        )
+    return int(cur.lastrowid or 0)
+
+
+def audit_log(conn: sqlite3.Connection, device_id: int | None = None) -> list[AuditRecord]:
+    """Audit records, newest first; only those of ``device_id`` when given."""
+    sql = "SELECT * FROM config_audit"
+    args: tuple[Any, ...] = ()
+    if device_id is not None:
+        sql += " WHERE device_id = ?"
+        args = (device_id,)
+    rows = conn.execute(sql + " ORDER BY id DESC", args)
+    return [AuditRecord(**{key: row[key] for key in row.keys()}) for row in rows]  # noqa: SIM118
+
+
+class ConfigArchive:
+    """Backups and audit of one store, as the ``BackupStore`` the push workflow (:mod:`devices.push`) calls.
+
+    ``run`` executes a job on the store's write connection (e.g. ``StoreWriter.run``); by default jobs run
+    directly on ``conn``.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        secrets: SecretStore,
+        run: Callable[[Callable[[sqlite3.Connection], Any]], Any] | None = None,
+    ) -> None:
+        self.conn = conn
+        self.secrets = secrets
+        self._run = run or (lambda job: job(conn))
+
+    def save_backup(self, device_id: int, text: str, source: str) -> int:
+        """Store a backup (skipped when unchanged); returns the backup id."""
+        ref = self._run(lambda c: save_backup(c, self.secrets, device_id, text, source))
+        return int(ref.id)
+
+    def last_backup(self, device_id: int) -> str | None:
+        """The text of the latest backup of a device, or None."""
+        latest = _latest(self.conn, device_id)
+        return load_backup(self.conn, self.secrets, latest.id) if latest else None
+
+    def record_audit(self, **fields: Any) -> None:
+        """Append an audit record (fields as :func:`record_audit`)."""
+        self._run(lambda c: record_audit(c, **fields))
+
+
+def push_target_fields(device: sqlite3.Row, secrets: SecretStore) -> dict[str, Any]:
+    """The SSH fields of a device row, password included, for ``devices.push.PushTarget(**fields)``."""
+    name = device["name"]
+    password = secrets.get(name, "ssh_password")
+    if not password:
+        raise SecretMissing(f"the SSH password of {name} is not in {secrets.backend_description}")
+    device_type = _netmiko_type(device["netmiko_type"], device["platform"])
+    if not device_type:
+        raise InputError(f"the platform of {name} is not known yet: poll it once or set --platform")
+    if not device["ssh_user"]:
+        raise InputError(f"{name} has no SSH user (device edit {name} --ssh-user USER)")
+    return {
+        "device_id": int(device["id"]),
+        "name": name,
+        "host": device["ssh_host"] or device["host"],
+        "port": int(device["ssh_port"] or 22),
+        "username": device["ssh_user"],
+        "password": password,
+        "device_type": device_type,
+    }
+
+
+def _fernet(secrets: SecretStore, *, create: bool = True) -> Fernet:
+    with _KEY_LOCK:
+        key = secrets.get(STORE_SECRETS_NAME, BACKUP_KEY_KIND)
+        if not key:
+            if not create:
+                raise SecretMissing(
+                    f"the configuration backup key is not in {secrets.backend_description}: backups cannot be read"
+                )
+            key = Fernet.generate_key().decode("ascii")
+            secrets.set(STORE_SECRETS_NAME, BACKUP_KEY_KIND, key)
+    return Fernet(key.encode("ascii"))
+
+
+def _latest(conn: sqlite3.Connection, device_id: int) -> BackupRef | None:
+    row = conn.execute(
+        "SELECT id, device_id, ts, sha256, size, source FROM config_backups WHERE device_id = ? "
+        "ORDER BY id DESC LIMIT 1",
+        (device_id,),
+    ).fetchone()
+    return _ref(row) if row else None
+
+
+def _ref(row: sqlite3.Row) -> BackupRef:
+    return BackupRef(int(row[0]), int(row[1]), float(row[2]), str(row[3]), int(row[4]), str(row[5]))
+
+
+def _device_type(conn: sqlite3.Connection, device_id: int) -> str | None:
+    row = conn.execute("SELECT netmiko_type, platform FROM devices WHERE id = ?", (device_id,)).fetchone()
+    return _netmiko_type(row[0], row[1]) if row is not None else None
+
+
+def _netmiko_type(netmiko_type: str | None, platform: str | None) -> str | None:
+    """The netmiko type the poller detected, else the one the user's platform choice implies."""
+    if netmiko_type:
+        return netmiko_type
+    if not platform or platform == "auto":
+        return None
+    return netmiko_type_for(platform)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
