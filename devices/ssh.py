@@ -134,7 +134,7 @@ def open_session(
     value in ``no_log`` replaced by ``********``. Returns the netmiko connection (close it with ``disconnect()``).
     """
     from netmiko import ConnectHandler
-    from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
+    from netmiko.exceptions import NetmikoAuthenticationException, NetmikoBaseException, NetmikoTimeoutException
 
     check_host_key(host, port, known_hosts, timeout)
     params: dict[str, Any] = {
@@ -166,8 +166,13 @@ def open_session(
         raise HostKeyChanged(f"SSH host key of {host}:{port} changed during login: not connecting") from exc
     except (NetmikoTimeoutException, TimeoutError, ConnectionError) as exc:
         raise _unreachable(host, port, timeout) from exc
-    except (paramiko.SSHException, EOFError, OSError) as exc:
-        raise SshError(f"SSH session to {host}:{port} failed: {exc or type(exc).__name__}") from exc
+    except (paramiko.SSHException, NetmikoBaseException, EOFError, OSError) as exc:
+        raise SshError(f"SSH session to {host}:{port} failed: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def masked_session_log(path: Path, secrets: Iterable[str]) -> Any:
