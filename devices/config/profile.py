@@ -1,0 +1,355 @@
+"""The county profile: roaming SSIDs, RADIUS servers and the security baseline, read from a TOML file.
+
+The county education network center gives each school its roaming parameters (SSID names, 802.1X or portal, VLANs,
+RADIUS servers) and the baseline it asks for. The user keeps them in one TOML file (the GUI writes the same file with
+tomli-w); ``devices/profiles/example.toml`` documents every key.
+
+Secrets never live in the file. A RADIUS server names its shared secret with ``secret_ref``, SNMPv3 names its keys
+with ``auth_key_ref``/``priv_key_ref``; the caller resolves a name to the value with a ``resolve_secret(name) -> str``
+callback (the keyring/secret store, or an environment variable for ``env:VAR`` references made by ``--set
+radius_secret_env=VAR``). A ``secret = ...`` (or ``key``/``auth_key``/``priv_key``) entry in the file is refused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from devices.errors import InputError
+
+AUTH_MODES = ("dot1x", "portal")
+FT_MODES = ("off", "adaptive", "on")
+SNMP_AUTH_PROTOCOLS = ("sha", "sha256")
+SNMP_PRIV_PROTOCOLS = ("aes", "aes256")
+FIRST_WLAN_ID = 17
+# Keys that would put a secret value into the file; each is refused with a pointer to the secret store.
+SECRET_KEYS = frozenset({"secret", "key", "password", "auth_key", "priv_key", "shared_secret"})
+SECRET_HINT = (
+    "secrets are not kept in the profile file: save it with `campusnet secret set NAME` (or in the GUI) "
+    'and write its name here as {ref} = "NAME"'
+)
+
+
+@dataclass(frozen=True)
+class Ssid:
+    """One roaming SSID: name, 802.1X or portal, client VLAN, 802.11r/k/v and the controller WLAN id."""
+
+    name: str
+    auth: str
+    vlan: int
+    ft: str = "adaptive"
+    dot11k: bool = True
+    dot11v: bool = True
+    portal_url: str | None = None
+    wlan_id: int = FIRST_WLAN_ID
+
+
+@dataclass(frozen=True)
+class RadiusServer:
+    """A county RADIUS server; ``secret_ref`` is the NAME of the shared secret in the secret store."""
+
+    host: str
+    secret_ref: str
+    auth_port: int = 1812
+    acct_port: int = 1813
+
+
+@dataclass(frozen=True)
+class Snmpv3:
+    """The SNMPv3 user the baseline creates; keys are referenced by name, never stored here."""
+
+    user: str
+    auth_key_ref: str
+    priv_key_ref: str
+    auth_protocol: str = "sha"
+    priv_protocol: str = "aes"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The security baseline. Port strings are in the platform's own syntax, keyed by platform ("*" = any).
+
+    ``banner`` is a list of lines: the one place where the user's text spans several lines, each line validated.
+    """
+
+    ntp: tuple[str, ...] = ()
+    syslog: tuple[str, ...] = ()
+    snmpv3: Snmpv3 | None = None
+    management_acl: tuple[str, ...] = ()
+    banner: tuple[str, ...] = ()
+    exec_timeout_minutes: int = 10
+    dhcp_snooping_vlans: tuple[int, ...] = ()
+    access_ports: dict[str, str] = field(default_factory=dict)
+    uplink_ports: dict[str, str] = field(default_factory=dict)
+    ap_ports: dict[str, str] = field(default_factory=dict)
+    ap_vlan: int | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A whole county profile: what the county center asks every school to configure."""
+
+    county: str
+    ssids: tuple[Ssid, ...] = ()
+    radius: tuple[RadiusServer, ...] = ()
+    baseline: Baseline = field(default_factory=Baseline)
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read and validate a county profile TOML file; InputError names the file and the bad field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the profile {path}: {exc}") from exc
+    try:
+        return parse_profile(text)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from exc
+
+
+def parse_profile(text: str) -> Profile:
+    """Parse and validate profile TOML text."""
+    from devices.config.params import validate_profile  # params builds on these dataclasses
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}") from exc
+    profile = profile_from_dict(data)
+    validate_profile(profile)
+    return profile
+
+
+def profile_from_dict(data: dict[str, Any]) -> Profile:
+    """Build a Profile from parsed TOML (types checked here; values are checked by params.validate_profile)."""
+    _check_keys(data, "", {"county", "ssid", "radius", "baseline"})
+    county = _table(data, "county", "county")
+    _check_keys(county, "county", {"name"})
+    return Profile(
+        county=_str(county, "name", "county"),
+        ssids=tuple(_ssid(item, f"ssid[{i}]", i) for i, item in enumerate(_array(data, "ssid", "ssid"))),
+        radius=tuple(_radius(item, f"radius[{i}]") for i, item in enumerate(_array(data, "radius", "radius"))),
+        baseline=_baseline(_table(data, "baseline", "baseline", required=False)),
+    )
+
+
+def profile_to_dict(profile: Profile) -> dict[str, Any]:
+    """The profile as plain TOML-able data (the GUI writes it with tomli-w); None values are left out."""
+    base = dataclasses.asdict(profile.baseline)
+    baseline = {k: _plain(v) for k, v in base.items() if v is not None and k != "snmpv3"}
+    if profile.baseline.snmpv3 is not None:
+        baseline["snmpv3"] = dataclasses.asdict(profile.baseline.snmpv3)
+    for key in ("access_ports", "uplink_ports", "ap_ports"):
+        ports = baseline[key]
+        baseline[key] = ports["*"] if list(ports) == ["*"] else ports
+    return {
+        "county": {"name": profile.county},
+        "ssid": [{k: v for k, v in dataclasses.asdict(s).items() if v is not None} for s in profile.ssids],
+        "radius": [dataclasses.asdict(r) for r in profile.radius],
+        "baseline": baseline,
+    }
+
+
+def profile_hash(profile_or_path: Profile | str | Path) -> str:
+    """sha256 (hex) of the profile's canonical content: comments and key order in the file do not change it."""
+    profile = profile_or_path if isinstance(profile_or_path, Profile) else load_profile(profile_or_path)
+    canonical = json.dumps(dataclasses.asdict(profile), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _ssid(item: Any, where: str, index: int) -> Ssid:
+    item = _as_table(item, where)
+    _check_keys(item, where, {"name", "auth", "vlan", "ft", "dot11k", "dot11v", "portal_url", "wlan_id"})
+    return Ssid(
+        name=_str(item, "name", where),
+        auth=_str(item, "auth", where, default="dot1x"),
+        vlan=_int(item, "vlan", where),
+        ft=_str(item, "ft", where, default="adaptive"),
+        dot11k=_bool(item, "dot11k", where, default=True),
+        dot11v=_bool(item, "dot11v", where, default=True),
+        portal_url=_str(item, "portal_url", where, default=None),
+        wlan_id=_int(item, "wlan_id", where, default=FIRST_WLAN_ID + index),
+    )
+
+
+def _radius(item: Any, where: str) -> RadiusServer:
+    item = _as_table(item, where)
+    _check_keys(item, where, {"host", "auth_port", "acct_port", "secret_ref"}, ref="secret_ref")
+    return RadiusServer(
+        host=_str(item, "host", where),
+        secret_ref=_str(item, "secret_ref", where),
+        auth_port=_int(item, "auth_port", where, default=1812),
+        acct_port=_int(item, "acct_port", where, default=1813),
+    )
+
+
+def _snmpv3(item: Any, where: str) -> Snmpv3:
+    item = _as_table(item, where)
+    keys = {"user", "auth_protocol", "priv_protocol", "auth_key_ref", "priv_key_ref"}
+    _check_keys(item, where, keys, ref="auth_key_ref / priv_key_ref")
+    return Snmpv3(
+        user=_str(item, "user", where),
+        auth_key_ref=_str(item, "auth_key_ref", where),
+        priv_key_ref=_str(item, "priv_key_ref", where),
+        auth_protocol=_str(item, "auth_protocol", where, default="sha"),
+        priv_protocol=_str(item, "priv_protocol", where, default="aes"),
+    )
+
+
+_BASELINE_KEYS = {
+    "ntp",
+    "syslog",
+    "snmpv3",
+    "management_acl",
+    "banner",
+    "exec_timeout_minutes",
+    "dhcp_snooping_vlans",
+    "access_ports",
+    "uplink_ports",
+    "ap_ports",
+    "ap_vlan",
+}
+
+
+def _baseline(item: dict[str, Any]) -> Baseline:
+    where = "baseline"
+    _check_keys(item, where, _BASELINE_KEYS)
+    snmp = item.get("snmpv3")
+    return Baseline(
+        ntp=_str_list(item, "ntp", where),
+        syslog=_str_list(item, "syslog", where),
+        snmpv3=None if snmp is None else _snmpv3(snmp, f"{where}.snmpv3"),
+        management_acl=_str_list(item, "management_acl", where),
+        banner=_banner(item, where),
+        exec_timeout_minutes=_int(item, "exec_timeout_minutes", where, default=10),
+        dhcp_snooping_vlans=tuple(_int_list(item, "dhcp_snooping_vlans", where)),
+        access_ports=_ports(item, "access_ports", where),
+        uplink_ports=_ports(item, "uplink_ports", where),
+        ap_ports=_ports(item, "ap_ports", where),
+        ap_vlan=_int(item, "ap_vlan", where, default=None),
+    )
+
+
+def _banner(item: dict[str, Any], where: str) -> tuple[str, ...]:
+    """The banner as lines; a TOML multi-line string is split here, then every line is validated like any value."""
+    value = item.get("banner")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(value.strip("\n").split("\n"))
+    return _str_list(item, "banner", where)
+
+
+def _ports(item: dict[str, Any], key: str, where: str) -> dict[str, str]:
+    """A port string for every platform ("*"), or a table of port strings keyed by platform."""
+    value = item.get(key)
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {"*": value}
+    table = _as_table(value, f"{where}.{key}")
+    out: dict[str, str] = {}
+    for platform, ports in table.items():
+        if not isinstance(ports, str):
+            raise InputError(f"{where}.{key}.{platform} must be a text string, not {_kind(ports)}")
+        out[str(platform)] = ports
+    return out
+
+
+def _check_keys(item: dict[str, Any], where: str, allowed: set[str], ref: str = "secret_ref") -> None:
+    """Refuse secret values (pointing at the secret store) and unknown keys (typos must not be silent)."""
+    for key in item:
+        name = f"{where}.{key}" if where else key
+        if key in SECRET_KEYS:
+            raise InputError(f"{name}: {SECRET_HINT.format(ref=ref)}")
+        if key not in allowed:
+            raise InputError(f"{name}: unknown key (known here: {', '.join(sorted(allowed))})")
+
+
+def _kind(value: Any) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a table"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _as_table(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError(f"{where} must be a table, not {_kind(value)}")
+    return value
+
+
+def _table(data: dict[str, Any], key: str, where: str, *, required: bool = True) -> dict[str, Any]:
+    if key not in data:
+        if required:
+            raise InputError(f"[{where}] is missing")
+        return {}
+    return _as_table(data[key], where)
+
+
+def _array(data: dict[str, Any], key: str, where: str) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise InputError(f"{where} must be an array of tables ([[{key}]]), not {_kind(value)}")
+    return value
+
+
+_MISSING: Any = object()
+
+
+def _get(item: dict[str, Any], key: str, where: str, default: Any) -> Any:
+    if key in item:
+        return item[key]
+    if default is _MISSING:
+        raise InputError(f"{where}.{key} is missing")
+    return default
+
+
+def _str(item: dict[str, Any], key: str, where: str, default: Any = _MISSING) -> Any:
+    value = _get(item, key, where, default)
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"{where}.{key} must be text, not {_kind(value)}")
+    return value
+
+
+def _int(item: dict[str, Any], key: str, where: str, default: Any = _MISSING) -> Any:
+    value = _get(item, key, where, default)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise InputError(f"{where}.{key} must be a whole number, not {_kind(value)}")
+    return value
+
+
+def _bool(item: dict[str, Any], key: str, where: str, default: bool) -> bool:
+    value = _get(item, key, where, default)
+    if not isinstance(value, bool):
+        raise InputError(f"{where}.{key} must be true or false, not {_kind(value)}")
+    return value
+
+
+def _str_list(item: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = item.get(key, [])
+    if not isinstance(value, list):
+        raise InputError(f"{where}.{key} must be a list, not {_kind(value)}")
+    for i, entry in enumerate(value):
+        if not isinstance(entry, str):
+            raise InputError(f"{where}.{key}[{i}] must be text, not {_kind(entry)}")
+    return tuple(value)
+
+
+def _int_list(item: dict[str, Any], key: str, where: str) -> list[int]:
+    value = item.get(key, [])
+    if not isinstance(value, list):
+        raise InputError(f"{where}.{key} must be a list, not {_kind(value)}")
+    for i, entry in enumerate(value):
+        if isinstance(entry, bool) or not isinstance(entry, int):
+            raise InputError(f"{where}.{key}[{i}] must be a whole number, not {_kind(entry)}")
+    return value
