@@ -151,6 +151,20 @@ def restore_lines(driver: PushDriver, current: str, backup: str) -> list[str]:
     return [line for line in extra if line] + missing
 
 
+def with_block_exits(lines: Sequence[str], block_exit: str | None) -> list[str]:
+    """``lines`` with ``block_exit`` sent once per level each time indentation goes back up."""
+    if not block_exit:
+        return list(lines)
+    out: list[str] = []
+    depth = 0
+    for line in lines:
+        level = len(line) - len(line.lstrip())
+        out.extend([block_exit] * max(0, depth - level))
+        out.append(line)
+        depth = level
+    return out
+
+
 def _hier_change(platform_name: str, running: str, lines: Sequence[str]) -> Change:
     from hier_config import Platform, WorkflowRemediation, get_hconfig
 
@@ -280,6 +294,7 @@ class _Options:
     revert_minutes: int
     seconds_per_minute: float
     timeout: float
+    read_timeout: float
     template: str
     profile_hash: str
 
@@ -313,7 +328,7 @@ class _Push:
     def connect(self) -> Any:
         """A new session (pinned host key, masked session log)."""
         t = self.target
-        return open_session(
+        conn = open_session(
             t.host,
             t.port,
             t.username,
@@ -325,11 +340,19 @@ class _Push:
             session_log=self.log,
             no_log=self.secret_values,
         )
+        try:
+            conn.enable()
+        except Exception as exc:
+            _disconnect(conn)
+            raise SshError(
+                f"cannot enter privileged (enable) mode on {t.name}: check the enable secret ({_first_line(exc)})"
+            ) from exc
+        return conn
 
     def read_running(self, conn: Any) -> str:
         """The running configuration, read on ``conn``."""
         try:
-            return str(conn.send_command(self.driver.show_running, read_timeout=60))
+            return str(conn.send_command(self.driver.show_running, read_timeout=max(60.0, self.opts.read_timeout)))
         except Exception as exc:
             raise self._lost("reading the running configuration", exc) from exc
 
@@ -367,6 +390,11 @@ class _Push:
             return self.finish("dry-run", "dry-run", f"dry run: {n} line(s) would be sent; nothing sent")
         if self.opts.cancelled():
             return self.result("cancelled", "cancelled before applying: nothing sent")
+        if self.driver.revert == "ios_timer" and not _ios_archive_on(self.backup_text):
+            return self.failed_untouched(
+                "the IOS revert timer needs the configuration archive ('archive' with ' path flash:archive'): "
+                "add it first (e.g. with the hardening baseline); nothing sent"
+            )
         return self.apply_and_commit(conn)
 
     def apply_and_commit(self, conn: Any) -> PushResult:
@@ -390,12 +418,12 @@ class _Push:
         kwargs: dict[str, Any] = {
             "error_pattern": rf"^.*(?:{self.driver.error_pattern}).*$",
             "enter_config_mode": self.driver.config_mode,
-            "read_timeout": 30,
+            "read_timeout": self.opts.read_timeout,
         }
         if self.driver.revert == "ios_timer":
             kwargs["config_mode_command"] = IOS_TIMER.enter.format(minutes=self.opts.revert_minutes)
         try:
-            conn.send_config_set(self.change.lines, **kwargs)
+            conn.send_config_set(with_block_exits(self.change.lines, self.driver.block_exit), **kwargs)
         except ConfigInvalidException as exc:
             raise PushFailed(self._refused(str(exc))) from exc
         except Exception as exc:
@@ -480,7 +508,11 @@ class _Push:
         except SshError:
             return self._wait_for_timer()
         try:
-            _quietly(lambda: conn.send_command(IOS_TIMER.revert_now, expect_string=r"[>#]\s*$", read_timeout=30))
+            _quietly(
+                lambda: conn.send_command(
+                    IOS_TIMER.revert_now, expect_string=r"[>#]\s*$", read_timeout=self.opts.read_timeout
+                )
+            )
             return IOS_TIMER.revert_now, self.read_running(conn)
         except PushFailed:
             return self._wait_for_timer()
@@ -515,9 +547,13 @@ class _Push:
         try:
             undo = restore_lines(self.driver, self.read_running(conn), self.backup_text)
             if undo:
+                lines = with_block_exits(undo, self.driver.block_exit)
                 _quietly(
                     lambda: conn.send_config_set(
-                        undo, enter_config_mode=self.driver.config_mode, read_timeout=30, cmd_verify=True
+                        lines,
+                        enter_config_mode=self.driver.config_mode,
+                        read_timeout=self.opts.read_timeout,
+                        cmd_verify=True,
                     )
                 )
                 if self.driver.config_mode:
@@ -590,6 +626,7 @@ def push(
     revert_minutes: int = 2,
     seconds_per_minute: float = 60.0,
     timeout: float = 10,
+    read_timeout: float = 30,
     template: str = "",
     profile_hash: str = "",
 ) -> PushResult:
@@ -597,7 +634,9 @@ def push(
 
     ``masked_lines`` are the same lines with secrets masked (checked to line up with ``lines``); ``secret_values``
     are masked everywhere, as are the SSH password and enable secret. ``seconds_per_minute`` scales the wait for the
-    IOS revert timer (60 on real gear; emulators run faster). Raises only for bugs and for an unknown device type.
+    IOS revert timer (60 on real gear; emulators run faster). ``timeout`` bounds connecting, ``read_timeout`` each
+    answer of the device while applying (also how long a silently dropped session takes to notice). Raises only
+    for bugs and for an unknown device type.
     """
     if len(masked_lines) != len(lines):
         raise ValueError("masked_lines must line up with lines")
@@ -611,6 +650,7 @@ def push(
         revert_minutes=revert_minutes,
         seconds_per_minute=seconds_per_minute,
         timeout=timeout,
+        read_timeout=read_timeout,
         template=template,
         profile_hash=profile_hash,
     )
@@ -663,6 +703,16 @@ def _log_path(log_dir: Path | None, name: str) -> Path | None:
         return None
     safe = re.sub(r"[^\w.-]+", "_", name) or "device"
     return log_dir / f"{safe}-{time.strftime('%Y%m%d-%H%M%S')}.log"
+
+
+def _ios_archive_on(running: str) -> bool:
+    """True when the IOS running config has an ``archive`` block with a ``path`` (needed by the revert timer)."""
+    return re.search(r"^archive\s*\n(?:[ \t]+.*\n)*?[ \t]+path \S", running.replace("\r\n", "\n"), re.M) is not None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _disconnect(conn: Any) -> None:

@@ -4,11 +4,19 @@ secrets kept out of logs, audit and diffs, push_many stopping at the first failu
 
 from __future__ import annotations
 
+import re
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from devices.config.drivers import driver_for
-from devices.push import PushJob, PushTarget, compute_change, configs_equal, push_many, restore_lines
+from devices.push import PushJob, PushResult, PushTarget, compute_change, configs_equal, push, push_many, restore_lines
+from monitor import configs
+from monitor.inventory import DeviceSpec, add_device
+from monitor.secrets import SecretStore
 
 IOS = driver_for("cisco_ios")
 WLC = driver_for("cisco_wlc")
@@ -88,3 +96,184 @@ class _MemoryArchive:
 
     def record_audit(self, **fields: Any) -> None:
         self.audit.append(fields)
+
+
+# -- against the SSH device emulators --------------------------------------------------------------------------
+
+PASSWORD = "Ssh-Pa55word!"
+RADIUS_KEY = "Rad1us-K3y-xyz"
+IOS_LINES = [
+    "interface GigabitEthernet1/0/1",
+    " description AP uplink",
+    "radius server TANET-RAD1",
+    " address ipv4 10.0.0.1 auth-port 1812 acct-port 1813",
+    f" key 0 {RADIUS_KEY}",
+    "snmp-server location Library",
+]
+IOS_MASKED = [line.replace(RADIUS_KEY, "********") for line in IOS_LINES]
+# Exec commands netmiko and the push send on their own; anything else reaching the device is a config line.
+SESSION_COMMANDS = re.compile(r"^(terminal \S+ \d+|terminal \S+|show running-config|enable|exit)$")
+
+Store = tuple[sqlite3.Connection, SecretStore, Path]
+
+
+def _emulator() -> Any:
+    pytest.importorskip("tests.emulators.cisco_ios", reason="the cisco_ios emulator is not there yet")
+    from tests.emulators import EmulatedDevice
+
+    return EmulatedDevice
+
+
+@pytest.fixture
+def ios() -> Iterator[Any]:
+    """A cisco_ios emulator whose revert timer runs at 0.5 s per minute."""
+    with _emulator()("cisco_ios", password=PASSWORD, privileged=True, revert_seconds_per_minute=0.5) as dev:
+        yield dev
+
+
+def _target(store: Store, dev: Any, name: str = "sw1", password: str = PASSWORD) -> PushTarget:
+    conn, secrets, _ = store
+    spec = DeviceSpec(
+        name=name,
+        host="127.0.0.1",
+        platform="cisco_ios",
+        ssh_host="127.0.0.1",
+        ssh_port=dev.port,
+        ssh_user=dev.username,
+        secrets={"community": "public", "ssh_password": PASSWORD},
+    )
+    device_id = add_device(conn, secrets, spec)
+    return PushTarget(device_id, name, "127.0.0.1", dev.port, dev.username, password, "cisco_ios")
+
+
+def _push(store: Store, target: PushTarget, tmp_path: Path, *, dry_run: bool = False, **kw: Any) -> PushResult:
+    conn, secrets, _ = store
+    options: dict[str, Any] = {"seconds_per_minute": 0.5, "timeout": 5, "read_timeout": 5, **kw}
+    return push(
+        target,
+        options.pop("lines", IOS_LINES),
+        options.pop("masked", IOS_MASKED),
+        [RADIUS_KEY],
+        dry_run=dry_run,
+        known_hosts=tmp_path / "known_hosts",
+        backup_store=configs.ConfigArchive(conn, secrets),
+        log_dir=tmp_path / "logs",
+        **options,
+    )
+
+
+def _config_lines(dev: Any) -> list[str]:
+    return [c for c in dev.commands if not SESSION_COMMANDS.match(c.strip())]
+
+
+def test_dry_run_shows_the_masked_change_and_sends_no_config_line(store: Store, ios: Any, tmp_path: Path) -> None:
+    before = ios.normalized(ios.running_config)
+    result = _push(store, _target(store, ios), tmp_path, dry_run=True)
+    assert result.status == "dry-run", result.message
+    assert "+  key 0 ********" in result.diff and "+ snmp-server location Library" in result.diff
+    assert RADIUS_KEY not in result.diff
+    assert _config_lines(ios) == []
+    assert ios.normalized(ios.running_config) == before
+    assert [a.result for a in configs.audit_log(store[0])] == ["dry-run"]
+
+
+def test_good_push_changes_and_saves_the_running_config(store: Store, ios: Any, tmp_path: Path) -> None:
+    target = _target(store, ios)
+    result = _push(store, target, tmp_path)
+    assert result.status == "applied", result.message
+    assert ios.has_line("snmp-server location Library") and ios.has_line(f"key 0 {RADIUS_KEY}")
+    assert ios.has_line("description AP uplink")
+    assert ios.normalized(ios.startup_config) == ios.normalized(ios.running_config)
+    assert "configure terminal revert timer 2" in ios.commands and "configure confirm" in ios.commands
+    sources = [ref.source for ref in configs.history(store[0], target.device_id)]
+    assert sources == ["push-after", "push-before"]
+    assert "+snmp-server location Library" in configs.diff(store[0], store[1], target.device_id, mask=[RADIUS_KEY])
+    again = _push(store, target, tmp_path)
+    assert again.status == "unchanged", again.message
+
+
+def test_refused_line_is_rolled_back_to_the_backup(store: Store, tmp_path: Path) -> None:
+    with _emulator()("cisco_ios", password=PASSWORD, privileged=True, reject=[r"^snmp-server location"]) as dev:
+        before = dev.normalized(dev.running_config)
+        result = _push(store, _target(store, dev), tmp_path)
+        assert result.status == "rolled-back", result.message
+        assert "line 6 'snmp-server location Library' rejected: % Invalid input detected" in result.message
+        assert "configure revert now" in result.message and "matches the backup" in result.message
+        assert dev.normalized(dev.running_config) == before
+        assert "configure confirm" not in dev.commands
+    assert configs.audit_log(store[0])[0].result == "rolled-back"
+
+
+def test_lost_session_after_apply_is_reverted_by_the_ios_timer(store: Store, ios: Any, tmp_path: Path) -> None:
+    before = ios.normalized(ios.running_config)
+    ios.drop_next_session_after(r"^snmp-server location")
+
+    def progress(text: str) -> None:
+        if "rolling back" in text:  # management access is gone: the next session dies too
+            ios.drop_next_session_after(".")
+
+    result = _push(store, _target(store, ios), tmp_path, progress=progress)
+    assert result.status == "rolled-back", result.message
+    assert "revert timer" in result.message and "matches the backup" in result.message
+    assert ios.normalized(ios.running_config) == before
+    assert any("ROLLBK_CNFRM_TIMER_EXPIRED" in line for line in ios.log)
+
+
+def test_wrong_password_is_a_clear_error_and_sends_nothing(store: Store, ios: Any, tmp_path: Path) -> None:
+    result = _push(store, _target(store, ios, password="wrong-pass"), tmp_path)
+    assert result.status == "failed"
+    assert f"SSH login refused for user {ios.username} on 127.0.0.1:{ios.port}" in result.message
+    assert ios.commands == []
+
+
+def test_changed_host_key_is_refused_before_login(store: Store, ios: Any, tmp_path: Path) -> None:
+    target = _target(store, ios)
+    assert _push(store, target, tmp_path, dry_run=True).status == "dry-run"
+    old = ios.host_key_fingerprint
+    ios.restart(new_host_key=True)
+    sent = len(ios.commands)
+    result = _push(store, target, tmp_path)
+    assert result.status == "failed"
+    assert f"SSH host key of 127.0.0.1:{ios.port} changed (was {old}, now {ios.host_key_fingerprint})" in result.message
+    assert "ssh-keygen -R" in result.message
+    assert len(ios.commands) == sent and ios.sessions == 1
+
+
+def test_secrets_stay_out_of_logs_audit_and_results(store: Store, ios: Any, tmp_path: Path) -> None:
+    conn, secrets, db = store
+    target = _target(store, ios)
+    results = [_push(store, target, tmp_path, dry_run=True), _push(store, target, tmp_path)]
+    assert results[-1].status == "applied", results[-1].message
+    logs = list((tmp_path / "logs").glob("*.log"))
+    assert logs and "snmp-server location Library" in "".join(p.read_text() for p in logs)
+    texts = [p.read_text() for p in logs]
+    texts += [repr(a) for a in configs.audit_log(conn)]
+    texts += [f"{r.message} {r.diff} {r.rollback_plan}" for r in results]
+    texts.append(configs.diff(conn, secrets, target.device_id, mask=[RADIUS_KEY]))
+    for text in texts:
+        assert PASSWORD not in text and RADIUS_KEY not in text
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert RADIUS_KEY.encode() not in db.read_bytes()
+
+
+def test_push_many_stops_at_the_first_failing_device(store: Store, tmp_path: Path) -> None:
+    emulator = _emulator()
+    with (
+        emulator("cisco_ios", password=PASSWORD, privileged=True, reject=[r"^snmp-server location"]) as bad,
+        emulator("cisco_ios", password=PASSWORD, privileged=True) as good,
+    ):
+        jobs = [
+            PushJob(_target(store, bad, "bad"), IOS_LINES, IOS_MASKED, [RADIUS_KEY]),
+            PushJob(_target(store, good, "good"), IOS_LINES, IOS_MASKED, [RADIUS_KEY]),
+        ]
+        seen: list[str] = []
+        results = push_many(
+            jobs,
+            dry_run=False,
+            known_hosts=tmp_path / "known_hosts",
+            backup_store=configs.ConfigArchive(store[0], store[1]),
+            progress=seen.append,
+            seconds_per_minute=0.5,
+        )
+        assert [r.status for r in results] == ["rolled-back", "cancelled"]
+        assert good.commands == [] and "device 1 of 2: bad" in seen

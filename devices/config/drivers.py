@@ -36,6 +36,8 @@ class PushDriver:
     ``revert`` names the platform's own auto-revert mechanism (None: the push rolls back with compensating lines).
     ``volatile`` holds regexes of backup lines that change without anyone changing the configuration; they are
     dropped before hashing and diffing. ``hier_platform`` is a ``hier_config.Platform`` member name or None.
+    ``block_exit`` is sent when an indented block ends, so the next line is taken at the level it is written at
+    (None: the platform has no blocks, or the lines carry their own ``end``/``next``).
     """
 
     netmiko_type: str
@@ -46,6 +48,7 @@ class PushDriver:
     save: SaveCommand | None
     volatile: tuple[str, ...] = ()
     hier_platform: str | None = None
+    block_exit: str | None = "exit"
 
     def volatile_re(self) -> re.Pattern[str] | None:
         """One compiled regex matching any volatile line, or None when the platform has none."""
@@ -114,6 +117,7 @@ DRIVERS: dict[str, PushDriver] = {
         save=SaveCommand("save config", confirm=True, confirm_response="y"),
         volatile=(),
         hier_platform=None,
+        block_exit=None,
     ),
     "aruba_os": PushDriver(
         netmiko_type="aruba_os",
@@ -147,6 +151,7 @@ DRIVERS: dict[str, PushDriver] = {
         save=SaveCommand("save force"),
         volatile=(),
         hier_platform="HP_COMWARE5",
+        block_exit="quit",
     ),
     "huawei": PushDriver(
         netmiko_type="huawei",
@@ -157,6 +162,7 @@ DRIVERS: dict[str, PushDriver] = {
         save=SaveCommand("save", confirm=True, confirm_response="y"),
         volatile=_HUAWEI_VOLATILE,
         hier_platform="HUAWEI_VRP",
+        block_exit="quit",
     ),
     "dlink_ds": PushDriver(
         netmiko_type="dlink_ds",
@@ -167,6 +173,7 @@ DRIVERS: dict[str, PushDriver] = {
         save=SaveCommand("save"),
         volatile=(),
         hier_platform=None,
+        block_exit=None,
     ),
     "fortinet": PushDriver(
         netmiko_type="fortinet",
@@ -177,6 +184,7 @@ DRIVERS: dict[str, PushDriver] = {
         save=None,  # FortiOS commits on each 'end'; netmiko's save_config() raises NotImplementedError
         volatile=(r"^#config-version=",),
         hier_platform="FORTINET_FORTIOS",
+        block_exit=None,
     ),
 }
 
