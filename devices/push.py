@@ -127,12 +127,57 @@ class SessionLost(PushFailed):
 # Change computation
 
 
-def compute_change(driver: PushDriver, running: str, lines: Sequence[str]) -> Change:
-    """The lines of ``lines`` the running configuration lacks, in sending order, with a compensating rollback."""
+def compute_change(driver: PushDriver, running: str, lines: Sequence[str], secret_values: Iterable[str] = ()) -> Change:
+    """The lines of ``lines`` the running configuration lacks, in sending order, with a compensating rollback.
+
+    Uses :func:`devices.config.compliance.remediation` (hier_config where it knows the platform, procedural and
+    negation lines handled); without that module, hier_config directly or a line-presence diff.
+    """
     running = _strip_volatile(driver, running)
+    compliance = _compliance()
+    if compliance is not None:
+        rendered = _rendered(driver, lines, secret_values)
+        send = compliance.remediation(driver.netmiko_type, running, rendered)
+        undo = compliance.rollback_lines(driver.netmiko_type, running, rendered)
+        return Change(send, undo if undo is not None else _presence_change(running, send).rollback)
     if driver.hier_platform:
         return _hier_change(driver.hier_platform, running, lines)
     return _presence_change(running, lines)
+
+
+def missing_lines(
+    driver: PushDriver, running: str, lines: Sequence[str], secret_values: Iterable[str] = ()
+) -> list[str]:
+    """Intended lines the running configuration does not show (the verify step); lines whose secret reads back
+    encrypted are not counted when the compliance module can tell."""
+    compliance = _compliance()
+    if compliance is None:
+        return compute_change(driver, running, lines, secret_values).lines
+    rendered = _rendered(driver, lines, secret_values)
+    return list(compliance.check_compliance(driver.netmiko_type, _strip_volatile(driver, running), rendered).missing)
+
+
+def _compliance() -> Any:
+    """``devices.config.compliance`` when it is there (it is developed alongside), else None."""
+    try:
+        from devices.config import compliance
+    except ImportError:
+        return None
+    return compliance
+
+
+def _rendered(driver: PushDriver, lines: Sequence[str], secret_values: Iterable[str]) -> Any:
+    from devices.config.render import Rendered, mask
+
+    secrets = frozenset(s for s in secret_values if s)
+    return Rendered(
+        template="",
+        platform=driver.netmiko_type,
+        template_path=Path(),
+        lines=list(lines),
+        masked_lines=[mask(line, secrets) for line in lines],
+        secret_values=secrets,
+    )
 
 
 def restore_lines(driver: PushDriver, current: str, backup: str) -> list[str]:
@@ -156,12 +201,15 @@ def with_block_exits(lines: Sequence[str], block_exit: str | None) -> list[str]:
     if not block_exit:
         return list(lines)
     out: list[str] = []
-    depth = 0
+    levels = [0]  # indentation of each open block level, outermost first
     for line in lines:
-        level = len(line) - len(line.lstrip())
-        out.extend([block_exit] * max(0, depth - level))
+        indent = len(line) - len(line.lstrip())
+        while indent < levels[-1]:
+            levels.pop()
+            out.append(block_exit)
+        if indent > levels[-1]:
+            levels.append(indent)
         out.append(line)
-        depth = level
     return out
 
 
@@ -382,7 +430,7 @@ class _Push:
         except PushFailed as exc:
             return self.failed_untouched(f"{exc}; nothing changed")
         self.backup_id = self.opts.backups.save_backup(self.target.device_id, self.backup_text, "push-before")
-        self.change = compute_change(self.driver, self.backup_text, self.lines)
+        self.change = compute_change(self.driver, self.backup_text, self.lines, self.secret_values)
         if not self.change.lines:
             return self.finish("unchanged", "applied", "already configured as intended: nothing sent")
         if self.opts.dry_run:
@@ -448,7 +496,7 @@ class _Push:
         except SshError as exc:
             raise PushFailed(f"management access lost after applying: {self.mask(str(exc))}") from exc
         try:
-            missing = compute_change(self.driver, self.read_running(conn), self.lines).lines
+            missing = missing_lines(self.driver, self.read_running(conn), self.lines, self.secret_values)
             if missing:
                 shown = "; ".join(self.mask(line.strip()) for line in missing[:5])
                 raise PushFailed(f"verify failed: {len(missing)} line(s) not in the running config ({shown})")

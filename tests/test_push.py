@@ -13,7 +13,17 @@ from typing import Any
 import pytest
 
 from devices.config.drivers import driver_for
-from devices.push import PushJob, PushResult, PushTarget, compute_change, configs_equal, push, push_many, restore_lines
+from devices.push import (
+    PushJob,
+    PushResult,
+    PushTarget,
+    compute_change,
+    configs_equal,
+    push,
+    push_many,
+    restore_lines,
+    with_block_exits,
+)
 from monitor import configs
 from monitor.inventory import DeviceSpec, add_device
 from monitor.secrets import SecretStore
@@ -41,10 +51,10 @@ end
 def test_ios_change_is_the_missing_lines_under_their_parents() -> None:
     lines = ["interface GigabitEthernet1/0/1", " description new", "no snmp-server community public RO", "hostname sw1"]
     change = compute_change(IOS, RUNNING, lines)
-    assert change.lines == [
+    assert [line.strip() for line in change.lines] == [
         "no snmp-server community public RO",
         "interface GigabitEthernet1/0/1",
-        " description new",
+        "description new",
     ]
     assert "snmp-server community public RO" in change.rollback
     assert compute_change(IOS, RUNNING, ["hostname sw1", "interface GigabitEthernet1/0/1"]).lines == []
@@ -53,9 +63,15 @@ def test_ios_change_is_the_missing_lines_under_their_parents() -> None:
 def test_restore_lines_lead_back_to_the_backup() -> None:
     changed = RUNNING.replace(" description old", " description new").replace("hostname sw1", "hostname sw9")
     restore = restore_lines(IOS, changed, RUNNING)
-    assert "hostname sw1" in restore and " description old" in restore
+    assert "hostname sw1" in restore and "description old" in [line.strip() for line in restore]
     assert configs_equal(IOS, RUNNING, RUNNING.replace("200 bytes", "999 bytes") + "\n\n")
     assert not configs_equal(IOS, RUNNING, changed)
+
+
+def test_block_exits_follow_indentation_levels() -> None:
+    lines = ["a", "  b", "    c", "d", " e"]
+    assert with_block_exits(lines, "exit") == ["a", "  b", "    c", "exit", "exit", "d", " e"]
+    assert with_block_exits(lines, None) == lines
 
 
 def test_presence_change_for_flat_command_platforms() -> None:
@@ -170,7 +186,7 @@ def test_dry_run_shows_the_masked_change_and_sends_no_config_line(store: Store, 
     before = ios.normalized(ios.running_config)
     result = _push(store, _target(store, ios), tmp_path, dry_run=True)
     assert result.status == "dry-run", result.message
-    assert "+  key 0 ********" in result.diff and "+ snmp-server location Library" in result.diff
+    assert "key 0 ********" in result.diff and "+ snmp-server location Library" in result.diff
     assert RADIUS_KEY not in result.diff
     assert _config_lines(ios) == []
     assert ios.normalized(ios.running_config) == before
