@@ -251,3 +251,78 @@ def test_restart_new_host_key_and_reload(ios: EmulatedDevice) -> None:
     finally:
         conn.disconnect()
     assert ios.sessions == 1
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cisco AireOS WLC, ArubaOS 8, ArubaOS-Switch
+
+
+def test_wlc_login_push_and_save() -> None:
+    with EmulatedDevice("cisco_wlc") as wlc:
+        conn = connect(wlc)
+        try:
+            assert conn.find_prompt() == "(Cisco Controller) >"
+            assert "config wlan create 1 staff staff" in conn.send_command("show run-config commands")
+            conn.send_config_set(
+                ["config wlan create 17 eduroam eduroam", "config wlan disable 17", "config wlan interface 17 v200"],
+                error_pattern=wlc.error_pattern,
+            )
+            with pytest.raises(ConfigInvalidException, match="Incorrect usage"):
+                conn.send_config_set(["config wlan enable 17", "config nonsense here"], error_pattern=wlc.error_pattern)
+            assert "Configuration Saved!" in conn.save_config()
+        finally:
+            conn.disconnect()
+        assert wlc.commands[0] == wlc.username  # the in-band "User:" answer; the password is not recorded
+        assert wlc.password not in wlc.commands
+        running = wlc.running_config
+        assert "config wlan interface 17 v200\n" in running and "config wlan enable 17\n" in running
+        assert "config wlan disable 17" not in running
+        assert wlc.startup_config == running
+
+
+def test_aruba_os_profiles_errors_and_write_memory() -> None:
+    with EmulatedDevice("aruba_os", reject=[r"^opmode wpa3"]) as mc:
+        conn = connect(mc, global_cmd_verify=True)  # the emulator echoes exactly (no auto-complete on space)
+        try:
+            assert conn.find_prompt() == "(host) #"
+            conn.send_config_set(
+                ["wlan ssid-profile eduroam-ssid", "essid eduroam", "opmode wpa2-aes", "!", "hostname mc1"],
+                error_pattern=mc.error_pattern,
+            )
+            conn.set_base_prompt()
+            assert conn.find_prompt() == "(mc1) #"
+            conn.config_mode()
+            conn.write_channel("wlan ssid-profile eduroam-ssid\r")
+            assert conn.read_until_pattern(r"#").endswith('(mc1) (SSID Profile "eduroam-ssid") #')
+            with pytest.raises(ConfigInvalidException):
+                conn.send_config_set(
+                    ["opmode wpa3-aes-ccm-128"], enter_config_mode=False, error_pattern=mc.error_pattern
+                )
+            assert not conn.check_config_mode()  # a profile prompt has no "(config) #" (VENDORS.md gotcha)
+            assert "Configuration Saved." in conn.save_config(cmd="write memory")  # AOS saves from any level
+        finally:
+            conn.disconnect()
+        assert 'wlan ssid-profile "eduroam-ssid"\n   essid eduroam\n   opmode wpa2-aes\n!' in mc.running_config
+        assert mc.normalized(mc.startup_config) == mc.normalized(mc.running_config)
+
+
+def test_procurve_banner_contexts_and_errors() -> None:
+    with EmulatedDevice("hp_procurve") as sw:
+        conn = connect(sw)
+        try:
+            assert conn.find_prompt() == "HP-2530-48G#"
+            assert conn.send_command("show running-config").startswith("Running configuration:")
+            conn.send_config_set(
+                ["vlan 200", "name TANET", "tagged 49-52", "exit", "no snmp-server community public"],
+                error_pattern=sw.error_pattern,
+            )
+            with pytest.raises(ConfigInvalidException, match="Invalid input"):
+                conn.send_config_set(["sntp unicast", "frobnicate 1"], error_pattern=sw.error_pattern)
+            conn.exit_config_mode()
+            conn.save_config()
+        finally:
+            conn.disconnect()
+        running = sw.running_config
+        assert 'vlan 200\n   name "TANET"\n   tagged 49-52\n   exit\n' in running
+        assert "snmp-server community" not in running and "sntp unicast" in running
+        assert sw.normalized(sw.startup_config) == sw.normalized(running)

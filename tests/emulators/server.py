@@ -135,10 +135,20 @@ class ConfigTree:
                 nodes.append(ConfigNode(line))
             return
         key = exclusive_key(line)
-        nodes[:] = [
-            n for n in nodes if n.text != f"no {line}" and not (key and n.text != line and exclusive_key(n.text) == key)
-        ]
-        if not any(n.text == line for n in nodes):
+        for i, n in enumerate(nodes):  # a new value for a setting takes the old value's place
+            if key and n.text != line and exclusive_key(n.text) == key:
+                nodes[i] = ConfigNode(line, n.children)
+                break
+        seen = False
+        kept = []
+        for n in nodes:
+            same = n.text == line or (key is not None and exclusive_key(n.text) == key)
+            if n.text == f"no {line}" or (same and seen):
+                continue
+            seen = seen or same
+            kept.append(n)
+        nodes[:] = kept
+        if not seen:
             nodes.append(ConfigNode(line))
 
     def remove(self, path: Sequence[str]) -> None:
@@ -315,7 +325,7 @@ def word_column(line: str, index: int) -> int:
 # SSH server
 
 
-class _Session(asyncssh.SSHServerSession):  # type: ignore[misc]
+class _Session(asyncssh.SSHServerSession):
     """The terminal side of one SSH session: echo, line ending, control keys; lines go to the platform's shell."""
 
     def __init__(self, device: EmulatedDevice) -> None:
@@ -428,7 +438,7 @@ class _Session(asyncssh.SSHServerSession):  # type: ignore[misc]
         return True
 
 
-class _Server(asyncssh.SSHServer):  # type: ignore[misc]
+class _Server(asyncssh.SSHServer):
     """Password authentication against the device's account; sessions go to :class:`_Session`."""
 
     def __init__(self, device: EmulatedDevice) -> None:

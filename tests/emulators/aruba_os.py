@@ -1,0 +1,248 @@
+"""ArubaOS 8 mobility controller for netmiko ``aruba_os``.
+
+Prompts ``(host) #`` (``(host) >`` before ``enable`` when an enable secret is set), ``(host) (config) #`` and
+profile sub-modes such as ``(host) (SSID Profile "eduroam-ssid") #``; ``!`` or ``exit`` leaves a profile, ``end``
+or Ctrl-Z configuration mode. ``no paging``; ``show running-config`` (``Building Configuration...``, profiles
+with 3-space indentation and ``!``); ``write memory`` answers ``Saving Configuration...`` / ``Configuration
+Saved.``; errors ``% Invalid input detected at '^' marker.`` under a caret. Changes apply at once (the pending
+state that AOS 8 keeps until ``write memory`` is not emulated); ``copy running-config startup-config`` (netmiko's
+default save command) is refused, as VENDORS.md advises ``save_config(cmd="write memory")``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tests.emulators.server import ConfigNode, ConfigTree, Platform, Shell, caret_error, word_column
+
+INVALID = "% Invalid input detected at '^' marker."
+#: Configuration lines that open a profile, and how the prompt names it.
+PROFILES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), name)
+    for p, name in [
+        (r"^wlan ssid-profile (\S+)$", "SSID Profile"),
+        (r"^wlan virtual-ap (\S+)$", "Virtual AP profile"),
+        (r"^wlan dot11r-profile (\S+)$", "802.11r Profile"),
+        (r"^wlan dot11k-profile (\S+)$", "802.11K Profile"),
+        (r"^aaa profile (\S+)$", "AAA Profile"),
+        (r"^aaa authentication-server radius (\S+)$", "RADIUS Server"),
+        (r"^aaa server-group (\S+)$", "Server Group"),
+        (r"^aaa authentication dot1x (\S+)$", "802.1X Authentication Profile"),
+        (r"^ap-group (\S+)$", "AP group"),
+        (r"^rf arm-profile (\S+)$", "Adaptive Radio Management (ARM) profile"),
+        (r"^interface vlan (\d+)$", "config-subif"),
+        (r"^vlan (\d+)$", "config-vlan"),
+    ]
+]
+TOP_WORDS = frozenset(
+    """aaa ap-group clock cp-bandwidth-contract crypto firewall hostname interface ip ip-flow-export-profile
+    lc-cluster logging loginsession mgmt-user netdestination ntp rf snmp-server ssh user-role vlan web-server
+    wlan""".split()  # noqa: SIM905
+)
+#: Profile settings that can appear several times (everything else replaces its earlier value).
+MULTI = frozenset(["auth-server", "virtual-ap", "netservice"])
+MULTI_TOP = re.compile(r"^(ntp server|logging \d|aaa |wlan |ap-group |interface |vlan \d|mgmt-user |snmp-server host)")
+
+
+def quoted(name: str) -> str:
+    """Profile names show quoted in the running configuration."""
+    return name if name.startswith('"') else f'"{name}"'
+
+
+class ArubaOs(Platform):
+    """The controller's configuration: top-level lines and profile blocks."""
+
+    device_type = "aruba_os"
+    default_hostname = "host"
+    error_pattern = r"% Invalid input|Invalid input detected|Error:"
+
+    def initial_config(self) -> ConfigTree:
+        """A controller with its management VLAN and a default AP group."""
+        return self.parse_config(
+            f"""hostname "{self.device.hostname}"
+clock timezone Taipei 8 0
+ntp server 10.0.99.1
+vlan 99
+interface vlan 99
+   ip address 10.0.99.4 255.255.255.0
+!
+ap-group "default"
+!
+"""
+        )
+
+    def parse_config(self, text: str) -> ConfigTree:
+        """Configuration text as shown (``!`` separators and the header skipped)."""
+        return ConfigTree.parse(
+            text,
+            skip=lambda line: line.strip() in ("!", "end", "Building Configuration...") or line.startswith("version"),
+        )
+
+    def config_changed(self) -> None:
+        """The prompt follows ``hostname``."""
+        host = next((n.text.split(None, 1)[1] for n in self.running.nodes if n.text.startswith("hostname ")), "host")
+        self.hostname = host.strip('"')
+
+    def exclusive_key(self, line: str) -> str | None:
+        """Single-valued settings: a profile keyword, or a top-level command that is not a list."""
+        words = line.split()
+        if not words or words[0] in MULTI or MULTI_TOP.match(line):
+            return None
+        return words[0] if len(words) > 1 else None
+
+    def render(self, tree: ConfigTree) -> str:
+        """Configuration text as AOS prints it."""
+        out = ["version 8.10", ""]
+        for node in tree.nodes:
+            out.append(node.text)
+            out.extend("   " * depth + text for depth, text in _walk(node.children, 1))
+            if node.children or any(p.match(node.text) for p, _ in PROFILES):
+                out.append("!")
+        out.append("")
+        return "\n".join(out) + "\n"
+
+    def render_running(self) -> str:
+        """``show running-config``."""
+        return "Building Configuration...\n" + self.render(self.running)
+
+    def render_startup(self) -> str:
+        """``show startup-config``."""
+        return "Building Configuration...\n" + self.render(self.startup)
+
+    def normalized(self, text: str) -> str:
+        """Without the ``Building Configuration...`` header and blank lines."""
+        return super().normalized("\n".join(ln for ln in text.splitlines() if "Building Configuration" not in ln))
+
+    def new_shell(self) -> ArubaShell:
+        """An SSH session."""
+        return ArubaShell(self)
+
+
+def _walk(nodes: list[ConfigNode], depth: int) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for node in nodes:
+        out.append((depth, node.text))
+        out.extend(_walk(node.children, depth + 1))
+    return out
+
+
+class ArubaShell(Shell):
+    """One session: exec, ``(config)`` and profile modes."""
+
+    platform: ArubaOs
+
+    def __init__(self, platform: ArubaOs) -> None:
+        super().__init__(platform)
+        self.enabled = self.device.privileged or self.device.enable_secret is None
+        self.level = "exec"
+        self.path: list[str] = []
+        self.mode = ""
+        self.asking_secret = False
+
+    def prompt(self) -> str:
+        """``(host) #``, ``(host) (config) #``, ``(host) (SSID Profile "x") #``."""
+        host = f"({self.platform.hostname})"
+        if self.level == "exec":
+            return f"{host} {'#' if self.enabled else '>'}"
+        if not self.path:
+            return f"{host} (config) #"
+        if self.mode.startswith("config-"):
+            return f"{host} ({self.mode})#"
+        return f"{host} ({self.mode} {quoted(self.path[0].split()[-1])}) #"
+
+    def invalid(self, line: str, word: int) -> str:
+        """The caret error."""
+        return caret_error(len(self.prompt()) + word_column(line, word), INVALID)
+
+    def feed(self, line: str) -> str:
+        """Answer one line."""
+        if self.asking_secret:
+            self.asking_secret, self.echo = False, True
+            if line == self.device.enable_secret:
+                self.enabled = True
+                return self.prompt()
+            return "Invalid password\n" + self.prompt()
+        text = " ".join(line.split())
+        if not text:
+            return self.prompt()
+        if self.rejected(text):
+            return self.invalid(line, len(text.split()) - 1) + self.prompt()
+        out = self.exec_command(line, text) if self.level == "exec" else self.config_command(line, text)
+        return out if self.closed else out + self.prompt()
+
+    def ctrl_z(self) -> str:
+        """Ctrl-Z leaves configuration mode."""
+        self.level, self.path = "exec", []
+        return self.prompt()
+
+    def exec_command(self, line: str, text: str) -> str:
+        """A line at ``(host) #``."""
+        p = self.platform
+        if text == "enable":
+            if self.enabled:
+                return ""
+            self.asking_secret, self.echo = True, False
+            return "Password:"
+        if text in ("exit", "logout", "quit"):
+            self.closed = True
+            return ""
+        if text in ("no paging", "paging"):
+            return ""
+        if text.startswith("show "):
+            if text == "show running-config" and self.enabled:
+                return p.render_running()
+            if text == "show startup-config" and self.enabled:
+                return p.render_startup()
+            if text == "show version":
+                return (
+                    "Aruba Operating System Software.\nArubaOS (MODEL: Aruba7010), Version 8.10.0.6\n"
+                    "Website: http://www.arubanetworks.com\n"
+                )
+            return self.invalid(line, 1)
+        if not self.enabled:
+            return self.invalid(line, 0)
+        if text in ("configure terminal", "configure term", "conf t"):
+            self.level, self.path = "config", []
+            return "Enter Configuration commands, one per line. End with CNTL/Z\n\n"
+        if text == "write memory":
+            p.save()
+            return "\nSaving Configuration...\n\nConfiguration Saved.\n"
+        return self.invalid(line, 1 if text.startswith(("copy ", "write ")) else 0)
+
+    def config_command(self, line: str, text: str) -> str:
+        """A line in ``(config)`` or a profile."""
+        p = self.platform
+        if text == "end":
+            self.level, self.path = "exec", []
+            return ""
+        if text == "write memory" or text.startswith("show "):  # AOS runs these from configuration mode too
+            return self.exec_command(line, text)
+        if text in ("!", "exit"):
+            if self.path:
+                self.path = []
+            elif text == "exit":
+                self.level = "exec"
+            return ""
+        for pattern, mode in PROFILES:
+            m = pattern.match(text)
+            if m:
+                name = m.group(1)
+                opener = text if mode.startswith("config-") else text[: m.start(1)] + quoted(name)
+                self.path, self.mode = [opener], mode
+                p.running.section(self.path)
+                return ""
+        if self.path:
+            if not re.match(r"^[a-z0-9]", text):
+                return self.invalid(line, 0)
+            p.apply(self.path, text)
+            return ""
+        head = text[3:].split()[0] if text.startswith("no ") and len(text.split()) > 1 else text.split()[0]
+        if head not in TOP_WORDS:
+            return self.invalid(line, 0)
+        if text.startswith("hostname "):
+            text = f"hostname {quoted(text.split(None, 1)[1])}"
+        p.apply([], text)
+        return ""
+
+
+PLATFORM = ArubaOs
