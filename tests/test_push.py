@@ -293,3 +293,40 @@ def test_push_many_stops_at_the_first_failing_device(store: Store, tmp_path: Pat
         )
         assert [r.status for r in results] == ["rolled-back", "cancelled"]
         assert good.commands == [] and "device 1 of 2: bad" in seen
+
+
+OTHER_PLATFORMS = {
+    "cisco_wlc": (
+        ["config wlan create 17 eduroam eduroam", "config wlan bss-transition enable 17", "config wlan enable 17"],
+        r"^config wlan enable",
+    ),
+    "hp_procurve": (["vlan 200", '   name "ROAM"', "   exit", 'snmp-server location "Library"'], r"^snmp-server"),
+}
+
+
+@pytest.mark.parametrize("platform", sorted(OTHER_PLATFORMS))
+def test_push_and_compensating_rollback_on_platforms_without_revert(
+    platform: str, store: Store, tmp_path: Path
+) -> None:
+    pytest.importorskip(f"tests.emulators.{platform}", reason=f"the {platform} emulator is not there yet")
+    lines, reject = OTHER_PLATFORMS[platform]
+    emulator = _emulator()
+    with emulator(platform, password=PASSWORD, privileged=True) as dev:
+        target = _target(store, dev, f"{platform}-ok")
+        target = PushTarget(target.device_id, target.name, "127.0.0.1", dev.port, dev.username, PASSWORD, platform)
+        result = _push(store, target, tmp_path, lines=lines, masked=lines)
+        assert result.status == "applied", result.message
+        assert dev.normalized(dev.startup_config) == dev.normalized(dev.running_config)
+    with emulator(platform, password=PASSWORD, privileged=True, reject=[reject]) as dev:
+        before = dev.normalized(dev.running_config)
+        target = _target(store, dev, f"{platform}-bad")
+        target = PushTarget(target.device_id, target.name, "127.0.0.1", dev.port, dev.username, PASSWORD, platform)
+        result = _push(store, target, tmp_path, lines=lines, masked=lines)
+        if platform == "cisco_wlc":
+            # AireOS has no known undo for 'config wlan create' (its 'delete' prompts): said, not hidden.
+            assert result.status == "rollback-failed", result.message
+            assert "still differs from the backup" in result.message
+            return
+        assert result.status == "rolled-back", result.message
+        assert "compensating" in result.message and "matches the backup" in result.message
+        assert dev.normalized(dev.running_config) == before
