@@ -56,6 +56,8 @@ def validate_name(name: str) -> str:
         raise InputError("device name must be 1 to 64 characters")
     if "/" in name or any(unicodedata.category(ch).startswith("C") for ch in name):
         raise InputError(f"device name {name!r} contains '/' or a control character")
+    if name.startswith("__"):
+        raise InputError(f"device name {name!r} may not start with '__' (reserved for CampusNet's own entries)")
     return name
 
 

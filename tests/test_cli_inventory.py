@@ -135,6 +135,7 @@ def test_secrets_never_in_store_file_is_owner_only(db: Path, capsys: pytest.Capt
             "cisco_ios",
         ),
         (["device", "add", "dup", "--host", "10.0.0.9", "--community-env", "COMM"], "already exists"),
+        (["device", "add", "__store__", "--host", "10.0.0.1", "--community-env", "COMM"], "reserved"),
         (["device", "remove", "ghost"], "no device named 'ghost'"),
         (["ports", "ghost"], "no device named 'ghost'"),
         (["traffic", "dup", "Gi1/0/1"], "has no port"),

@@ -71,7 +71,14 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
     def find(self, text: str) -> _Node | None:
-        return next((c for c in self.children if c.text == text), None)
+        # Devices quote names their own way (ArubaOS shows `wlan ssid-profile "eduroam"` for an unquoted line):
+        # quotes do not make two lines different.
+        key = _unquoted(text)
+        return next((c for c in self.children if _unquoted(c.text) == key), None)
+
+
+def _unquoted(text: str) -> str:
+    return text.replace('"', "")
 
 
 def check_compliance(platform: str, running_config: str, rendered: Rendered) -> Compliance:
