@@ -671,7 +671,7 @@ def push(
     progress: Progress = lambda _text: None,
     cancelled: Callable[[], bool] = lambda: False,
     log_dir: Path | None = None,
-    revert_minutes: int = 2,
+    revert_minutes: int | None = None,
     seconds_per_minute: float = 60.0,
     timeout: float = 10,
     read_timeout: float = 30,
@@ -688,6 +688,10 @@ def push(
     """
     if len(masked_lines) != len(lines):
         raise ValueError("masked_lines must line up with lines")
+    if revert_minutes is None:
+        # The timer must outlast applying, verifying and confirming: a long change gets a longer timer, or lines
+        # sent after it fired would stand unprotected (2 minutes, plus one per 100 lines).
+        revert_minutes = 2 + len(lines) // 100
     opts = _Options(
         dry_run=dry_run,
         known_hosts=known_hosts,
@@ -703,6 +707,28 @@ def push(
         profile_hash=profile_hash,
     )
     return _Push(target, lines, masked_lines, secret_values, opts).run()
+
+
+def read_running_config(target: PushTarget, *, known_hosts: Path, timeout: float = 10) -> str:
+    """The device's running configuration, read over SSH (pinned host key), for a backup."""
+    driver = driver_for(target.device_type)
+    conn = open_session(
+        target.host,
+        target.port,
+        target.username,
+        target.password,
+        driver.netmiko_type,
+        known_hosts=known_hosts,
+        secret=target.secret,
+        timeout=timeout,
+    )
+    try:
+        conn.enable()
+        return str(conn.send_command(driver.show_running, read_timeout=60))
+    except Exception as exc:
+        raise SshError(f"cannot read the running configuration of {target.name}: {_first_line(exc)}") from exc
+    finally:
+        _disconnect(conn)
 
 
 def push_many(

@@ -77,6 +77,9 @@ def build_parser() -> Parser:
     fmt = traffic.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
+    from monitor import cli_config
+
+    cli_config.add_parsers(sub, Parser)
     demo = sub.add_parser("demo", help="a simulated school network on 127.0.0.1, polled and shown in the GUI")
     demo.add_argument("--speed", type=float, default=60.0, help="fast-forward factor for the school day (default 60)")
     demo.add_argument("--interval", type=float, default=15.0, help="seconds between polls (default 15)")
@@ -517,6 +520,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return cmd_demo(args, args.db)
+        if args.command in ("config", "secret"):
+            from monitor import cli_config
+
+            return cli_config.dispatch(args, db)
         handler = COMMANDS[(args.command, getattr(args, "device_command", None))]
         return handler(args, db)
     except InputError as exc:

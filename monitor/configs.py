@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import getpass
 import hashlib
+import re
 import sqlite3
 import threading
 import time
@@ -181,7 +182,21 @@ def diff(
     a = normalize(load_backup(conn, secrets, rev_a), volatile).splitlines(keepends=True)
     b = normalize(load_backup(conn, secrets, rev_b), volatile).splitlines(keepends=True)
     text = "".join(difflib.unified_diff(a, b, fromfile=f"backup {rev_a}", tofile=f"backup {rev_b}"))
-    return mask_text(text, mask)
+    return redact_secrets(mask_text(text, mask))
+
+
+# Values that follow these words in a device configuration are secrets (communities, keys, passwords), whichever
+# the vendor: masked in anything shown, even when CampusNet does not know the value itself.
+_SECRET_WORDS = re.compile(
+    r"(?P<word>\b(?:community|key|password|secret|shared-secret|passphrase|wpa-passphrase|auth-key|priv-key|ascii)"
+    r"\s+(?:[0-9]\s+)?)(?P<value>\"[^\"\n]*\"|\S+)",
+    re.IGNORECASE,
+)
+
+
+def redact_secrets(text: str) -> str:
+    """Mask the values that follow secret-bearing words (``key 7 0822...``, ``community public``, ``ascii s3cret``)."""
+    return _SECRET_WORDS.sub(lambda m: m.group("word") + MASK, text)
 
 
 def record_audit(

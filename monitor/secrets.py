@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Protocol
@@ -21,11 +22,12 @@ import keyring
 import keyring.backend
 import keyring.errors
 
-from devices.errors import CampusNetError
+from devices.errors import CampusNetError, InputError
 
 log = logging.getLogger(__name__)
 
 SERVICE = "CampusNet"
+NAMED_SECRET = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 SECRET_KINDS = ("community", "v3_auth_key", "v3_priv_key", "ssh_password", "backup_key")
 
 
@@ -148,6 +150,27 @@ class SecretStore:
         """Forget every secret of a device."""
         for kind in SECRET_KINDS:
             self.backend.delete(self._key(device, kind))
+
+    # Named secrets: shared values a profile refers to by name (a RADIUS shared secret, an SNMPv3 key).
+
+    def _named_key(self, name: str) -> str:
+        if not NAMED_SECRET.match(name):
+            raise InputError(f"secret name {name!r}: use 1-64 letters, digits, '.', '_' or '-'")
+        return f"{self.store_id}/secret/{name}"
+
+    def get_named(self, name: str) -> str | None:
+        """The named secret, or None."""
+        return self.backend.get(self._named_key(name))
+
+    def set_named(self, name: str, value: str) -> None:
+        """Save a named secret (no control characters)."""
+        if not value or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise InputError(f"secret {name!r} is empty or contains a control character")
+        self.backend.set(self._named_key(name), value)
+
+    def delete_named(self, name: str) -> None:
+        """Forget a named secret; absent is fine."""
+        self.backend.delete(self._named_key(name))
 
 
 def open_secrets(db_path: Path, store_id: str) -> SecretStore:

@@ -295,7 +295,9 @@ def _override_ssid(profile: Profile, overrides: dict[str, str]) -> Profile:
     vlan = _override_int(overrides["vlan"], "--set vlan") if "vlan" in overrides else None
     if profile.ssids:
         ssid = profile.ssids[0]
-        ssid = dataclasses.replace(ssid, name=overrides.get("ssid", ssid.name), vlan=vlan or ssid.vlan)
+        ssid = dataclasses.replace(
+            ssid, name=overrides.get("ssid", ssid.name), vlan=ssid.vlan if vlan is None else vlan
+        )
     else:
         if "ssid" not in overrides or vlan is None:
             raise InputError("--set ssid needs --set vlan too (the profile has no SSID to take it from)")

@@ -36,6 +36,7 @@ SECTIONS: list[tuple[re.Pattern[str], str]] = [
         (r"^vlan \d+$", "config-vlan"),
         (r"^ip access-list standard \S+$", "config-std-nacl"),
         (r"^ip access-list extended \S+$", "config-ext-nacl"),
+        (r"^ipv6 access-list \S+$", "config-ipv6-acl"),
         (r"^router \S+", "config-router"),
         (r"^archive$", "config-archive"),
         (r"^radius server \S+$", "config-radius-server"),

@@ -1,0 +1,327 @@
+"""The command line's ``config`` and ``secret`` commands: render, push (with backup, diff, verify, rollback), back up,
+history and diff of device configurations; named secrets a county profile refers to.
+
+Nothing secret is printed: rendered lines and diffs are shown masked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from devices.errors import CampusNetError, InputError
+from monitor import inventory
+from monitor.secrets import SecretStore, open_secrets
+from monitor.store import connect
+
+EXAMPLE_PROFILE = Path(__file__).resolve().parent.parent / "devices" / "profiles" / "example.toml"
+TEMPLATES = ("roaming", "baseline")
+
+
+def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    """The ``config`` and ``secret`` subcommands."""
+    config = sub.add_parser("config", help="render, push, back up and compare device configurations")
+    csub = config.add_subparsers(dest="config_command", metavar="ACTION", parser_class=parser_class, required=True)
+    for name, text in (("render", "show the lines a template gives for a device"), ("push", "push safely")):
+        p = csub.add_parser(name, help=text)
+        p.add_argument("template", choices=TEMPLATES)
+        p.add_argument("devices", nargs=1 if name == "render" else "+", metavar="DEVICE")
+        p.add_argument("--profile", type=Path, help="county profile (TOML; default: the shipped example)")
+        p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a profile key")
+        if name == "push":
+            p.add_argument("--dry-run", action="store_true", help="back up and show the change, change nothing")
+            p.add_argument("--yes", action="store_true", help="push without asking")
+            p.add_argument("--keep-going", action="store_true", help="go on with the next device after a failure")
+            p.add_argument("--json", action="store_true")
+    backup = csub.add_parser("backup", help="back up the running config of some or all devices")
+    backup.add_argument("devices", nargs="*", metavar="DEVICE")
+    hist = csub.add_parser("history", help="a device's backups and pushes")
+    hist.add_argument("device")
+    hist.add_argument("--json", action="store_true")
+    diff = csub.add_parser("diff", help="compare two backups of a device (default: the latest two)")
+    diff.add_argument("device")
+    diff.add_argument("revs", nargs="*", type=int, metavar="REV")
+    secret = sub.add_parser("secret", help="named secrets a county profile refers to (RADIUS secret, SNMPv3 keys)")
+    ssub = secret.add_subparsers(dest="secret_command", metavar="ACTION", parser_class=parser_class, required=True)
+    sset = ssub.add_parser("set", help="store a named secret (asks for it, or --value-env VAR)")
+    sset.add_argument("name")
+    sset.add_argument("--value-env", metavar="VAR", help="environment variable holding the value")
+    srm = ssub.add_parser("remove", help="forget a named secret")
+    srm.add_argument("name")
+
+
+def _open(db: Path) -> tuple[sqlite3.Connection, SecretStore]:
+    conn = connect(db)
+    return conn, open_secrets(db, inventory.store_id(conn))
+
+
+# ----------------------------------------------------------------------------------------------------- secrets
+
+
+def cmd_secret(args: argparse.Namespace, db: Path) -> int:
+    """secret set NAME / secret remove NAME."""
+    _conn, secrets = _open(db)
+    if args.secret_command == "remove":
+        secrets.delete_named(args.name)
+        print(f"secret {args.name} removed")
+        return 0
+    if args.value_env:
+        value = os.environ.get(args.value_env)
+        if value is None:
+            raise InputError(f"environment variable {args.value_env} is not set")
+    elif sys.stdin.isatty():
+        value = getpass.getpass(f"value of secret {args.name}: ")
+    else:
+        raise InputError("no terminal to ask on: give the value with --value-env VAR")
+    secrets.set_named(args.name, value)
+    print(f"secret {args.name} saved in {secrets.backend_description}")
+    return 0
+
+
+def secret_resolver(secrets: SecretStore) -> Callable[[str], str]:
+    """What a profile's secret names mean: ``env:VAR`` reads the environment, anything else a named secret."""
+
+    def resolve(name: str) -> str:
+        if name.startswith("env:"):
+            value = os.environ.get(name[4:])
+            if value is None:
+                raise InputError(f"environment variable {name[4:]} is not set")
+            return value
+        value = secrets.get_named(name)
+        if value is None:
+            raise InputError(f"secret {name!r} is not stored: save it with 'secret set {name}'")
+        return value
+
+    return resolve
+
+
+# ----------------------------------------------------------------------------------------------------- render
+
+
+def _overrides(pairs: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"--set {pair!r}: use KEY=VALUE")
+        out[key.strip()] = value
+    return out
+
+
+def _profile(args: argparse.Namespace) -> tuple[Any, str]:
+    from devices.config.params import apply_overrides
+    from devices.config.profile import load_profile, profile_hash
+
+    path = args.profile or EXAMPLE_PROFILE
+    if not path.is_file():
+        raise InputError(f"no such profile: {path}")
+    profile = load_profile(path)
+    overrides = _overrides(args.set)
+    if overrides:
+        profile = apply_overrides(profile, overrides).profile
+    return profile, profile_hash(profile)
+
+
+def _platform(device: sqlite3.Row) -> str:
+    if device["platform"] and device["platform"] != "auto":
+        from devices.platforms import netmiko_type_for
+
+        return netmiko_type_for(device["platform"]) or str(device["platform"])
+    if device["netmiko_type"]:
+        return str(device["netmiko_type"])
+    raise InputError(f"the platform of {device['name']} is not known yet: poll it once or add it with --platform")
+
+
+def _render(args: argparse.Namespace, conn: sqlite3.Connection, secrets: SecretStore, name: str) -> Any:
+    from devices.config.render import render
+
+    device = inventory.get_device(conn, name)
+    profile, _hash = _profile(args)
+    return render(args.template, _platform(device), profile, secrets=secret_resolver(secrets))
+
+
+def cmd_render(args: argparse.Namespace, db: Path) -> int:
+    """config render TEMPLATE DEVICE: the lines, secrets masked."""
+    conn, secrets = _open(db)
+    rendered = _render(args, conn, secrets, args.devices[0])
+    print("\n".join(rendered.masked_lines))
+    for note in rendered.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------------- push
+
+
+def _known_hosts(db: Path) -> Path:
+    return db.with_name(db.name + ".known_hosts")
+
+
+def _log_dir(db: Path) -> Path:
+    folder = db.with_name(db.name + ".logs")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _jobs(args: argparse.Namespace, conn: sqlite3.Connection, secrets: SecretStore) -> list[Any]:
+    """Render every device first: a bad parameter or a missing secret stops everything before anything connects."""
+    from devices.push import PushJob, PushTarget
+    from monitor.configs import push_target_fields
+
+    _profile_obj, phash = _profile(args)
+    jobs = []
+    for name in args.devices:
+        rendered = _render(args, conn, secrets, name)
+        target = PushTarget(**push_target_fields(inventory.get_device(conn, name), secrets))
+        jobs.append(
+            PushJob(
+                target,
+                rendered.lines,
+                rendered.masked_lines,
+                sorted(rendered.secret_values),
+                template=args.template,
+                profile_hash=phash,
+            )
+        )
+    return jobs
+
+
+def _run_push(args: argparse.Namespace, db: Path, jobs: list[Any], *, dry_run: bool) -> list[Any]:
+    from devices.push import push_many
+    from monitor.configs import ConfigArchive
+
+    conn, secrets = _open(db)
+    return push_many(
+        jobs,
+        stop_on_first_failure=not args.keep_going,
+        progress=lambda text: print(f"  {text}", file=sys.stderr),
+        dry_run=dry_run,
+        known_hosts=_known_hosts(db),
+        backup_store=ConfigArchive(conn, secrets),
+        log_dir=_log_dir(db),
+    )
+
+
+def _print_results(results: list[Any], as_json: bool) -> None:
+    if as_json:
+        rows = [{"device": r.device, "status": r.status, "message": r.message, "change": r.change} for r in results]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in results:
+        print(f"== {r.device}: {r.status}")
+        if r.change:
+            print("\n".join(f"   {line}" for line in r.change))
+        print(f"   {r.message}")
+
+
+def cmd_push(args: argparse.Namespace, db: Path) -> int:
+    """config push TEMPLATE DEVICE...: render all, then push one at a time (asks first unless --yes/--dry-run)."""
+    conn, secrets = _open(db)
+    jobs = _jobs(args, conn, secrets)
+    if not args.dry_run and not args.yes:
+        if not sys.stdin.isatty():
+            raise InputError("add --yes to push without being asked (or --dry-run to see the change first)")
+        preview = _run_push(args, db, jobs, dry_run=True)
+        _print_results(preview, as_json=False)
+        answer = input(f"Push to {len(jobs)} device(s)? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            print("nothing pushed")
+            return 1
+    results = _run_push(args, db, jobs, dry_run=args.dry_run)
+    _print_results(results, args.json)
+    return 0 if all(r.ok for r in results) else 1
+
+
+# ------------------------------------------------------------------------------------------------ backups
+
+
+def cmd_backup(args: argparse.Namespace, db: Path) -> int:
+    """config backup [DEVICE ...]: read and store each running config (all devices with SSH settings by default)."""
+    from devices.push import PushTarget, read_running_config
+    from monitor.configs import push_target_fields, save_backup
+
+    conn, secrets = _open(db)
+    names = args.devices or [d["name"] for d in inventory.list_devices(conn) if d["ssh_user"]]
+    if not names:
+        raise InputError("no device has SSH settings: add them with the device's SSH user and password")
+    failed = 0
+    for name in names:
+        device = inventory.get_device(conn, name)
+        try:
+            target = PushTarget(**push_target_fields(device, secrets))
+            text = read_running_config(target, known_hosts=_known_hosts(db))
+            ref = save_backup(conn, secrets, int(device["id"]), text, "manual")
+        except CampusNetError as exc:
+            failed += 1
+            print(f"{name}: failed: {exc}")
+            continue
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ref.ts))
+        print(f"{name}: backup {ref.id} ({ref.size} bytes, {when}, sha256 {ref.sha256[:12]})")
+    return 1 if failed else 0
+
+
+def cmd_history(args: argparse.Namespace, db: Path) -> int:
+    """config history DEVICE: backups and audit records, newest first."""
+    from monitor.configs import audit_log, history
+
+    conn, _secrets = _open(db)
+    device = inventory.get_device(conn, args.device)
+    backups = history(conn, int(device["id"]))
+    audits = audit_log(conn, int(device["id"]))
+    if args.json:
+        data = {
+            "backups": [
+                {"id": b.id, "ts": b.ts, "sha256": b.sha256, "size": b.size, "source": b.source} for b in backups
+            ],
+            "pushes": [
+                {"ts": a.ts, "user": a.user, "template": a.template, "result": a.result, "detail": a.detail}
+                for a in audits
+            ],
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    for b in backups:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(b.ts))
+        print(f"backup {b.id:5d}  {when}  {b.source:12s} {b.size:7d} bytes  {b.sha256[:12]}")
+    for a in audits:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(a.ts))
+        print(f"push         {when}  {a.template or '-':12s} {a.result:15s} by {a.user}: {a.detail}")
+    if not backups and not audits:
+        print(f"{args.device} has no backups yet ('config backup {args.device}')")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace, db: Path) -> int:
+    """config diff DEVICE [REV_A [REV_B]]: unified diff of two backups, secrets masked."""
+    from monitor.configs import diff
+
+    if len(args.revs) > 2:
+        raise InputError("give at most two backup numbers")
+    conn, secrets = _open(db)
+    device = inventory.get_device(conn, args.device)
+    revs = [*args.revs, None, None][:2]
+    text = diff(conn, secrets, int(device["id"]), revs[0], revs[1])
+    print(text if text else "no differences")
+    return 0
+
+
+def dispatch(args: argparse.Namespace, db: Path) -> int:
+    """Run a ``config`` or ``secret`` command."""
+    if args.command == "secret":
+        return cmd_secret(args, db)
+    handlers: dict[str, Callable[[argparse.Namespace, Path], int]] = {
+        "render": cmd_render,
+        "push": cmd_push,
+        "backup": cmd_backup,
+        "history": cmd_history,
+        "diff": cmd_diff,
+    }
+    return handlers[args.config_command](args, db)
