@@ -127,3 +127,23 @@ def test_driver_table() -> None:
     assert wlc_save is not None and wlc_save.confirm_response == "y"
     with pytest.raises(InputError, match=r"known: .*cisco_ios"):
         driver_for("zyxel_os")
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("snmp-server community public RO", "snmp-server community ******** RO"),
+        ("radius-server key 7 0822455D0A16", "radius-server key 7 ********"),
+        (
+            "config radius auth add 1 192.0.2.10 1812 ascii S3cr3t!",
+            "config radius auth add 1 192.0.2.10 1812 ascii ********",
+        ),
+        ('   key "two words"', "   key ********"),
+        ("username admin privilege 15 password 0 hunter2", "username admin privilege 15 password 0 ********"),
+        ("no ip http server", "no ip http server"),
+    ],
+)
+def test_secret_values_are_redacted_in_shown_configs(line: str, shown: str) -> None:
+    from monitor.configs import redact_secrets
+
+    assert redact_secrets(line) == shown
