@@ -471,7 +471,13 @@ class _Push:
         if self.driver.revert == "ios_timer":
             kwargs["config_mode_command"] = IOS_TIMER.enter.format(minutes=self.opts.revert_minutes)
         try:
-            conn.send_config_set(with_block_exits(self.change.lines, self.driver.block_exit), **kwargs)
+            for index, segment in enumerate(
+                banner_segments(with_block_exits(self.change.lines, self.driver.block_exit))
+            ):
+                if index:
+                    kwargs["enter_config_mode"] = False  # still in configuration mode (and under the timer)
+                    kwargs.pop("config_mode_command", None)
+                conn.send_config_set(segment, exit_config_mode=False, **kwargs)
         except ConfigInvalidException as exc:
             raise PushFailed(self._refused(str(exc))) from exc
         except Exception as exc:
@@ -707,6 +713,39 @@ def push(
         profile_hash=profile_hash,
     )
     return _Push(target, lines, masked_lines, secret_values, opts).run()
+
+
+_BANNER_START = re.compile(r"^\s*banner \S+ (\S)")
+
+
+def banner_segments(lines: Sequence[str]) -> list[list[str]]:
+    """Split a change so each multi-line banner is sent on its own.
+
+    netmiko stops verifying the echo of every line of a set that holds a banner and falls back to slow timed reads
+    (seconds a line): a 360-line baseline with a banner took minutes. Sent apart, only the banner's lines are slow.
+    """
+    segments: list[list[str]] = []
+    current: list[str] = []
+    i = 0
+    while i < len(lines):
+        start = _BANNER_START.match(lines[i])
+        if not start:
+            current.append(lines[i])
+            i += 1
+            continue
+        if current:
+            segments.append(current)
+            current = []
+        delimiter = start.group(1)[0]
+        end = i
+        rest = lines[i][start.end() :]
+        if delimiter not in rest:
+            end = next((j for j in range(i + 1, len(lines)) if delimiter in lines[j]), len(lines) - 1)
+        segments.append(list(lines[i : end + 1]))
+        i = end + 1
+    if current:
+        segments.append(current)
+    return segments
 
 
 def read_running_config(target: PushTarget, *, known_hosts: Path, timeout: float = 10) -> str:

@@ -330,3 +330,23 @@ def test_push_and_compensating_rollback_on_platforms_without_revert(
         assert result.status == "rolled-back", result.message
         assert "compensating" in result.message and "matches the backup" in result.message
         assert dev.normalized(dev.running_config) == before
+
+
+def test_banners_are_sent_apart_from_the_other_lines() -> None:
+    from devices.push import banner_segments
+
+    lines = [
+        "ntp server 192.0.2.1",
+        "banner login ^C",
+        "Authorized access only.",
+        "未經授權禁止存取。",
+        "^C",
+        "ip dhcp snooping",
+    ]
+    assert banner_segments(lines) == [
+        ["ntp server 192.0.2.1"],
+        ["banner login ^C", "Authorized access only.", "未經授權禁止存取。", "^C"],
+        ["ip dhcp snooping"],
+    ]
+    assert banner_segments(["banner motd #one line#", "x"]) == [["banner motd #one line#"], ["x"]]
+    assert banner_segments(["a", "b"]) == [["a", "b"]]
