@@ -96,3 +96,20 @@ def test_missing_named_secret_is_a_clear_error(switch: Any, capsys: pytest.Captu
     assert run(capsys, "--db", db, "secret", "remove", "county-radius")[0] == 0
     code, _, err = run(capsys, "--db", db, "config", "render", "roaming", "sw1")
     assert code == 2 and "secret set county-radius" in err
+
+
+def test_the_whole_ios_baseline_is_applied_verified_and_saved(
+    switch: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev, db, _ = switch
+    for name in ("snmpv3-auth", "snmpv3-priv"):
+        monkeypatch.setenv("V3", f"{name}-Key-123")
+        assert run(capsys, "--db", db, "secret", "set", name, "--value-env", "V3")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "config", "push", "baseline", "sw1", "--yes")
+    assert code == 0, out
+    assert "== sw1: applied" in out
+    for line in ("ip ssh version 2", "no ip http server", "ntp server 192.0.2.1", "logging host 192.0.2.2"):
+        assert dev.has_line(line), line
+    # The banner typed with the delimiter ^ reads back as IOS shows it, text intact.
+    assert "banner login ^C\nAuthorized access only.\n未經授權禁止存取。\n^C" in dev.running_config
+    assert dev.normalized(dev.startup_config) == dev.normalized(dev.running_config)

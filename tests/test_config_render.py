@@ -63,7 +63,7 @@ EXPECTED: dict[tuple[str, str], list[str]] = {
         "ntp server 192.0.2.1",
         "logging trap informational",
         "logging host 192.0.2.2",
-        "banner login ^C",
+        "banner login ^",
         "ip dhcp snooping",
         "ip dhcp snooping vlan 10,20,200",
         "errdisable recovery cause bpduguard",
@@ -250,8 +250,8 @@ def test_ios_roaming_trunks_ap_ports(profile: Profile) -> None:
 
 def test_banner_lines_each_become_a_line(profile: Profile) -> None:
     lines = _render("baseline", "cisco_ios", profile).lines
-    start = lines.index("banner login ^C")
-    assert lines[start + 1 : start + 4] == ["Authorized access only.", "未經授權禁止存取。", "^C"]
+    start = lines.index("banner login ^")
+    assert lines[start + 1 : start + 4] == ["Authorized access only.", "未經授權禁止存取。", "^"]
 
 
 @pytest.mark.parametrize(
@@ -389,7 +389,11 @@ def test_overrides_render(profile: Profile) -> None:
 
 def test_ios_compliance_remediation_and_rollback(profile: Profile) -> None:
     rendered = _render("baseline", "cisco_ios", profile)
-    running = "hostname SW1\n" + "\n".join(rendered.lines) + "\ninterface Vlan1\n ip address 192.0.2.5 255.255.255.0\n"
+    running = (
+        "hostname SW1\n"
+        + "\n".join(ios_shown(rendered.lines))
+        + "\ninterface Vlan1\n ip address 192.0.2.5 255.255.255.0\n"
+    )
     assert check_compliance("cisco_ios", running, rendered).ok
     assert remediation("cisco_ios", running, rendered) == []
 
@@ -412,9 +416,14 @@ def test_ios_compliance_remediation_and_rollback(profile: Profile) -> None:
     assert not any(line.startswith(("no hostname", "no interface Vlan1")) for line in back)
 
 
+def ios_shown(lines: list[str]) -> list[str]:
+    """The lines as IOS shows them in its running config: a banner typed with the delimiter ^ shows as ^C."""
+    return ["banner login ^C" if line == "banner login ^" else "^C" if line == "^" else line for line in lines]
+
+
 def test_ios_negations(profile: Profile) -> None:
     rendered = _render("baseline", "cisco_ios", profile)
-    kept = [line for line in rendered.lines if not line.startswith("no ")]
+    kept = [line for line in ios_shown(rendered.lines) if not line.startswith("no ")]
     # IOS prints 'no ip http server' but not absent communities: both must count as satisfied.
     running = "\n".join(
         [*kept, "no ip http server", "no ip http secure-server", "no service pad", "no ip bootp server"]

@@ -121,9 +121,18 @@ def rollback_lines(platform: str, running: str, rendered: Rendered) -> list[str]
 
 
 def _intended_text(folder: str, rendered: Rendered) -> str:
-    """The rendered lines without procedural ones."""
+    """The rendered lines without procedural ones (IOS banners as the running config shows them)."""
     patterns = [_PROCEDURAL["*"], *([_PROCEDURAL[folder]] if folder in _PROCEDURAL else [])]
-    return "\n".join(line for line in rendered.lines if not any(p.match(line.strip()) for p in patterns))
+    text = "\n".join(line for line in rendered.lines if not any(p.match(line.strip()) for p in patterns))
+    return _ios_banner_display(text) if folder in ("cisco_ios", "cisco_xe") else text
+
+
+_IOS_BANNER = re.compile(r"^(banner \S+) \^\n(.*?)\n\^$", re.MULTILINE | re.DOTALL)
+
+
+def _ios_banner_display(text: str) -> str:
+    """``banner login ^`` ... ``^`` as sent becomes ``banner login ^C`` ... ``^C``, as IOS shows it."""
+    return _IOS_BANNER.sub(lambda m: f"{m.group(1)} ^C\n{m.group(2)}\n^C", text)
 
 
 def _tree(folder: str, text: str) -> _Node:
@@ -238,4 +247,21 @@ def _lines(config: HConfig) -> list[str]:
     out: list[str] = []
     for child in config.all_children_sorted():
         out.extend(_unhide(line) for line in child.cisco_style_text().splitlines())
+    return _ios_banner_send_form(out)
+
+
+def _ios_banner_send_form(lines: list[str]) -> list[str]:
+    """Banners as IOS shows them (``banner login ^C`` ... ``^C``) back to what must be typed: the single
+    delimiter ``^`` (typing a literal "^C" makes "C" part of the banner)."""
+    out: list[str] = []
+    in_banner = False
+    for line in lines:
+        if not in_banner and re.fullmatch(r"banner \S+ \^C", line):
+            out.append(line[:-1])
+            in_banner = True
+        elif in_banner and line == "^C":
+            out.append("^")
+            in_banner = False
+        else:
+            out.append(line)
     return out
