@@ -288,7 +288,9 @@ def push_target_fields(device: sqlite3.Row, secrets: SecretStore) -> dict[str, A
     if not device_type:
         raise InputError(f"the platform of {name} is not known yet: poll it once or set --platform")
     if not device["ssh_user"]:
-        raise InputError(f"{name} has no SSH user: set it with Edit device… in the app, or add the device with --ssh-user")
+        raise InputError(
+            f"{name} has no SSH user: set it with Edit device… in the app, or add the device with --ssh-user"
+        )
     return {
         "device_id": int(device["id"]),
         "name": name,
