@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from tests.emulators.server import ConfigNode, ConfigTree, Platform, Shell, caret_error, word_column
+from tests.emulators.server import ConfigNode, ConfigTree, Platform, Shell, caret_error, quoted, word_column
 
 INVALID = "% Invalid input detected at '^' marker."
 #: Configuration lines that open a profile, and how the prompt names it.
@@ -42,11 +42,6 @@ TOP_WORDS = frozenset(
 #: Profile settings that can appear several times (everything else replaces its earlier value).
 MULTI = frozenset(["auth-server", "virtual-ap", "netservice"])
 MULTI_TOP = re.compile(r"^(ntp server|logging \d|aaa |wlan |ap-group |interface |vlan \d|mgmt-user |snmp-server host)")
-
-
-def quoted(name: str) -> str:
-    """Profile names show quoted in the running configuration."""
-    return name if name.startswith('"') else f'"{name}"'
 
 
 class ArubaOs(Platform):

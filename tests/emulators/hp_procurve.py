@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from tests.emulators.server import ConfigTree, Platform, Shell
+from tests.emulators.server import ConfigTree, Platform, Shell, quoted
 
 BANNER = """HP J9778A 2530-48G-PoEP Switch
 Software revision YA.16.10.0012
@@ -48,11 +48,6 @@ TOP_WORDS = frozenset(
 EXCLUSIVE = re.compile(r"^(hostname|time timezone|console inactivity-timer|banner motd|name|untagged|ip address)\b")
 QUOTED = re.compile(r"^((?:no )?(?:hostname|snmp-server community) )(\S+)(.*)$")
 VOLATILE = re.compile(r"^(Running configuration:|Startup configuration:|; J9778A Configuration Editor.*|; Ver #.*)$")
-
-
-def quoted(value: str) -> str:
-    """Names show quoted in the configuration."""
-    return value if value.startswith('"') else f'"{value}"'
 
 
 class HpProcurve(Platform):

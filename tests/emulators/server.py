@@ -307,6 +307,11 @@ class Platform:
         self.device.log.append(message)
 
 
+def quoted(name: str) -> str:
+    """A name as ArubaOS and ArubaOS-Switch show it in their configuration: in double quotes."""
+    return name if name.startswith('"') else f'"{name}"'
+
+
 def caret_error(column: int, message: str = "% Invalid input detected at '^' marker.") -> str:
     """The Cisco-style error: a line with ``^`` under ``column`` (counted from the start of the prompt line)."""
     return " " * column + "^\n" + message + "\n"
