@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from devices.ifmib import IF_STATUS
 from gui.bridge import CoreBridge
+from gui.config_page import ConfigPage
 from gui.csv_dialog import CsvImportDialog
 from gui.dashboard import Dashboard
 from gui.device_dialog import DeviceDialog
@@ -378,6 +379,7 @@ class MainWindow(QMainWindow):
         splitter.setSizes([260, 1020])
         self.setCentralWidget(splitter)
         self._current_device: int | None = None
+        self.config_page: ConfigPage | None = None
         self._own_core: CoreLoop | None = None
         self._closed = False
         self._quitting = False
@@ -402,6 +404,7 @@ class MainWindow(QMainWindow):
         self.add_action = self._action(self.tr("Add device…"), self.add_device, QKeySequence.StandardKey.New)
         self.edit_action = self._action(self.tr("Edit device…"), self.edit_device)
         self.remove_action = self._action(self.tr("Remove device…"), self.remove_device)
+        self.config_action = self._action(self.tr("Configuration…"), self.show_config)
         self.import_action = self._action(self.tr("Import CSV…"), self.import_csv)
         self.poll_now_action = self._action(self.tr("Poll now"), self._poll_now, "F5")
         self.pause_action = QAction(self.tr("Pause polling"), self)
@@ -419,13 +422,14 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.device_menu = self.menuBar().addMenu(self.tr("&Device"))
-        self.device_menu.addActions([self.edit_action, self.remove_action])
+        self.device_menu.addActions([self.edit_action, self.remove_action, self.config_action])
         poll_menu = self.menuBar().addMenu(self.tr("&Polling"))
         poll_menu.addActions([self.poll_now_action, self.pause_action])
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addActions([self.dashboard_action, self.add_action, self.poll_now_action, self.pause_action])
+        toolbar.addActions([self.dashboard_action, self.add_action, self.config_action])
+        toolbar.addActions([self.poll_now_action, self.pause_action])
         self.toolbar = toolbar
         enabled = self.bridge is not None
         self.poll_now_action.setEnabled(enabled)
@@ -601,6 +605,15 @@ class MainWindow(QMainWindow):
         if self._tree_shape:
             self.stack.setCurrentWidget(self.dashboard)
             self._refresh_dashboard()
+
+    def show_config(self) -> ConfigPage:
+        """Open the configuration page (preview, push, backups and diffs)."""
+        if self.config_page is None:
+            self.config_page = ConfigPage(self.db_path, self.conn, self._submit)
+            self.stack.addWidget(self.config_page)
+        self.config_page.reload()
+        self.stack.setCurrentWidget(self.config_page)
+        return self.config_page
 
     def show_device(self, device_id: int) -> None:
         """Open a device's page."""

@@ -108,6 +108,194 @@
     </message>
 </context>
 <context>
+    <name>ConfigPage</name>
+    <message>
+        <location filename="../config_page.py" line="+184"/>
+        <source>Template:</source>
+        <translation>範本：</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Profile:</source>
+        <translation>設定檔：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Browse…</source>
+        <translation>瀏覽…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Devices</source>
+        <translation>裝置</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Preview</source>
+        <translation>預覽</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Push…</source>
+        <translation>推送…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Device</source>
+        <translation>裝置</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Compliance</source>
+        <translation>符合性</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Message</source>
+        <translation>訊息</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>History</source>
+        <translation>歷史紀錄</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Backup</source>
+        <translation>備份</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Time</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Source</source>
+        <translation>來源</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Compare selected backups</source>
+        <translation>比較所選備份的差異</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>County profile</source>
+        <translation>縣市設定檔</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Profiles (*.toml)</source>
+        <translation>設定檔 (*.toml)</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Push configuration</source>
+        <translation>推送設定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Push the %1 template to %2 device(s)? Each device is backed up first.</source>
+        <translation>要將 %1 範本推送到 %2 台裝置嗎？每台裝置都會先備份。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Cancelling after the current device…</source>
+        <translation>目前的裝置完成後即取消…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Check at least one device.</source>
+        <translation>請至少勾選一台裝置。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Previewing…</source>
+        <translation>預覽中…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pushing…</source>
+        <translation>推送中…</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>no backup yet</source>
+        <translation>尚無備份</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ok</source>
+        <translation>符合</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 missing line(s)</source>
+        <translation>不符合：缺少 %1 行</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Failed: %1</source>
+        <translation>失敗：%1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Preview done</source>
+        <translation>預覽完成</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Push done</source>
+        <translation>推送完成</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: %2 of %3 device(s) ok</source>
+        <translation>%1：%3 台裝置中 %2 台成功</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Change:</source>
+        <translation>變更：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No change needed.</source>
+        <translation>不需要變更。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Rendered lines:</source>
+        <translation>產生的設定行：</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Backups of %1</source>
+        <translation>%1 的備份</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>A diff needs two backups.</source>
+        <translation>比較差異需要兩份備份。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>No differences.</source>
+        <translation>沒有差異。</translation>
+    </message>
+</context>
+<context>
     <name>CsvImportDialog</name>
     <message>
         <location filename="../csv_dialog.py" line="+127"/>
@@ -591,7 +779,7 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+243"/>
+        <location filename="../main_window.py" line="+244"/>
         <source>Filter ports…</source>
         <translation>篩選連接埠…</translation>
     </message>
@@ -692,7 +880,7 @@
         <translation>依角色</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>Add device…</source>
         <translation>新增裝置…</translation>
     </message>
@@ -705,6 +893,11 @@
         <location line="+1"/>
         <source>Remove device…</source>
         <translation>移除裝置…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Configuration…</source>
+        <translation>設定…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -752,7 +945,7 @@
         <translation>主工具列</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+60"/>
         <source>Remove device</source>
         <translation>移除裝置</translation>
     </message>
@@ -772,7 +965,7 @@
         <translation>（未設定位置）</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+83"/>
         <source>Polling is off</source>
         <translation>輪詢已關閉</translation>
     </message>
@@ -812,12 +1005,12 @@
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-240"/>
+        <location filename="../main_window.py" line="-250"/>
         <source>Dashboard</source>
         <translation>儀表板</translation>
     </message>
     <message>
-        <location line="-67"/>
+        <location line="-69"/>
         <source>CampusNet — demo network</source>
         <translation>CampusNet — 示範網路</translation>
     </message>

@@ -1,0 +1,471 @@
+"""The configuration page: preview (render + dry run + compliance) and push a template, browse backups and diffs.
+
+Network work runs off the GUI thread through the ``submit`` the main window provides; results come back through
+queued signals. Nothing secret is shown: rendered lines, changes and diffs are the masked forms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from devices.errors import CampusNetError
+from monitor import inventory
+from monitor.cli_config import EXAMPLE_PROFILE, TEMPLATES, _known_hosts, _log_dir, _platform, secret_resolver
+
+Submit = Callable[[Coroutine[Any, Any, Any]], Future[Any]]
+
+
+@dataclass
+class DeviceOutcome:
+    """What Preview or Push found for one device (all texts masked)."""
+
+    device: str
+    status: str
+    message: str
+    masked_lines: list[str] = field(default_factory=list)
+    change: list[str] = field(default_factory=list)
+    # Compliance against the latest backup: None = not checked, -1 = no backup yet, else the missing line count.
+    missing: int | None = None
+
+
+def _mono() -> Any:
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def run_config_job(
+    db_path: Path,
+    template: str,
+    profile_path: Path,
+    names: list[str],
+    *,
+    dry_run: bool,
+    progress: Callable[[str], None] = lambda _t: None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> list[DeviceOutcome]:
+    """Render every device, then dry-run (with compliance) or push them; blocking, for a worker thread.
+
+    A device that cannot be rendered gets an ``error`` row; a real push is not started while any device has one.
+    """
+    from devices.config.compliance import check_compliance
+    from devices.config.profile import load_profile, profile_hash
+    from devices.config.render import render
+    from devices.push import PushJob, PushTarget, push_many
+    from monitor.configs import ConfigArchive, push_target_fields
+    from monitor.secrets import open_secrets
+    from monitor.store import connect
+
+    conn = connect(db_path)
+    try:
+        secrets = open_secrets(db_path, inventory.store_id(conn))
+        if not profile_path.is_file():
+            raise CampusNetError(f"no such profile: {profile_path}")
+        profile = load_profile(profile_path)
+        phash = profile_hash(profile)
+        outcomes: dict[str, DeviceOutcome] = {}
+        jobs: list[Any] = []
+        rendered_of: dict[str, Any] = {}
+        for name in names:
+            try:
+                device = inventory.get_device(conn, name)
+                rendered = render(template, _platform(device), profile, secrets=secret_resolver(secrets))
+                target = PushTarget(**push_target_fields(device, secrets))
+            except CampusNetError as exc:
+                outcomes[name] = DeviceOutcome(name, "error", str(exc))
+                continue
+            rendered_of[name] = rendered
+            outcomes[name] = DeviceOutcome(name, "rendered", "", masked_lines=list(rendered.masked_lines))
+            jobs.append(
+                PushJob(
+                    target,
+                    rendered.lines,
+                    rendered.masked_lines,
+                    sorted(rendered.secret_values),
+                    template=template,
+                    profile_hash=phash,
+                )
+            )
+        if not dry_run and len(jobs) != len(names):
+            for outcome in outcomes.values():
+                if outcome.status != "error":
+                    outcome.status, outcome.message = "cancelled", "not tried: another device has an error"
+            return [outcomes[n] for n in names]
+        archive = ConfigArchive(conn, secrets)
+        results = push_many(
+            jobs,
+            stop_on_first_failure=True,
+            progress=progress,
+            cancelled=cancelled,
+            dry_run=dry_run,
+            known_hosts=_known_hosts(db_path),
+            backup_store=archive,
+            log_dir=_log_dir(db_path),
+        )
+        for result in results:
+            outcome = outcomes[result.device]
+            outcome.status, outcome.message, outcome.change = result.status, result.message, list(result.change)
+            if dry_run:
+                rendered = rendered_of[result.device]
+                device_id = int(inventory.get_device(conn, result.device)["id"])
+                latest = archive.last_backup(device_id)
+                if latest is None:
+                    outcome.missing = -1
+                else:
+                    outcome.missing = len(check_compliance(rendered.platform, latest, rendered).missing)
+        return [outcomes[n] for n in names]
+    finally:
+        conn.close()
+
+
+class ConfigPage(QWidget):
+    """Preview and push a configuration template to devices; see each device's backups and their diffs.
+
+    Signals:
+        finished(list): a Preview or Push ended (the ``DeviceOutcome`` list, or an empty list on an error).
+    """
+
+    finished = Signal(list)
+    _done = Signal(object, bool)  # outcomes or an error text, dry_run
+    _progress = Signal(str)
+
+    def __init__(self, db_path: Path, conn: sqlite3.Connection, submit: Submit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self.conn = conn
+        self.submit = submit
+        self.outcomes: dict[str, DeviceOutcome] = {}
+        self._cancel = threading.Event()
+        self._future: Future[Any] | None = None
+        self._history_device: int | None = None
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Template:")))
+        self.template_combo = QComboBox()
+        for name in TEMPLATES:
+            self.template_combo.addItem(name, name)
+        top.addWidget(self.template_combo)
+        top.addWidget(QLabel(self.tr("Profile:")))
+        self.profile_edit = QLineEdit(str(EXAMPLE_PROFILE))
+        top.addWidget(self.profile_edit, 1)
+        self.browse_button = QPushButton(self.tr("Browse…"))
+        self.browse_button.clicked.connect(self._browse)
+        top.addWidget(self.browse_button)
+        layout.addLayout(top)
+
+        middle = QHBoxLayout()
+        devices_box = QGroupBox(self.tr("Devices"))
+        devices_layout = QVBoxLayout(devices_box)
+        self.device_list = QListWidget()
+        self.device_list.currentItemChanged.connect(self._on_device_item)
+        devices_layout.addWidget(self.device_list)
+        middle.addWidget(devices_box)
+        buttons = QVBoxLayout()
+        self.preview_button = QPushButton(self.tr("Preview"))
+        self.preview_button.clicked.connect(lambda: self.preview())
+        self.push_button = QPushButton(self.tr("Push…"))
+        self.push_button.clicked.connect(lambda: self.push())
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        for button in (self.preview_button, self.push_button, self.cancel_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        middle.addLayout(buttons)
+        self.results = _table([self.tr("Device"), self.tr("Status"), self.tr("Compliance"), self.tr("Message")])
+        self.results.itemSelectionChanged.connect(self._on_result_selected)
+        middle.addWidget(self.results, 2)
+        layout.addLayout(middle)
+        self.progress_label = QLabel()
+        self.progress_label.setWordWrap(True)
+        layout.addWidget(self.progress_label)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        self.detail.setFont(_mono())
+        splitter.addWidget(self.detail)
+        history_box = QGroupBox(self.tr("History"))
+        history_layout = QVBoxLayout(history_box)
+        self.history_label = QLabel()
+        history_layout.addWidget(self.history_label)
+        self.backups = _table([self.tr("Backup"), self.tr("Time"), self.tr("Source")])
+        self.backups.setSelectionMode(QTableWidget.SelectionMode.ExtendedSelection)
+        history_layout.addWidget(self.backups)
+        self.compare_button = QPushButton(self.tr("Compare selected backups"))
+        self.compare_button.clicked.connect(self.show_diff)
+        history_layout.addWidget(self.compare_button)
+        self.diff_view = QPlainTextEdit()
+        self.diff_view.setReadOnly(True)
+        self.diff_view.setFont(_mono())
+        history_layout.addWidget(self.diff_view, 1)
+        splitter.addWidget(history_box)
+        layout.addWidget(splitter, 1)
+
+        self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+        self._progress.connect(self.progress_label.setText, Qt.ConnectionType.QueuedConnection)
+        self.reload()
+
+    # ----------------------------------------------------------------------------------------------- devices
+
+    def reload(self) -> None:
+        """Refill the device checklist (devices that have an SSH user), keeping what was checked."""
+        checked = set(self.checked_devices())
+        self.device_list.clear()
+        for device in inventory.list_devices(self.conn):
+            if not device["ssh_user"]:
+                continue
+            item = QListWidgetItem(str(device["name"]))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if device["name"] in checked else Qt.CheckState.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, int(device["id"]))
+            self.device_list.addItem(item)
+
+    def checked_devices(self) -> list[str]:
+        """Names of the checked devices, in list order."""
+        items = (self.device_list.item(i) for i in range(self.device_list.count()))
+        return [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]
+
+    def set_checked(self, names: list[str]) -> None:
+        """Check exactly these devices."""
+        for i in range(self.device_list.count()):
+            item = self.device_list.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked)
+
+    def _browse(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("County profile"), self.profile_edit.text(), self.tr("Profiles (*.toml)")
+        )
+        if path:
+            self.profile_edit.setText(path)
+
+    # ------------------------------------------------------------------------------------------ preview / push
+
+    @property
+    def busy(self) -> bool:
+        """True while a Preview or Push runs."""
+        return self._future is not None
+
+    def preview(self) -> bool:
+        """Render each checked device and dry-run it (connects and backs up, sends nothing); False if not started."""
+        return self._start(dry_run=True)
+
+    def push(self, *, confirm: bool = True) -> bool:
+        """Push to the checked devices (asks first unless ``confirm`` is False); False if not started."""
+        names = self.checked_devices()
+        if not names or self.busy:
+            return self._start(dry_run=False)
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Push configuration"),
+                self.tr("Push the %1 template to %2 device(s)? Each device is backed up first.")
+                .replace("%1", self.template_combo.currentData())
+                .replace("%2", str(len(names))),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        return self._start(dry_run=False)
+
+    def cancel(self) -> None:
+        """Stop before the next device (the one being pushed finishes or rolls back)."""
+        self._cancel.set()
+        self.progress_label.setText(self.tr("Cancelling after the current device…"))
+
+    def _start(self, *, dry_run: bool) -> bool:
+        names = self.checked_devices()
+        if self.busy:
+            return False
+        if not names:
+            self.progress_label.setText(self.tr("Check at least one device."))
+            return False
+        template = str(self.template_combo.currentData())
+        profile = Path(self.profile_edit.text().strip() or str(EXAMPLE_PROFILE))
+        self._cancel.clear()
+        self._set_busy(True, dry_run)
+        self.progress_label.setText(self.tr("Previewing…") if dry_run else self.tr("Pushing…"))
+        db_path = self.db_path
+
+        def say(text: str) -> None:
+            # The page may be gone (window closed) while a push runs: progress must never break the push.
+            with contextlib.suppress(RuntimeError):
+                self._progress.emit(text)
+
+        def work() -> None:
+            try:
+                outcomes: object = run_config_job(
+                    db_path,
+                    template,
+                    profile,
+                    names,
+                    dry_run=dry_run,
+                    progress=say,
+                    cancelled=self._cancel.is_set,
+                )
+            except Exception as exc:  # shown to the user; the page must come back from any failure
+                outcomes = str(exc) or type(exc).__name__
+            with contextlib.suppress(RuntimeError):
+                self._done.emit(outcomes, dry_run)
+
+        async def run() -> None:
+            await asyncio.to_thread(work)
+
+        self._future = self.submit(run())
+        return True
+
+    def _set_busy(self, busy: bool, dry_run: bool = True) -> None:
+        for widget in (self.preview_button, self.push_button, self.template_combo, self.profile_edit):
+            widget.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy and not dry_run)
+
+    def _compliance_text(self, outcome: DeviceOutcome) -> str:
+        if outcome.missing is None:
+            return ""
+        if outcome.missing < 0:
+            return self.tr("no backup yet")
+        if outcome.missing == 0:
+            return self.tr("ok")
+        return self.tr("%1 missing line(s)").replace("%1", str(outcome.missing))
+
+    def _on_done(self, outcomes: object, dry_run: bool) -> None:
+        self._future = None
+        self._set_busy(False)
+        if isinstance(outcomes, str):
+            self.progress_label.setText(self.tr("Failed: %1").replace("%1", outcomes))
+            self.finished.emit([])
+            return
+        assert isinstance(outcomes, list)
+        self.outcomes = {o.device: o for o in outcomes}
+        self.results.setRowCount(len(outcomes))
+        for row, outcome in enumerate(outcomes):
+            values = (outcome.device, outcome.status, self._compliance_text(outcome), outcome.message)
+            for col, value in enumerate(values):
+                self.results.setItem(row, col, QTableWidgetItem(value))
+        ok = sum(1 for o in outcomes if o.status in ("dry-run", "unchanged", "applied"))
+        done = self.tr("Preview done") if dry_run else self.tr("Push done")
+        self.progress_label.setText(
+            self.tr("%1: %2 of %3 device(s) ok")
+            .replace("%1", done)
+            .replace("%2", str(ok))
+            .replace("%3", str(len(outcomes)))
+        )
+        if outcomes:
+            self.results.selectRow(0)
+            self._on_result_selected()
+        self.finished.emit(outcomes)
+
+    def _on_result_selected(self) -> None:
+        rows = self.results.selectionModel().selectedRows()
+        if not rows:
+            return
+        cell = self.results.item(rows[0].row(), 0)
+        if cell is None:
+            return
+        name = cell.text()
+        outcome = self.outcomes.get(name)
+        if outcome is None:
+            return
+        parts: list[str] = []
+        if outcome.change:
+            parts.append(self.tr("Change:"))
+            parts.extend(outcome.change)
+        elif outcome.status in ("dry-run", "unchanged", "applied"):
+            parts.append(self.tr("No change needed."))
+        if outcome.masked_lines:
+            if parts:
+                parts.append("")
+            parts.append(self.tr("Rendered lines:"))
+            parts.extend(outcome.masked_lines)
+        if not parts:
+            parts.append(outcome.message)
+        self.detail.setPlainText("\n".join(parts))
+        self.show_history(name)
+
+    def _on_device_item(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if current is not None:
+            self.show_history(current.text())
+
+    # ---------------------------------------------------------------------------------------------- history
+
+    def show_history(self, name: str) -> None:
+        """List a device's backups and show the diff of the latest two."""
+        from monitor.configs import history
+
+        try:
+            device = inventory.get_device(self.conn, name)
+        except CampusNetError:
+            return
+        self._history_device = int(device["id"])
+        refs = history(self.conn, self._history_device)
+        self.history_label.setText(self.tr("Backups of %1").replace("%1", name))
+        self.backups.setRowCount(len(refs))
+        for row, ref in enumerate(refs):
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ref.ts))
+            for col, value in enumerate((str(ref.id), when, ref.source)):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, ref.id)
+                self.backups.setItem(row, col, item)
+        if len(refs) >= 2:
+            self.show_diff()
+        else:
+            self.diff_view.setPlainText(self.tr("A diff needs two backups."))
+
+    def show_diff(self) -> None:
+        """Diff of the two selected backups (one selected: with the latest; none: the latest two)."""
+        from monitor.configs import diff
+        from monitor.secrets import open_secrets
+
+        if self._history_device is None:
+            return
+        ids = sorted(
+            int(self.backups.model().index(index.row(), 0).data(Qt.ItemDataRole.UserRole))
+            for index in self.backups.selectionModel().selectedRows()
+        )
+        revs: list[int | None] = [*ids[:2], None, None][:2]
+        try:
+            secrets = open_secrets(self.db_path, inventory.store_id(self.conn))
+            text = diff(self.conn, secrets, self._history_device, revs[0], revs[1])
+        except CampusNetError as exc:
+            text = str(exc)
+        self.diff_view.setPlainText(text or self.tr("No differences."))

@@ -1,0 +1,140 @@
+"""The configuration page against the Cisco IOS emulator (offscreen): preview, push, history and diff."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTableWidget
+
+from gui.config_page import ConfigPage
+from monitor.cli import main as cli
+from monitor.scheduler import CoreLoop
+from monitor.store import connect
+from tests.emulators import EmulatedDevice
+
+SSH_PASSWORD = "Ssh-Pa55word"
+RADIUS_SECRET = "Rad1us-S3cret"
+
+
+@pytest.fixture
+def switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    monkeypatch.setenv("COMM", "public")
+    monkeypatch.setenv("SSHPW", SSH_PASSWORD)
+    monkeypatch.setenv("RAD", RADIUS_SECRET)
+    with EmulatedDevice("cisco_ios", password=SSH_PASSWORD, privileged=True, revert_seconds_per_minute=60) as dev:
+        db = tmp_path / "inventory.db"
+        add = ["--db", str(db), "device", "add", "sw1", "--host", "127.0.0.1", "--community-env", "COMM"]
+        add += ["--platform", "cisco_ios", "--ssh-host", "127.0.0.1", "--ssh-port", str(dev.port)]
+        add += ["--ssh-user", dev.username, "--ssh-password-env", "SSHPW"]
+        assert cli(add) == 0
+        assert cli(["--db", str(db), "secret", "set", "county-radius", "--value-env", "RAD"]) == 0
+        capsys.readouterr()
+        yield dev, db
+
+
+@pytest.fixture
+def page(qtbot: Any, switch: Any) -> Iterator[ConfigPage]:
+    _dev, db = switch
+    core = CoreLoop()
+    conn = connect(db)
+    widget = ConfigPage(db, conn, core.submit)
+    qtbot.addWidget(widget)
+    try:
+        yield widget
+    finally:
+        qtbot.waitUntil(lambda: not widget.busy, timeout=60_000)
+        core.stop()
+        conn.close()
+
+
+def all_text(page: ConfigPage) -> str:
+    parts: list[str] = []
+    for table in page.findChildren(QTableWidget):
+        for r in range(table.rowCount()):
+            for c in range(table.columnCount()):
+                item = table.item(r, c)
+                if item is not None:
+                    parts.append(item.text())
+    parts += [w.toPlainText() for w in page.findChildren(QPlainTextEdit)]
+    parts += [w.text() for w in page.findChildren(QLabel)]
+    parts += [w.text() for w in page.findChildren(QLineEdit)]
+    parts += [w.currentText() for w in page.findChildren(QComboBox)]
+    return "\n".join(parts)
+
+
+def row_of(page: ConfigPage, name: str) -> tuple[str, ...]:
+    model = page.results.model()
+    for r in range(model.rowCount()):
+        if model.index(r, 0).data() == name:
+            return tuple(str(model.index(r, c).data()) for c in range(4))
+    raise AssertionError(f"{name} not in the results")
+
+
+def test_preview_push_history_and_diff(qtbot: Any, switch: Any, page: ConfigPage) -> None:
+    dev, _db = switch
+    assert [page.device_list.item(i).text() for i in range(page.device_list.count())] == ["sw1"]
+    page.template_combo.setCurrentIndex(page.template_combo.findData("roaming"))
+    page.set_checked(["sw1"])
+
+    with qtbot.waitSignal(page.finished, timeout=60_000):
+        assert page.preview()
+    _device, status, compliance, message = row_of(page, "sw1")
+    assert status == "dry-run", message
+    assert "missing" in compliance  # the roaming lines are not on the switch yet
+    assert "vlan 200" in page.outcomes["sw1"].change
+    assert "vlan 200" in page.detail.toPlainText()
+    assert not any(c.startswith("conf") for c in dev.commands)  # nothing sent in config mode
+    assert not dev.has_line("vlan 200")
+
+    with qtbot.waitSignal(page.finished, timeout=120_000):
+        assert page.push(confirm=False)
+    _device, status, _compliance, message = row_of(page, "sw1")
+    assert status == "applied", message
+    assert dev.has_line("vlan 200")
+    assert page.backups.rowCount() >= 2
+    assert "+vlan 200" in page.diff_view.toPlainText()
+
+    text = all_text(page)
+    assert SSH_PASSWORD not in text
+    assert RADIUS_SECRET not in text
+
+
+def test_preview_shows_a_missing_secret_per_device(qtbot: Any, switch: Any, page: ConfigPage) -> None:
+    dev, db = switch
+    assert cli(["--db", str(db), "secret", "remove", "county-radius"]) == 0
+    page.set_checked(["sw1"])
+    with qtbot.waitSignal(page.finished, timeout=60_000):
+        assert page.preview()
+    _device, status, _compliance, message = row_of(page, "sw1")
+    assert status == "error" and "county-radius" in message
+    with qtbot.waitSignal(page.finished, timeout=60_000):
+        assert page.push(confirm=False)
+    assert row_of(page, "sw1")[1] == "error"
+    assert not dev.has_line("vlan 200")
+
+
+def test_nothing_checked_does_not_start(page: ConfigPage) -> None:
+    page.set_checked([])
+    assert not page.preview()
+    assert not page.push(confirm=False)
+    assert not page.busy
+
+
+def test_main_window_opens_the_page(qtbot: Any, tmp_path: Path) -> None:
+    from gui.main_window import MainWindow
+
+    window = MainWindow(tmp_path / "w.db")
+    qtbot.addWidget(window)
+    assert window.config_action in window.device_menu.actions()
+    assert window.config_action in window.toolbar.actions()
+    window.config_action.trigger()
+    assert isinstance(window.stack.currentWidget(), ConfigPage)
+    window.close()
