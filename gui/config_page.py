@@ -41,7 +41,8 @@ from PySide6.QtWidgets import (
 
 from devices.errors import CampusNetError
 from monitor import inventory
-from monitor.cli_config import EXAMPLE_PROFILE, TEMPLATES, _known_hosts, _log_dir, _platform, secret_resolver
+from monitor.cli_config import EXAMPLE_PROFILE, TEMPLATES, secret_resolver
+from monitor.configs import device_platform, known_hosts_path, session_log_dir
 
 Submit = Callable[[Coroutine[Any, Any, Any]], Future[Any]]
 
@@ -109,7 +110,7 @@ def run_config_job(
         for name in names:
             try:
                 device = inventory.get_device(conn, name)
-                rendered = render(template, _platform(device), profile, secrets=secret_resolver(secrets))
+                rendered = render(template, device_platform(device), profile, secrets=secret_resolver(secrets))
                 target = PushTarget(**push_target_fields(device, secrets))
             except CampusNetError as exc:
                 outcomes[name] = DeviceOutcome(name, "error", str(exc))
@@ -138,9 +139,9 @@ def run_config_job(
             progress=progress,
             cancelled=cancelled,
             dry_run=dry_run,
-            known_hosts=_known_hosts(db_path),
+            known_hosts=known_hosts_path(db_path),
             backup_store=archive,
-            log_dir=_log_dir(db_path),
+            log_dir=session_log_dir(db_path),
         )
         for result in results:
             outcome = outcomes[result.device]

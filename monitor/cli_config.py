@@ -19,6 +19,7 @@ from typing import Any
 
 from devices.errors import CampusNetError, InputError
 from monitor import inventory
+from monitor.configs import device_platform, known_hosts_path, session_log_dir
 from monitor.secrets import SecretStore, open_secrets
 from monitor.store import connect
 
@@ -130,22 +131,12 @@ def _profile(args: argparse.Namespace) -> tuple[Any, str]:
     return profile, profile_hash(profile)
 
 
-def _platform(device: sqlite3.Row) -> str:
-    if device["platform"] and device["platform"] != "auto":
-        from devices.platforms import netmiko_type_for
-
-        return netmiko_type_for(device["platform"]) or str(device["platform"])
-    if device["netmiko_type"]:
-        return str(device["netmiko_type"])
-    raise InputError(f"the platform of {device['name']} is not known yet: poll it once or add it with --platform")
-
-
 def _render(args: argparse.Namespace, conn: sqlite3.Connection, secrets: SecretStore, name: str) -> Any:
     from devices.config.render import render
 
     device = inventory.get_device(conn, name)
     profile, _hash = _profile(args)
-    return render(args.template, _platform(device), profile, secrets=secret_resolver(secrets))
+    return render(args.template, device_platform(device), profile, secrets=secret_resolver(secrets))
 
 
 def cmd_render(args: argparse.Namespace, db: Path) -> int:
@@ -159,16 +150,6 @@ def cmd_render(args: argparse.Namespace, db: Path) -> int:
 
 
 # ------------------------------------------------------------------------------------------------------- push
-
-
-def _known_hosts(db: Path) -> Path:
-    return db.with_name(db.name + ".known_hosts")
-
-
-def _log_dir(db: Path) -> Path:
-    folder = db.with_name(db.name + ".logs")
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder
 
 
 def _jobs(args: argparse.Namespace, conn: sqlite3.Connection, secrets: SecretStore) -> list[Any]:
@@ -204,9 +185,9 @@ def _run_push(args: argparse.Namespace, db: Path, jobs: list[Any], *, dry_run: b
         stop_on_first_failure=not args.keep_going,
         progress=lambda text: print(f"  {text}", file=sys.stderr),
         dry_run=dry_run,
-        known_hosts=_known_hosts(db),
+        known_hosts=known_hosts_path(db),
         backup_store=ConfigArchive(conn, secrets),
-        log_dir=_log_dir(db),
+        log_dir=session_log_dir(db),
     )
 
 
@@ -257,7 +238,7 @@ def cmd_backup(args: argparse.Namespace, db: Path) -> int:
         device = inventory.get_device(conn, name)
         try:
             target = PushTarget(**push_target_fields(device, secrets))
-            text = read_running_config(target, known_hosts=_known_hosts(db))
+            text = read_running_config(target, known_hosts=known_hosts_path(db))
             ref = save_backup(conn, secrets, int(device["id"]), text, "manual")
         except CampusNetError as exc:
             failed += 1

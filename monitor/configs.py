@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -284,9 +285,7 @@ def push_target_fields(device: sqlite3.Row, secrets: SecretStore) -> dict[str, A
     password = secrets.get(name, "ssh_password")
     if not password:
         raise SecretMissing(f"the SSH password of {name} is not in {secrets.backend_description}")
-    device_type = _netmiko_type(device["netmiko_type"], device["platform"])
-    if not device_type:
-        raise InputError(f"the platform of {name} is not known yet: poll it once or set --platform")
+    device_type = device_platform(device)
     if not device["ssh_user"]:
         raise InputError(
             f"{name} has no SSH user: set it with Edit device… in the app, or add the device with --ssh-user"
@@ -329,17 +328,32 @@ def _ref(row: sqlite3.Row) -> BackupRef:
 
 
 def _device_type(conn: sqlite3.Connection, device_id: int) -> str | None:
-    row = conn.execute("SELECT netmiko_type, platform FROM devices WHERE id = ?", (device_id,)).fetchone()
-    return _netmiko_type(row[0], row[1]) if row is not None else None
-
-
-def _netmiko_type(netmiko_type: str | None, platform: str | None) -> str | None:
-    """The netmiko type the poller detected, else the one the user's platform choice implies."""
-    if netmiko_type:
-        return netmiko_type
-    if not platform or platform == "auto":
+    row = conn.execute("SELECT * FROM devices WHERE id = ?", (device_id,)).fetchone()
+    try:
+        return device_platform(row) if row is not None else None
+    except InputError:
         return None
-    return netmiko_type_for(platform)
+
+
+def device_platform(device: sqlite3.Row) -> str:
+    """The netmiko device type to push with: the user's platform choice, else what polling detected."""
+    if device["platform"] and device["platform"] != "auto":
+        return netmiko_type_for(device["platform"]) or str(device["platform"])
+    if device["netmiko_type"]:
+        return str(device["netmiko_type"])
+    raise InputError(f"the platform of {device['name']} is not known yet: poll it once or set its platform")
+
+
+def known_hosts_path(db: Path) -> Path:
+    """The pinned SSH host keys of a store (OpenSSH known_hosts format), beside it."""
+    return db.with_name(db.name + ".known_hosts")
+
+
+def session_log_dir(db: Path) -> Path:
+    """The folder of a store's SSH session logs (secrets masked), beside it, readable only by its owner."""
+    folder = db.with_name(db.name + ".logs")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
 
 
 def _os_user() -> str:
