@@ -110,7 +110,7 @@
 <context>
     <name>ConfigPage</name>
     <message>
-        <location filename="../config_page.py" line="+184"/>
+        <location filename="../config_page.py" line="+185"/>
         <source>Template:</source>
         <translation type="unfinished"></translation>
     </message>

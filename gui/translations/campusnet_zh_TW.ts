@@ -110,7 +110,7 @@
 <context>
     <name>ConfigPage</name>
     <message>
-        <location filename="../config_page.py" line="+184"/>
+        <location filename="../config_page.py" line="+185"/>
         <source>Template:</source>
         <translation>範本：</translation>
     </message>
@@ -897,7 +897,7 @@
     <message>
         <location line="+1"/>
         <source>Configuration…</source>
-        <translation>設定…</translation>
+        <translation>組態推送…</translation>
     </message>
     <message>
         <location line="+1"/>
