@@ -21,6 +21,7 @@ log. This module has no Qt and does not import ``monitor``; the store side comes
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -193,7 +194,14 @@ def restore_lines(driver: PushDriver, current: str, backup: str) -> list[str]:
     want = {_canon(line) for line in _flat_lines(backup)}
     missing = [line for line in _flat_lines(backup) if _canon(line) not in have]
     extra = [_negate(line) for line in _flat_lines(current) if _canon(line) not in want]
-    return [line for line in extra if line] + missing
+    # A delete takes the object's other settings with it: their own undo lines are dropped, the delete goes first.
+    deleted = [re.escape(m.group(1)) for m in (re.match(r"^config wlan delete (\S+)$", line) for line in extra) if m]
+    extra = [
+        line
+        for line in extra
+        if line and not (" delete " not in line and any(re.match(rf"^config wlan .*\b{d}\b", line) for d in deleted))
+    ]
+    return sorted(extra, key=lambda line: " delete " not in line) + missing
 
 
 def with_block_exits(lines: Sequence[str], block_exit: str | None) -> list[str]:
@@ -288,9 +296,17 @@ def _present(key: tuple[str, str], have: set[tuple[str, str]]) -> bool:
     return (parent, canon) in have or ("", canon) in have
 
 
+# AireOS objects made by "config X create|add N ..." are undone by "config X delete N" (which asks y/n).
+_AIREOS_CREATE = re.compile(r"^(config (?:wlan|radius auth|radius acct|interface)) (?:create|add) (\S+)")
+
+
 def _negate(line: str) -> str:
-    """The usual undo of a line: drop a leading ``no``, or add one; AireOS enable/disable swap."""
+    """The usual undo of a line: drop a leading ``no``, or add one; AireOS create/add -> delete, enable/disable
+    swap."""
     text = line.strip()
+    created = _AIREOS_CREATE.match(text)
+    if created:
+        return f"{created.group(1)} delete {created.group(2)}"
     if text.startswith("config "):
         if re.search(r"\benable\b", text):
             return re.sub(r"\benable\b", "disable", text)
@@ -600,18 +616,17 @@ class _Push:
             return f"no rollback possible: device unreachable ({self.mask(str(exc))})", None
         try:
             undo = restore_lines(self.driver, self.read_running(conn), self.backup_text)
-            if undo:
+            if undo and not self.driver.config_mode:
+                for line in undo:  # one at a time: a delete asks "(y/n)" on AireOS
+                    _quietly(functools.partial(_answer_yes, conn, line, self.opts.read_timeout))
+            elif undo:
                 lines = with_block_exits(undo, self.driver.block_exit)
                 _quietly(
                     lambda: conn.send_config_set(
-                        lines,
-                        enter_config_mode=self.driver.config_mode,
-                        read_timeout=self.opts.read_timeout,
-                        cmd_verify=True,
+                        lines, enter_config_mode=True, read_timeout=self.opts.read_timeout, cmd_verify=True
                     )
                 )
-                if self.driver.config_mode:
-                    _quietly(conn.exit_config_mode)
+                _quietly(conn.exit_config_mode)
             how = f"{len(undo)} compensating line(s)" if undo else "nothing (no line had been applied)"
             return how, self.read_running(conn)
         except PushFailed as exc:
@@ -821,6 +836,14 @@ def _log_path(log_dir: Path | None, name: str) -> Path | None:
 def _ios_archive_on(running: str) -> bool:
     """True when the IOS running config has an ``archive`` block with a ``path`` (needed by the revert timer)."""
     return re.search(r"^archive\s*\n(?:[ \t]+.*\n)*?[ \t]+path \S", running.replace("\r\n", "\n"), re.M) is not None
+
+
+def _answer_yes(conn: Any, line: str, read_timeout: float) -> None:
+    """Send one exec-level line; confirm with "y" when the device asks (AireOS deletes ask "(y/n)")."""
+    # strip_prompt=False: the question is the last line, which netmiko would otherwise drop as the prompt.
+    out = str(conn.send_command_timing(line, read_timeout=read_timeout, strip_prompt=False))
+    if re.search(r"\(y/n\)|\[y/N\]|\(yes/no\)", out, re.IGNORECASE):
+        conn.send_command_timing("y", read_timeout=read_timeout)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -142,6 +142,10 @@ class WlcShell(Shell):
                 self.unsaved = False
                 return "\n\nConfiguration Saved!\n" + self.prompt()
             return "\nConfiguration not saved!\n" + self.prompt()
+        if question and question.startswith("delete "):
+            if reply.lower().startswith("y"):
+                self.platform.apply_line(question[len("delete ") :])
+            return self.prompt()
         if question == "logout-save":
             if reply.lower().startswith("y"):
                 self.platform.save()
@@ -185,6 +189,10 @@ class WlcShell(Shell):
                 "Product Version.................................. 8.10.185.0\n"
                 f"System Name...................................... {name}\n"
             )
+        if words[:3] == ["config", "wlan", "delete"] and len(words) == 4:
+            # AireOS asks before deleting a WLAN (which takes its settings with it).
+            self.confirm = f"delete {text}"
+            return f"\n\nDeleting WLAN {words[3]} will also delete all its settings.\nAre you sure? (y/n) "
         if words[0] == "config" and len(words) >= 3 and words[1] in KNOWN:
             self.platform.apply_line(text)
             return ""
