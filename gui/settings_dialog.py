@@ -168,6 +168,11 @@ class SettingsDialog(QDialog):
         for name, label, suffix in rows:
             self.spins[name] = _spin(name, suffix)
             form.addRow(label, self.spins[name])
+        backup = _spin("config_backup_hours", self.tr(" h"))
+        backup.setSpecialValueText(self.tr("Off"))
+        backup.setToolTip(self.tr("Devices with SSH settings have their configuration read and kept on this schedule"))
+        self.spins["config_backup_hours"] = backup
+        form.addRow(self.tr("Back up configurations every"), backup)
         return box
 
     def _history_group(self) -> QGroupBox:

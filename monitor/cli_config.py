@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from devices.errors import CampusNetError, InputError
+from devices.errors import InputError
 from monitor import inventory
 from monitor.configs import device_platform, known_hosts_path, session_log_dir
 from monitor.secrets import SecretStore, open_secrets
@@ -226,24 +226,24 @@ def cmd_push(args: argparse.Namespace, db: Path) -> int:
 
 def cmd_backup(args: argparse.Namespace, db: Path) -> int:
     """config backup [DEVICE ...]: read and store each running config (all devices with SSH settings by default)."""
-    from devices.push import PushTarget, read_running_config
-    from monitor.configs import push_target_fields, save_backup
+    from monitor import backups
 
     conn, secrets = _open(db)
     names = args.devices or [d["name"] for d in inventory.list_devices(conn) if d["ssh_user"]]
     if not names:
         raise InputError("no device has SSH settings: add them with the device's SSH user and password")
+    devices = [inventory.get_device(conn, name) for name in names]  # every name checked before any session
     failed = 0
-    for name in names:
-        device = inventory.get_device(conn, name)
-        try:
-            target = PushTarget(**push_target_fields(device, secrets))
-            text = read_running_config(target, known_hosts=known_hosts_path(db))
-            ref = save_backup(conn, secrets, int(device["id"]), text, "manual")
-        except CampusNetError as exc:
+    for device in devices:
+        name = device["name"]
+        print(f"{name}: reading the configuration…", flush=True)
+        text, error = backups.attempt(device, secrets, known_hosts_path(db))
+        outcome = backups.record(conn, secrets, int(device["id"]), name, text, error, time.time(), "manual")
+        if outcome.ref is None:
             failed += 1
-            print(f"{name}: failed: {exc}")
+            print(f"{name}: failed: {outcome.error}")
             continue
+        ref = outcome.ref
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ref.ts))
         print(f"{name}: backup {ref.id} ({ref.size} bytes, {when}, sha256 {ref.sha256[:12]})")
     return 1 if failed else 0

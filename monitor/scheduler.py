@@ -5,12 +5,15 @@
 - :class:`Poller` runs cycles over every device of a store: at most ``concurrency`` devices at once; a device that
   does not answer costs its own timeout, not the cycle's; results are data (status + reason), never an exception that
   stops the cycle. Cycles never overlap: when one runs past the next start, the missed start is skipped and logged.
+  While it runs on a schedule it also backs up device configurations that are due (see :mod:`monitor.backups`),
+  one device at a time, beside the polling cycles (never inside them: an SSH session takes seconds).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import sqlite3
 import threading
@@ -22,7 +25,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from devices.errors import CampusNetError, SnmpTimeout
-from monitor import history
+from monitor import backups, history
+from monitor.configs import known_hosts_path
 from monitor.inventory import snmp_target, store_id
 from monitor.poller import DeviceCache, poll_device, record_failure, record_poll
 from monitor.secrets import SecretStore, open_secrets
@@ -33,6 +37,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RETENTION_EVERY_S = 3600.0
+BACKUP_FIRST_CHECK_S = 60.0  # after the start, so opening the app does not open SSH sessions to every device at once
+BACKUP_CHECK_EVERY_S = 300.0
 
 
 @dataclass
@@ -114,6 +120,8 @@ class Poller:
             them unless they were given to the constructor (the command line's ``--interval``).
         last_cycle: the most recent :class:`CycleResult`, or None.
         on_cycle: optional callback(CycleResult), called on the loop thread after each cycle.
+        backup_first_check_s, backup_check_every_s: when :meth:`run_forever` first looks for configuration backups
+            that are due, and how often after that.
     """
 
     def __init__(
@@ -140,6 +148,8 @@ class Poller:
         self._caches: dict[int, DeviceCache] = {}
         self._last_retention = 0.0
         self.skipped_cycles = 0
+        self.backup_first_check_s = BACKUP_FIRST_CHECK_S
+        self.backup_check_every_s = BACKUP_CHECK_EVERY_S
 
     def close(self) -> None:
         """Release the store connections (drains the writer if this poller owns it)."""
@@ -206,8 +216,51 @@ class Poller:
             self.on_cycle(cycle)
         return cycle
 
+    async def run_backups(self, now: float | None = None) -> list[backups.BackupOutcome]:
+        """Back up every device whose configuration is due (settings ``config_backup_hours``), one at a time."""
+        self._reload_settings()
+        now = time.time() if now is None else now
+        known_hosts = known_hosts_path(self.db_path)
+        outcomes = []
+        for device in backups.due_devices(self._reader, self.settings.config_backup_hours, now):
+            device_id, name = int(device["id"]), str(device["name"])
+            text, error = await asyncio.to_thread(backups.attempt, device, self.secrets, known_hosts)
+            job = functools.partial(backups.record, secrets=self.secrets, device_id=device_id, name=name)
+            outcome = await self._write(functools.partial(job, text=text, error=error, now=time.time()))
+            if outcome.ok:
+                log.info("config backup: %s: %s", name, "stored" if outcome.ref else "unchanged")
+            else:
+                log.warning("config backup: %s: %s", name, outcome.error)
+            outcomes.append(outcome)
+        return outcomes
+
+    async def _backup_loop(self, stop: asyncio.Event) -> None:
+        delay = self.backup_first_check_s
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            if stop.is_set():
+                return
+            try:
+                await self.run_backups()
+            except Exception:  # a bug here must not stop polling; it is logged with its traceback
+                log.exception("scheduled configuration backups failed")
+            delay = self.backup_check_every_s
+
     async def run_forever(self, stop: asyncio.Event) -> None:
-        """Run cycles every ``interval`` seconds until ``stop`` is set. A late cycle skips missed starts."""
+        """Run cycles every ``interval`` seconds until ``stop`` is set. A late cycle skips missed starts.
+
+        Configuration backups that fall due run beside the cycles (:meth:`run_backups`).
+        """
+        backup_task = asyncio.create_task(self._backup_loop(stop), name="config-backups")
+        try:
+            await self._run_cycles(stop)
+        finally:
+            backup_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await backup_task
+
+    async def _run_cycles(self, stop: asyncio.Event) -> None:
         next_start = time.monotonic()
         while not stop.is_set():
             await self.run_cycle()

@@ -1,7 +1,7 @@
 """Polling and history settings, shared by the GUI and the headless service.
 
 They live in the store's ``settings`` table (key/value text), so every program that opens the same store polls and
-keeps history the same way. Keys are ``poll.*`` and ``retention.*``; see :data:`FIELDS`.
+keeps history the same way. Keys are ``poll.*``, ``backup.*`` and ``retention.*``; see :data:`FIELDS`.
 
 - :func:`load_settings` never fails: a missing key takes its default; a value that cannot be read back (not a
   number, out of range, edited by hand) also takes its default, with a warning in the log.
@@ -42,6 +42,7 @@ FIELDS: dict[str, FieldSpec] = {
     "concurrency": FieldSpec("poll.concurrency", int, 1, 256, "devices polled at once"),
     "snmp_timeout_s": FieldSpec("poll.snmp_timeout_s", float, 0.2, 30, "SNMP timeout (s)"),
     "snmp_retries": FieldSpec("poll.snmp_retries", int, 0, 5, "SNMP retries"),
+    "config_backup_hours": FieldSpec("backup.interval_h", int, 0, 720, "configuration backup every (hours, 0 = off)"),
     "retention_raw_days": FieldSpec("retention.raw_days", int, 1, 31, "raw sample retention (days)"),
     "retention_5m_days": FieldSpec("retention.5m_days", int, 7, 400, "5-minute retention (days)"),
     "retention_30m_days": FieldSpec("retention.30m_days", int, 7, 400, "30-minute retention (days)"),
@@ -68,6 +69,8 @@ class PollSettings:
         concurrency: devices polled at the same time (1-256).
         snmp_timeout_s: SNMP timeout given to newly added devices (0.2-30 s); existing devices keep their own.
         snmp_retries: SNMP retries given to newly added devices (0-5).
+        config_backup_hours: hours between scheduled backups of each device's configuration over SSH (0: off);
+            only devices with SSH settings are backed up.
         retention_*_days: how long each tier is kept (raw samples, 5-minute, 30-minute, 2-hour, daily rollups).
     """
 
@@ -75,6 +78,7 @@ class PollSettings:
     concurrency: int = defaults.POLL_CONCURRENCY
     snmp_timeout_s: float = defaults.SNMP_TIMEOUT_S
     snmp_retries: int = defaults.SNMP_RETRIES
+    config_backup_hours: int = defaults.CONFIG_BACKUP_HOURS
     retention_raw_days: int = RETENTION_S["raw"] // _DAY
     retention_5m_days: int = RETENTION_S["5m"] // _DAY
     retention_30m_days: int = RETENTION_S["30m"] // _DAY

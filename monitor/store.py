@@ -198,6 +198,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX config_audit_device ON config_audit(device_id, ts);
     """,
+    # 4: when each device's configuration was last read by the backup schedule, and why it failed if it did.
+    """
+    ALTER TABLE devices ADD COLUMN backup_checked REAL;
+    ALTER TABLE devices ADD COLUMN backup_error TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -103,6 +103,17 @@ def test_ok_saves_to_the_store_and_emits(qtbot, conn: sqlite3.Connection) -> Non
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
 
 
+def test_configuration_backups_can_be_scheduled_or_turned_off(qtbot, conn: sqlite3.Connection) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, conn)
+    box = dialog.spins["config_backup_hours"]
+    assert box.value() == 24 and (box.minimum(), box.maximum()) == (0, 720)
+    box.setValue(0)
+    assert box.text() == "Off"
+    press_ok(dialog)
+    assert load_settings(conn).config_backup_hours == 0
+    assert dict(conn.execute("SELECT key, value FROM settings").fetchall())["backup.interval_h"] == "0"
+
+
 def test_cancel_saves_nothing(qtbot, conn: sqlite3.Connection) -> None:  # type: ignore[no-untyped-def]
     dialog = open_dialog(qtbot, conn)
     dialog.spins["poll_interval_s"].setValue(120)

@@ -1136,7 +1136,27 @@
         <translation>新裝置的 SNMP 重試次數</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source> h</source>
+        <translation> 小時</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Off</source>
+        <translation>關閉</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Devices with SSH settings have their configuration read and kept on this schedule</source>
+        <translation>已設定 SSH 的裝置會依此排程讀取並保存組態</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back up configurations every</source>
+        <translation>組態備份間隔</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>History</source>
         <translation>歷史資料</translation>
     </message>
