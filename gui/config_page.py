@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shlex
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QBrush, QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -41,10 +42,22 @@ from PySide6.QtWidgets import (
 
 from devices.errors import CampusNetError
 from monitor import inventory
-from monitor.cli_config import EXAMPLE_PROFILE, TEMPLATES, secret_resolver
+from monitor.cli_config import EXAMPLE_PROFILE, TEMPLATES, load_profile_with, secret_resolver
 from monitor.configs import device_platform, known_hosts_path, session_log_dir
 
 Submit = Callable[[Coroutine[Any, Any, Any]], Future[Any]]
+
+
+# Status -> colour of its word in the results table (ok green, rolled back amber, failed red).
+_STATUS_COLORS = {
+    "applied": "#2e7d32",
+    "unchanged": "#2e7d32",
+    "dry-run": "#2e7d32",
+    "rolled-back": "#ef6c00",
+    "failed": "#c62828",
+    "rollback-failed": "#c62828",
+    "error": "#c62828",
+}
 
 
 @dataclass
@@ -82,15 +95,16 @@ def run_config_job(
     names: list[str],
     *,
     dry_run: bool,
+    overrides: Sequence[str] = (),
     progress: Callable[[str], None] = lambda _t: None,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> list[DeviceOutcome]:
     """Render every device, then dry-run (with compliance) or push them; blocking, for a worker thread.
 
     A device that cannot be rendered gets an ``error`` row; a real push is not started while any device has one.
+    ``overrides`` are ``KEY=VALUE`` pairs as the command line's ``--set`` (the one-SSID case).
     """
     from devices.config.compliance import check_compliance
-    from devices.config.profile import load_profile, profile_hash
     from devices.config.render import render
     from devices.push import PushJob, PushTarget, push_many
     from monitor.configs import ConfigArchive, push_target_fields
@@ -100,10 +114,7 @@ def run_config_job(
     conn = connect(db_path)
     try:
         secrets = open_secrets(db_path, inventory.store_id(conn))
-        if not profile_path.is_file():
-            raise CampusNetError(f"no such profile: {profile_path}")
-        profile = load_profile(profile_path)
-        phash = profile_hash(profile)
+        profile, phash = load_profile_with(profile_path, overrides)
         outcomes: dict[str, DeviceOutcome] = {}
         jobs: list[Any] = []
         rendered_of: dict[str, Any] = {}
@@ -146,7 +157,7 @@ def run_config_job(
         for result in results:
             outcome = outcomes[result.device]
             outcome.status, outcome.message, outcome.change = result.status, result.message, list(result.change)
-            if dry_run:
+            if dry_run or result.status in ("applied", "unchanged"):
                 rendered = rendered_of[result.device]
                 device_id = int(inventory.get_device(conn, result.device)["id"])
                 latest = archive.last_backup(device_id)
@@ -194,6 +205,17 @@ class ConfigPage(QWidget):
         self.browse_button.clicked.connect(self._browse)
         top.addWidget(self.browse_button)
         layout.addLayout(top)
+        overrides_row = QHBoxLayout()
+        overrides_row.addWidget(QLabel(self.tr("Overrides:")))
+        self.overrides_edit = QLineEdit()
+        self.overrides_edit.setPlaceholderText(
+            self.tr('optional, e.g. ssid=eduroam vlan=200 banner="Authorized use only"')
+        )
+        self.overrides_edit.setToolTip(
+            self.tr("Change the profile for the one-SSID case: ssid, vlan, radius1, radius2, banner, ntp, syslog")
+        )
+        overrides_row.addWidget(self.overrides_edit, 1)
+        layout.addLayout(overrides_row)
 
         middle = QHBoxLayout()
         devices_box = QGroupBox(self.tr("Devices"))
@@ -237,6 +259,11 @@ class ConfigPage(QWidget):
         self.compare_button = QPushButton(self.tr("Compare selected backups"))
         self.compare_button.clicked.connect(self.show_diff)
         history_layout.addWidget(self.compare_button)
+        self.pushes = _table([self.tr("Pushed"), self.tr("Template"), self.tr("Result"), self.tr("By")])
+        self.pushes.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.pushes.itemSelectionChanged.connect(self._on_push_selected)
+        history_layout.addWidget(self.pushes)
+        self._audits: list[Any] = []
         self.diff_view = QPlainTextEdit()
         self.diff_view.setReadOnly(True)
         self.diff_view.setFont(_mono())
@@ -323,6 +350,11 @@ class ConfigPage(QWidget):
             return False
         template = str(self.template_combo.currentData())
         profile = Path(self.profile_edit.text().strip() or str(EXAMPLE_PROFILE))
+        try:
+            overrides = shlex.split(self.overrides_edit.text())
+        except ValueError as exc:
+            self.progress_label.setText(self.tr("Overrides: %1").replace("%1", str(exc)))
+            return False
         self._cancel.clear()
         self._set_busy(True, dry_run)
         self.progress_label.setText(self.tr("Previewing…") if dry_run else self.tr("Pushing…"))
@@ -341,6 +373,7 @@ class ConfigPage(QWidget):
                     profile,
                     names,
                     dry_run=dry_run,
+                    overrides=overrides,
                     progress=say,
                     cancelled=self._cancel.is_set,
                 )
@@ -356,9 +389,30 @@ class ConfigPage(QWidget):
         return True
 
     def _set_busy(self, busy: bool, dry_run: bool = True) -> None:
-        for widget in (self.preview_button, self.push_button, self.template_combo, self.profile_edit):
+        for widget in (
+            self.preview_button,
+            self.push_button,
+            self.template_combo,
+            self.profile_edit,
+            self.overrides_edit,
+        ):
             widget.setEnabled(not busy)
         self.cancel_button.setEnabled(busy and not dry_run)
+
+    def status_text(self, status: str) -> str:
+        """A push or preview status (``devices.push`` and audit words) in the user's language."""
+        words = {
+            "rendered": self.tr("rendered"),
+            "dry-run": self.tr("previewed"),
+            "unchanged": self.tr("no change needed"),
+            "applied": self.tr("applied"),
+            "failed": self.tr("failed"),
+            "rolled-back": self.tr("rolled back"),
+            "rollback-failed": self.tr("ROLLBACK FAILED"),
+            "cancelled": self.tr("not tried"),
+            "error": self.tr("error"),
+        }
+        return words.get(status, status)
 
     def _compliance_text(self, outcome: DeviceOutcome) -> str:
         if outcome.missing is None:
@@ -380,9 +434,14 @@ class ConfigPage(QWidget):
         self.outcomes = {o.device: o for o in outcomes}
         self.results.setRowCount(len(outcomes))
         for row, outcome in enumerate(outcomes):
-            values = (outcome.device, outcome.status, self._compliance_text(outcome), outcome.message)
+            values = (outcome.device, self.status_text(outcome.status), self._compliance_text(outcome), outcome.message)
             for col, value in enumerate(values):
-                self.results.setItem(row, col, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                if col == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, outcome.device)
+                if col == 1 and outcome.status in _STATUS_COLORS:
+                    item.setForeground(QBrush(QColor(_STATUS_COLORS[outcome.status])))
+                self.results.setItem(row, col, item)
         ok = sum(1 for o in outcomes if o.status in ("dry-run", "unchanged", "applied"))
         done = self.tr("Preview done") if dry_run else self.tr("Push done")
         self.progress_label.setText(
@@ -430,8 +489,8 @@ class ConfigPage(QWidget):
     # ---------------------------------------------------------------------------------------------- history
 
     def show_history(self, name: str) -> None:
-        """List a device's backups and show the diff of the latest two."""
-        from monitor.configs import history
+        """List a device's backups and pushes, and show the diff of the latest two backups."""
+        from monitor.configs import audit_log, history
 
         try:
             device = inventory.get_device(self.conn, name)
@@ -447,10 +506,41 @@ class ConfigPage(QWidget):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, ref.id)
                 self.backups.setItem(row, col, item)
+        self._audits = audit_log(self.conn, self._history_device)
+        self.pushes.setRowCount(len(self._audits))
+        for row, record in enumerate(self._audits):
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(record.ts))
+            values = (when, record.template, self.status_text(record.result), record.user)
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col == 2 and record.result in _STATUS_COLORS:
+                    item.setForeground(QBrush(QColor(_STATUS_COLORS[record.result])))
+                item.setToolTip(record.detail)
+                self.pushes.setItem(row, col, item)
         if len(refs) >= 2:
             self.show_diff()
         else:
             self.diff_view.setPlainText(self.tr("A diff needs two backups."))
+
+    def _on_push_selected(self) -> None:
+        rows = self.pushes.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self._audits):
+            return
+        record = self._audits[rows[0].row()]
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(record.ts))
+        parts = [
+            self.tr("%1 pushed %2 on %3: %4")
+            .replace("%1", record.user)
+            .replace("%2", record.template or "-")
+            .replace("%3", when)
+            .replace("%4", self.status_text(record.result)),
+            record.detail,
+            "",
+            record.diff_masked or self.tr("No change was sent."),
+        ]
+        if record.rollback:
+            parts += ["", self.tr("Rollback:"), record.rollback]
+        self.diff_view.setPlainText("\n".join(parts))
 
     def show_diff(self) -> None:
         """Diff of the two selected backups (one selected: with the latest; none: the latest two)."""

@@ -107,28 +107,34 @@ def secret_resolver(secrets: SecretStore) -> Callable[[str], str]:
 # ----------------------------------------------------------------------------------------------------- render
 
 
-def _overrides(pairs: Sequence[str]) -> dict[str, str]:
+def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
+    """``KEY=VALUE`` pairs (``--set``) as a dict; a pair without ``=`` is an :class:`InputError`."""
     out: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not key:
+        if not sep or not key.strip():
             raise InputError(f"--set {pair!r}: use KEY=VALUE")
         out[key.strip()] = value
     return out
 
 
-def _profile(args: argparse.Namespace) -> tuple[Any, str]:
+def load_profile_with(path: Path | None, pairs: Sequence[str] = ()) -> tuple[Any, str]:
+    """The profile at ``path`` (the shipped example when None) with ``--set`` pairs applied, and its hash."""
     from devices.config.params import apply_overrides
     from devices.config.profile import load_profile, profile_hash
 
-    path = args.profile or EXAMPLE_PROFILE
+    path = path or EXAMPLE_PROFILE
     if not path.is_file():
         raise InputError(f"no such profile: {path}")
     profile = load_profile(path)
-    overrides = _overrides(args.set)
+    overrides = parse_overrides(pairs)
     if overrides:
         profile = apply_overrides(profile, overrides).profile
     return profile, profile_hash(profile)
+
+
+def _profile(args: argparse.Namespace) -> tuple[Any, str]:
+    return load_profile_with(args.profile, args.set)
 
 
 def _render(args: argparse.Namespace, conn: sqlite3.Connection, secrets: SecretStore, name: str) -> Any:

@@ -87,7 +87,7 @@ def test_preview_push_history_and_diff(qtbot: Any, switch: Any, page: ConfigPage
     with qtbot.waitSignal(page.finished, timeout=60_000):
         assert page.preview()
     _device, status, compliance, message = row_of(page, "sw1")
-    assert status == "dry-run", message
+    assert page.outcomes["sw1"].status == "dry-run" and status == "previewed", message
     assert "missing" in compliance  # the roaming lines are not on the switch yet
     assert "vlan 200" in page.outcomes["sw1"].change
     assert "vlan 200" in page.detail.toPlainText()
@@ -96,11 +96,19 @@ def test_preview_push_history_and_diff(qtbot: Any, switch: Any, page: ConfigPage
 
     with qtbot.waitSignal(page.finished, timeout=120_000):
         assert page.push(confirm=False)
-    _device, status, _compliance, message = row_of(page, "sw1")
+    _device, status, compliance, message = row_of(page, "sw1")
     assert status == "applied", message
+    assert compliance == "ok"  # checked against the backup taken after the push
     assert dev.has_line("vlan 200")
     assert page.backups.rowCount() >= 2
     assert "+vlan 200" in page.diff_view.toPlainText()
+
+    # The push is in the device's history (newest first, after the dry run); selecting it shows what was sent.
+    pushes = [tuple(page.pushes.item(r, c).text() for c in range(4)) for r in range(page.pushes.rowCount())]
+    assert [(p[1], p[2]) for p in pushes] == [("roaming", "applied"), ("roaming", "previewed")]
+    page.pushes.selectRow(0)
+    shown = page.diff_view.toPlainText()
+    assert "pushed roaming" in shown and "vlan 200" in shown
 
     text = all_text(page)
     assert SSH_PASSWORD not in text
@@ -113,12 +121,52 @@ def test_preview_shows_a_missing_secret_per_device(qtbot: Any, switch: Any, page
     page.set_checked(["sw1"])
     with qtbot.waitSignal(page.finished, timeout=60_000):
         assert page.preview()
-    _device, status, _compliance, message = row_of(page, "sw1")
-    assert status == "error" and "county-radius" in message
+    _device, _status, _compliance, message = row_of(page, "sw1")
+    assert page.outcomes["sw1"].status == "error" and "county-radius" in message
     with qtbot.waitSignal(page.finished, timeout=60_000):
         assert page.push(confirm=False)
-    assert row_of(page, "sw1")[1] == "error"
+    assert page.outcomes["sw1"].status == "error"
     assert not dev.has_line("vlan 200")
+
+
+def test_overrides_change_the_profile_for_the_one_ssid_case(qtbot: Any, switch: Any, page: ConfigPage) -> None:
+    _dev, _db = switch
+    page.template_combo.setCurrentIndex(page.template_combo.findData("roaming"))
+    page.set_checked(["sw1"])
+    page.overrides_edit.setText("vlan=321")
+    with qtbot.waitSignal(page.finished, timeout=60_000):
+        assert page.preview()
+    assert page.outcomes["sw1"].status == "dry-run", page.outcomes["sw1"].message
+    assert "vlan 321" in page.outcomes["sw1"].change and "vlan 200" not in page.outcomes["sw1"].change
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ("vlan=4095", "vlan"),
+        ('banner="two\nlines"', "banner contains a control character (newline)"),
+        ('ssid="a\x1bb"', "ssid contains a control character (ESC)"),
+        ("ssid=" + "x" * 33, "33 bytes"),
+        ("novalue", "KEY=VALUE"),
+    ],
+)
+def test_bad_overrides_are_refused_before_anything_connects(
+    qtbot: Any, switch: Any, page: ConfigPage, overrides: str, expected: str
+) -> None:
+    dev, _db = switch
+    page.set_checked(["sw1"])
+    page.overrides_edit.setText(overrides)
+    with qtbot.waitSignal(page.finished, timeout=60_000):
+        assert page.push(confirm=False)
+    assert expected in page.progress_label.text() or expected in row_of(page, "sw1")[3]
+    assert dev.sessions == 0
+
+
+def test_unbalanced_quote_in_overrides_does_not_start(page: ConfigPage) -> None:
+    page.set_checked(["sw1"])
+    page.overrides_edit.setText('banner="unfinished')
+    assert not page.preview()
+    assert not page.busy and "quotation" in page.progress_label.text()
 
 
 def test_nothing_checked_does_not_start(page: ConfigPage) -> None:

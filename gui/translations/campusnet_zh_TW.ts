@@ -110,7 +110,7 @@
 <context>
     <name>ConfigPage</name>
     <message>
-        <location filename="../config_page.py" line="+185"/>
+        <location filename="../config_page.py" line="+196"/>
         <source>Template:</source>
         <translation>範本：</translation>
     </message>
@@ -123,6 +123,21 @@
         <location line="+3"/>
         <source>Browse…</source>
         <translation>瀏覽…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Overrides:</source>
+        <translation>覆寫參數：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>optional, e.g. ssid=eduroam vlan=200 banner=&quot;Authorized use only&quot;</source>
+        <translation>選填，例如 ssid=eduroam vlan=200 banner=&quot;僅限授權使用&quot;</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Change the profile for the one-SSID case: ssid, vlan, radius1, radius2, banner, ntp, syslog</source>
+        <translation>單一 SSID 時可覆寫設定檔的值：ssid、vlan、radius1、radius2、banner、ntp、syslog</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -190,7 +205,27 @@
         <translation>比較所選備份的差異</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+3"/>
+        <source>Pushed</source>
+        <translation>推送時間</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Template</source>
+        <translation>範本</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Result</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>By</source>
+        <translation>操作者</translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>County profile</source>
         <translation>縣市設定檔</translation>
     </message>
@@ -220,7 +255,12 @@
         <translation>請至少勾選一台裝置。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
+        <source>Overrides: %1</source>
+        <translation>覆寫參數：%1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Previewing…</source>
         <translation>預覽中…</translation>
     </message>
@@ -230,7 +270,52 @@
         <translation>推送中…</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+45"/>
+        <source>rendered</source>
+        <translation>已產生</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>previewed</source>
+        <translation>已預覽</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no change needed</source>
+        <translation>無需變更</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>applied</source>
+        <translation>已套用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rolled back</source>
+        <translation>已還原</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ROLLBACK FAILED</source>
+        <translation>還原失敗！</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not tried</source>
+        <translation>未執行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>error</source>
+        <translation>錯誤</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>no backup yet</source>
         <translation>尚無備份</translation>
     </message>
@@ -250,7 +335,7 @@
         <translation>失敗：%1</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>Preview done</source>
         <translation>預覽完成</translation>
     </message>
@@ -285,12 +370,27 @@
         <translation>%1 的備份</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+22"/>
         <source>A diff needs two backups.</source>
         <translation>比較差異需要兩份備份。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+9"/>
+        <source>%1 pushed %2 on %3: %4</source>
+        <translation>%1 於 %3 推送 %2：%4</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No change was sent.</source>
+        <translation>未送出任何變更。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rollback:</source>
+        <translation>還原內容：</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>No differences.</source>
         <translation>沒有差異。</translation>
     </message>
