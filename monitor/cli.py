@@ -113,6 +113,28 @@ def _device_parsers(sub: Any) -> None:
     add.add_argument(
         "--max-repetitions", type=int, default=defaults.SNMP_MAX_REPETITIONS, help="GETBULK max-repetitions"
     )
+    edit = dsub.add_parser("edit", help="change a device's settings (only the options given change)")
+    edit.add_argument("name")
+    edit.add_argument("--rename", metavar="NEW_NAME", help="give the device a new name (history and secrets follow)")
+    edit.add_argument("--host")
+    edit.add_argument("--snmp-port", type=int)
+    edit.add_argument("--snmp-version", choices=inventory.SNMP_VERSIONS)
+    edit.add_argument("--community-env", metavar="VAR", help="environment variable holding the new community")
+    edit.add_argument("--v3-user")
+    edit.add_argument("--v3-auth", choices=inventory.V3_AUTH)
+    edit.add_argument("--v3-auth-key-env", metavar="VAR")
+    edit.add_argument("--v3-priv", choices=inventory.V3_PRIV)
+    edit.add_argument("--v3-priv-key-env", metavar="VAR")
+    edit.add_argument("--platform", help="auto, or a netmiko device_type")
+    edit.add_argument("--ssh-host")
+    edit.add_argument("--ssh-port", type=int)
+    edit.add_argument("--ssh-user")
+    edit.add_argument("--ssh-password-env", metavar="VAR")
+    edit.add_argument("--role", choices=inventory.ROLES)
+    edit.add_argument("--location")
+    edit.add_argument("--timeout", type=float, help="seconds per SNMP try")
+    edit.add_argument("--retries", type=int, help="SNMP retries after the first try")
+    edit.add_argument("--max-repetitions", type=int, help="GETBULK max-repetitions")
     lst = dsub.add_parser("list", help="list devices")
     lst.add_argument("--json", action="store_true")
     imp = dsub.add_parser("import", help="add many devices from a CSV file (see the README for its columns)")
@@ -201,6 +223,57 @@ def cmd_device_add(args: argparse.Namespace, db: Path) -> int:
     store = open_secrets(db, inventory.store_id(conn))
     inventory.add_device(conn, store, spec)
     print(f"added {spec.name} ({spec.host}); secrets kept in {store.backend_description}")
+    return 0
+
+
+# device edit option -> DeviceSpec field
+_EDIT_FIELDS = {
+    "rename": "name",
+    "host": "host",
+    "snmp_port": "snmp_port",
+    "snmp_version": "snmp_version",
+    "v3_user": "v3_user",
+    "v3_auth": "v3_auth",
+    "v3_priv": "v3_priv",
+    "platform": "platform",
+    "ssh_host": "ssh_host",
+    "ssh_port": "ssh_port",
+    "ssh_user": "ssh_user",
+    "role": "role",
+    "location": "location",
+    "timeout": "timeout_s",
+    "retries": "retries",
+    "max_repetitions": "max_repetitions",
+}
+
+
+def cmd_device_edit(args: argparse.Namespace, db: Path) -> int:
+    """device edit: change only the settings given; secrets from environment variables; nothing saved if one is bad."""
+    conn = connect(db)
+    device = inventory.get_device(conn, args.name)
+    spec = inventory.spec_of(device)
+    changed = []
+    for option, field_name in _EDIT_FIELDS.items():
+        value = getattr(args, option)
+        if value is not None:
+            setattr(spec, field_name, value)
+            changed.append(option.replace("_", "-"))
+    wanted = [
+        ("community", args.community_env),
+        ("v3_auth_key", args.v3_auth_key_env),
+        ("v3_priv_key", args.v3_priv_key_env),
+        ("ssh_password", args.ssh_password_env),
+    ]
+    for kind, env_var in wanted:
+        value = _secret_from(env_var, None)
+        if value:
+            spec.secrets[kind] = value
+            changed.append(kind.replace("_", "-"))
+    if not changed:
+        raise InputError("nothing to change: give at least one option (see 'device edit --help')")
+    store = open_secrets(db, inventory.store_id(conn))
+    inventory.update_device(conn, store, args.name, spec)
+    print(f"updated {spec.name}: {', '.join(changed)}")
     return 0
 
 
@@ -490,6 +563,7 @@ def cmd_demo(args: argparse.Namespace, db: Path | None) -> int:
 
 COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Path], int]] = {
     ("device", "add"): cmd_device_add,
+    ("device", "edit"): cmd_device_edit,
     ("device", "list"): cmd_device_list,
     ("device", "import"): cmd_device_import,
     ("device", "remove"): cmd_device_remove,

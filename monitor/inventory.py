@@ -277,6 +277,11 @@ def update_device(conn: sqlite3.Connection, secrets: SecretStore, name: str, spe
         secrets.delete_device(name)
 
 
+def spec_of(device: sqlite3.Row) -> DeviceSpec:
+    """The user's settings of a stored device as a :class:`DeviceSpec` (without secrets), to edit and save back."""
+    return DeviceSpec(**{column: device[column] for column in _EDITABLE})
+
+
 # The devices columns a user may change (the rest is what polling learns).
 _EDITABLE = (
     "name", "host", "snmp_port", "snmp_version", "v3_user", "v3_auth", "v3_priv", "timeout_s", "retries",

@@ -245,3 +245,72 @@ def test_device_import_adds_good_rows_and_reports_bad_ones(db: Path, capsys: pyt
     assert snapshot(db) == [("sw1", "192.0.2.1", 161)]
     code, _, err = run(capsys, "--db", str(db), "device", "import", str(db.parent / "missing.csv"))
     assert code == 2 and "no such file" in err
+
+
+def _device_row(db: Path, name: str) -> dict[str, Any]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        row = conn.execute("SELECT * FROM devices WHERE name = ?", (name,)).fetchone()
+        return dict(row) if row else {}
+    finally:
+        conn.close()
+
+
+def test_edit_changes_only_what_is_given(db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any) -> None:
+    from monitor.secrets import open_secrets
+    from monitor.store import connect
+
+    base = ("--db", str(db), "device")
+    assert (
+        run(capsys, *base, "add", "lib-sw", "--host", "127.0.0.1", "--community-env", "COMM", "--location", "圖書館")[0]
+        == 0
+    )
+    before = _device_row(db, "lib-sw")
+    monkeypatch.setenv("SSHPW", "Ssh-Pass-1")
+    code, out, _ = run(
+        capsys, *base, "edit", "lib-sw", "--ssh-user", "admin", "--ssh-port", "2222", "--ssh-password-env", "SSHPW"
+    )
+    assert code == 0 and out.startswith("updated lib-sw: ssh-port, ssh-user, ssh-password")
+    after = _device_row(db, "lib-sw")
+    assert (after["ssh_user"], after["ssh_port"]) == ("admin", 2222)
+    unchanged = {k: v for k, v in after.items() if k not in ("ssh_user", "ssh_port")}
+    assert unchanged == {k: v for k, v in before.items() if k not in ("ssh_user", "ssh_port")}
+    assert "Ssh-Pass-1" not in db.read_bytes().decode("latin-1")
+
+    assert run(capsys, *base, "edit", "lib-sw", "--rename", "library-sw")[0] == 0
+    assert _device_row(db, "lib-sw") == {} and _device_row(db, "library-sw")["location"] == "圖書館"
+    conn = connect(db)
+    try:
+        from monitor.inventory import store_id
+
+        secrets = open_secrets(db, store_id(conn))
+        assert secrets.get("library-sw", "ssh_password") == "Ssh-Pass-1"
+        assert secrets.get("library-sw", "community") == COMMUNITY
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--snmp-port", "70000"], "port"),
+        (["--host", "not a host"], "host"),
+        (["--ssh-password-env", "NO_SUCH_VAR"], "NO_SUCH_VAR"),
+        ([], "nothing to change"),
+    ],
+)
+def test_bad_edit_exits_2_and_changes_nothing(
+    db: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    base = ("--db", str(db), "device")
+    assert run(capsys, *base, "add", "sw1", "--host", "127.0.0.1", "--community-env", "COMM")[0] == 0
+    before = _device_row(db, "sw1")
+    code, _out, err = run(capsys, *base, "edit", "sw1", *args)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert _device_row(db, "sw1") == before
+
+
+def test_edit_of_an_unknown_device_is_a_clear_error(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(capsys, "--db", str(db), "device", "edit", "nosuch", "--host", "127.0.0.1")
+    assert code == 2 and "nosuch" in err
