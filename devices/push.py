@@ -7,13 +7,16 @@ One device at a time (:func:`push`), or a list with stop-on-first-failure (:func
 3. compute the change: the lines the device does not have yet (``hier_config`` remediation against the predicted
    future configuration where the platform is supported, else a line-presence diff);
 4. dry run: return the masked change, nothing sent;
-5. apply with ``send_config_set(error_pattern=...)``, on IOS inside ``configure terminal revert timer N``;
+5. apply with ``send_config_set(error_pattern=...)``, on IOS inside ``configure terminal revert timer N``, on AOS-CX
+   after a named checkpoint of the backup and ``checkpoint auto N``;
 6. verify from a NEW session (management access survived) that every intended line is now there;
-7. confirm (IOS ``configure confirm``) and save, then back up again (``push-after``) and audit ``applied``.
+7. confirm (IOS ``configure confirm``, AOS-CX ``checkpoint auto confirm``) and save, then back up again
+   (``push-after``) and audit ``applied``.
 
-On any failure the change is rolled back (IOS ``configure revert now`` or, when the device cannot be reached, its
-revert timer; elsewhere compensating lines that lead from the current configuration back to the backup), the running
-configuration is read again and compared with the backup, and the result says exactly what happened. No secret (the
+On any failure the change is rolled back (IOS ``configure revert now``, AOS-CX ``checkpoint rollback`` to the named
+checkpoint, or, when the device cannot be reached, its revert or auto checkpoint timer; elsewhere compensating lines
+that lead from the current configuration back to the backup), the running configuration is read again and compared
+with the backup, and the result says exactly what happened. No secret (the
 SSH password, the enable secret, the rendered secret values) appears in any returned text, audit record or session
 log. This module has no Qt and does not import ``monitor``; the store side comes in through :class:`BackupStore`.
 """
@@ -29,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from devices.config.drivers import IOS_TIMER, PushDriver, compile_volatile, driver_for
+from devices.config.drivers import AOSCX_CHECKPOINT, IOS_TIMER, PushDriver, compile_volatile, driver_for
 from devices.errors import CampusNetError
 from devices.ssh import SshError, open_session
 
@@ -386,6 +389,11 @@ class _Push:
         self.change = Change([], [])
         self.after_text = ""
         self.masked = {line.strip(): m.strip() for line, m in zip(lines, masked_lines, strict=True)}
+        self.minutes = opts.revert_minutes  # the auto-revert timer, within what the platform takes
+        if self.driver.revert == "aoscx_checkpoint":
+            self.minutes = max(1, min(opts.revert_minutes, AOSCX_CHECKPOINT.max_minutes))
+        self.checkpoint: str | None = None  # AOS-CX: the named checkpoint of the backup, until erased
+        self.confirmed = False  # AOS-CX: 'checkpoint auto confirm' done (the switch's timer no longer runs)
 
     # -- sessions --------------------------------------------------------------------------------------------
 
@@ -420,8 +428,18 @@ class _Push:
         except Exception as exc:
             raise self._lost("reading the running configuration", exc) from exc
 
+    def command(self, conn: Any, command: str) -> str:
+        """The answer to one command at the exec (manager) prompt; SessionLost when the session breaks."""
+        try:
+            return str(conn.send_command(command, expect_string=r"[>#]\s*$", read_timeout=self.opts.read_timeout))
+        except Exception as exc:
+            raise self._lost(f"sending '{command}'", exc) from exc
+
     def _lost(self, step: str, exc: BaseException) -> SessionLost:
         return SessionLost(f"SSH session to {self.target.name} lost while {step}: {self.mask(str(exc)) or exc!r}")
+
+    def _answer(self, output: str) -> str:
+        return self.mask(" ".join(output.split())) or "no answer"
 
     # -- steps -----------------------------------------------------------------------------------------------
 
@@ -459,7 +477,44 @@ class _Push:
                 "the IOS revert timer needs the configuration archive ('archive' with ' path flash:archive'): "
                 "add it first (e.g. with the hardening baseline); nothing sent"
             )
+        if self.driver.revert == "aoscx_checkpoint":
+            refused = self.start_checkpoint(conn)
+            if refused:
+                return self.failed_untouched(refused)
         return self.apply_and_commit(conn)
+
+    def start_checkpoint(self, conn: Any) -> str | None:
+        """AOS-CX: a named checkpoint of the configuration just backed up (the explicit rollback point), then
+        ``checkpoint auto N``; the reason when either is refused (no configuration line has been sent then)."""
+        cp = AOSCX_CHECKPOINT
+        name = f"{cp.name_prefix}{time.strftime('%Y%m%d%H%M%S')}"
+        take = cp.take.format(name=name)
+        self.say(f"saving the current configuration as checkpoint {name}")
+        try:
+            out = self.command(conn, take)
+        except PushFailed as exc:
+            return f"{exc}; no configuration line sent"
+        if not re.search(cp.success, out):
+            return f"'{take}' refused: {self._answer(out)}; nothing changed"
+        self.checkpoint = name
+        enter = cp.enter.format(minutes=self.minutes)
+        self.say(f"starting the auto checkpoint ({enter})")
+        try:
+            out = self.command(conn, enter)
+        except PushFailed as exc:
+            return f"{exc}; no configuration line sent"
+        if not re.search(cp.entered, out):
+            self.erase_checkpoint(conn)
+            return f"'{enter}' refused: {self._answer(out)}; nothing changed"
+        return None
+
+    def erase_checkpoint(self, conn: Any) -> None:
+        """AOS-CX: remove the push's named checkpoint once it is no longer needed (best effort)."""
+        if self.checkpoint is None:
+            return
+        erase = AOSCX_CHECKPOINT.erase.format(name=self.checkpoint)
+        self.checkpoint = None
+        _quietly(lambda: self.command(conn, erase))
 
     def apply_and_commit(self, conn: Any) -> PushResult:
         """Apply, verify, confirm and save; roll back on any failure."""
@@ -485,7 +540,7 @@ class _Push:
             "read_timeout": self.opts.read_timeout,
         }
         if self.driver.revert == "ios_timer":
-            kwargs["config_mode_command"] = IOS_TIMER.enter.format(minutes=self.opts.revert_minutes)
+            kwargs["config_mode_command"] = IOS_TIMER.enter.format(minutes=self.minutes)
         try:
             for index, segment in enumerate(
                 banner_segments(with_block_exits(self.change.lines, self.driver.block_exit))
@@ -524,11 +579,13 @@ class _Push:
                 raise PushFailed(f"verify failed: {len(missing)} line(s) not in the running config ({shown})")
             self.confirm_and_save(conn)
             self.after_text = self.read_running(conn)
+            self.erase_checkpoint(conn)
         finally:
             _disconnect(conn)
 
     def confirm_and_save(self, conn: Any) -> None:
-        """``configure confirm`` (IOS) and the platform's save command; output checked for errors."""
+        """``configure confirm`` (IOS) or ``checkpoint auto confirm`` (AOS-CX) and the platform's save command;
+        output checked for errors."""
         error = re.compile(self.driver.error_pattern)
         try:
             if self.driver.revert == "ios_timer":
@@ -536,6 +593,12 @@ class _Push:
                 out = str(conn.send_command(IOS_TIMER.confirm, expect_string=r"[>#]\s*$"))
                 if error.search(out):
                     raise PushFailed(f"'configure confirm' refused: {self.mask(out.strip())}")
+            if self.driver.revert == "aoscx_checkpoint":
+                self.say(f"confirming ({AOSCX_CHECKPOINT.confirm})")
+                out = self.command(conn, AOSCX_CHECKPOINT.confirm)
+                if not re.search(AOSCX_CHECKPOINT.confirmed, out):
+                    raise PushFailed(f"'{AOSCX_CHECKPOINT.confirm}' not accepted: {self._answer(out)}")
+                self.confirmed = True
             if self.driver.save is not None:
                 self.say(f"saving ({self.driver.save.command})")
                 save = self.driver.save
@@ -554,8 +617,8 @@ class _Push:
     def roll_back(self, reason: str) -> PushResult:
         """Undo the change, then check the running configuration equals the backup; audit and report."""
         self.say(f"rolling back: {reason}")
-        if self.driver.revert == "ios_timer":
-            how, current = self._ios_revert()
+        if self.driver.revert in ("ios_timer", "aoscx_checkpoint"):
+            how, current = self._ios_revert() if self.driver.revert == "ios_timer" else self._aoscx_revert()
             if current is not None and not configs_equal(self.driver, current, self.backup_text):
                 more, current = self._compensate()
                 how = f"{how}, then {more}"
@@ -589,18 +652,62 @@ class _Push:
         finally:
             _disconnect(conn)
 
-    def _wait_for_timer(self) -> tuple[str, str | None]:
-        """Wait until the revert timer must have fired, then read the running config from a new session."""
-        wait = self.opts.revert_minutes * self.opts.seconds_per_minute
-        self.say(f"device unreachable: waiting {wait:g} s for its revert timer")
+    def _aoscx_revert(self) -> tuple[str, str | None]:
+        """AOS-CX, from a new session: ``checkpoint rollback`` to the checkpoint taken before applying, then
+        ``checkpoint auto confirm`` of the restored configuration, which ends the auto checkpoint mode so its timer
+        cannot undo a later change. When the switch cannot be reached, or the rollback does not bring the backup
+        back, wait for the auto checkpoint timer instead (unless the change was already confirmed: the timer is
+        gone then)."""
+        cp = AOSCX_CHECKPOINT
+        try:
+            conn = self.connect()
+        except SshError as exc:
+            if self.confirmed:
+                return f"no rollback possible: device unreachable ({self.mask(str(exc))})", None
+            return self._wait_for_timer("the device was unreachable")
+        reason = ""
+        try:
+            if self.checkpoint is None:  # erased once the change was kept: compensating lines are left
+                return "no checkpoint left to roll back to", self.read_running(conn)
+            rollback = cp.rollback.format(name=self.checkpoint)
+            out = self.command(conn, rollback)
+            current = self.read_running(conn)
+            restored = re.search(cp.success, out) and configs_equal(self.driver, current, self.backup_text)
+            if restored or self.confirmed:
+                how = f"'{rollback}'" if restored else f"'{rollback}' ({self._answer(out)})"
+                if restored and not self.confirmed:
+                    ended = self.command(conn, cp.confirm)
+                    if not re.search(cp.confirmed, ended):
+                        how += f" ('{cp.confirm}' answered: {self._answer(ended)})"
+                    self.confirmed = True
+                if restored:
+                    self.erase_checkpoint(conn)
+                return how, current
+            reason = f"'{rollback}' did not bring the backup back ({self._answer(out)})"
+        except PushFailed as exc:
+            reason = f"the rollback session broke ({exc})"
+        finally:
+            _disconnect(conn)
+        if self.confirmed:  # no timer left to wait for
+            return f"no rollback possible: {reason}", None
+        return self._wait_for_timer(reason)
+
+    def _wait_for_timer(self, reason: str = "the device was unreachable") -> tuple[str, str | None]:
+        """Wait until the platform's own revert timer (IOS revert timer, AOS-CX auto checkpoint timer) must have
+        fired, then read the running config from a new session."""
+        label = "auto checkpoint timer" if self.driver.revert == "aoscx_checkpoint" else "revert timer"
+        wait = self.minutes * self.opts.seconds_per_minute
+        self.say(f"{reason}: waiting {wait:g} s for its {label}")
         deadline = time.monotonic() + wait + min(30.0, max(2.0, wait / 4))
         time.sleep(max(0.0, wait))
-        how = f"the device's revert timer ({self.opts.revert_minutes} min; the device was unreachable)"
+        how = f"the device's {label} ({self.minutes} min; {reason})"
         while True:
             try:
                 conn = self.connect()
                 try:
-                    return how, self.read_running(conn)
+                    current = self.read_running(conn)
+                    self.erase_checkpoint(conn)
+                    return how, current
                 finally:
                     _disconnect(conn)
             except (SshError, PushFailed) as exc:
@@ -703,9 +810,9 @@ def push(
 
     ``masked_lines`` are the same lines with secrets masked (checked to line up with ``lines``); ``secret_values``
     are masked everywhere, as are the SSH password and enable secret. ``seconds_per_minute`` scales the wait for the
-    IOS revert timer (60 on real gear; emulators run faster). ``timeout`` bounds connecting, ``read_timeout`` each
-    answer of the device while applying (also how long a silently dropped session takes to notice). Raises only
-    for bugs and for an unknown device type.
+    IOS revert timer or the AOS-CX auto checkpoint timer (60 on real gear; emulators run faster). ``timeout`` bounds
+    connecting, ``read_timeout`` each answer of the device while applying (also how long a silently dropped session
+    takes to notice). Raises only for bugs and for an unknown device type.
     """
     if len(masked_lines) != len(lines):
         raise ValueError("masked_lines must line up with lines")

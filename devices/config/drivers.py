@@ -66,6 +66,33 @@ class IosTimer:
 
 IOS_TIMER = IosTimer()
 
+
+@dataclass(frozen=True)
+class AoscxCheckpoint:
+    """The AOS-CX auto checkpoint commands, all typed in the manager context (``switch#``).
+
+    From the AOS-CX 10.x command reference: ``checkpoint auto N`` (1 to 60 minutes) answers ``Auto checkpoint
+    mode expires in N minute(s)`` and does not enter configuration mode itself; ``checkpoint auto confirm`` answers
+    ``checkpoint AUTO<YYYYMMDDHHMMSS> created`` and ends the mode; without it in time, the switch restores the
+    configuration it had when the mode started. No "revert now" is documented, so the push takes a named
+    checkpoint just before (``copy running-config checkpoint NAME``) and rolls back to it (``checkpoint rollback
+    NAME``; both answer ``Success``), then erases it (``erase checkpoint NAME``).
+    """
+
+    enter: str = "checkpoint auto {minutes}"
+    entered: str = r"Auto checkpoint mode expires in \d+ minute"
+    confirm: str = "checkpoint auto confirm"
+    confirmed: str = r"checkpoint \S+ created"
+    take: str = "copy running-config checkpoint {name}"
+    rollback: str = "checkpoint rollback {name}"
+    erase: str = "erase checkpoint {name}"
+    success: str = r"(?m)^\s*Success\s*$"
+    max_minutes: int = 60
+    name_prefix: str = "campusnet-"
+
+
+AOSCX_CHECKPOINT = AoscxCheckpoint()
+
 _IOS_ERRORS = r"% Invalid input|% Incomplete command|% Ambiguous command|% Unknown command|% Bad |% Error"
 _IOS_VOLATILE = (
     r"^! Last configuration change",
@@ -76,6 +103,8 @@ _IOS_VOLATILE = (
 )
 _AIREOS_ERRORS = r"Incorrect usage|Incorrect input|Request failed|Error"
 _AOS8_ERRORS = r"% Invalid input|Invalid input detected|Error:"
+# AOS-CX names the word it cannot take ("Invalid input: width"), without IOS's "% " or caret.
+_AOSCX_ERRORS = r"Invalid input: |% Command incomplete|Ambiguous command|% Unknown command|Error:"
 _PROCURVE_ERRORS = r"Invalid input|Unknown command|Incomplete input|Value .* is not"
 _PROCURVE_VOLATILE = (r"^; \S+ Configuration Editor; Created on release", r"^Running configuration:")
 _COMWARE_ERRORS = r"% Unrecognized command|% Incomplete command|% Too many parameters|% Wrong parameter"
@@ -135,7 +164,7 @@ DRIVERS: dict[str, PushDriver] = {
     "aruba_aoscx": PushDriver(
         netmiko_type="aruba_aoscx",
         show_running="show running-config",
-        error_pattern=r"% Invalid input|% Incomplete command|% Ambiguous command|% Unknown command|Error:",
+        error_pattern=_AOSCX_ERRORS,
         config_mode=True,
         revert="aoscx_checkpoint",
         save=SaveCommand("copy running-config startup-config"),

@@ -10,11 +10,13 @@
         ...
         assert "hostname SW2" in dev.running_config
 
-One module per platform (``cisco_ios``, ``cisco_wlc``, ``aruba_os``, ``hp_procurve``) holds its
+One module per platform (``cisco_ios``, ``cisco_wlc``, ``aruba_os``, ``hp_procurve``, ``aruba_aoscx``) holds its
 prompts, modes, error strings and running-config rendering; :mod:`tests.emulators.server` holds the SSH server,
 the terminal handling and the shared configuration tree.
 """
 
 from tests.emulators.server import PLATFORMS, EmulatedDevice
+
+PLATFORMS.setdefault("aruba_aoscx", "aruba_aoscx")
 
 __all__ = ["PLATFORMS", "EmulatedDevice"]
