@@ -80,6 +80,9 @@ def build_parser() -> Parser:
     from monitor import cli_config
 
     cli_config.add_parsers(sub, Parser)
+    from monitor import cli_alerts
+
+    cli_alerts.add_parsers(sub, Parser)
     demo = sub.add_parser("demo", help="a simulated school network on 127.0.0.1, polled and shown in the GUI")
     demo.add_argument("--speed", type=float, default=60.0, help="fast-forward factor for the school day (default 60)")
     demo.add_argument("--interval", type=float, default=15.0, help="seconds between polls (default 15)")
@@ -598,6 +601,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from monitor import cli_config
 
             return cli_config.dispatch(args, db)
+        if args.command in ("alerts", "notify"):
+            from monitor import cli_alerts
+
+            return cli_alerts.dispatch(args, db)
         handler = COMMANDS[(args.command, getattr(args, "device_command", None))]
         return handler(args, db)
     except InputError as exc:

@@ -7,6 +7,9 @@
   stops the cycle. Cycles never overlap: when one runs past the next start, the missed start is skipped and logged.
   While it runs on a schedule it also backs up device configurations that are due (see :mod:`monitor.backups`),
   one device at a time, beside the polling cycles (never inside them: an SSH session takes seconds).
+  After each cycle it evaluates the alert rules (:mod:`monitor.alerts`, on the writer thread) and sends the
+  notifications they queued (:mod:`monitor.notify`): beside the cycles under :meth:`Poller.run_forever`, at the end
+  of the cycle otherwise (``poll --once``, the demo).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from devices.errors import CampusNetError, SnmpTimeout
-from monitor import backups, history
+from monitor import alerts, backups, history, notify
 from monitor.configs import known_hosts_path
 from monitor.inventory import snmp_target, store_id
 from monitor.poller import DeviceCache, poll_device, record_failure, record_poll
@@ -122,6 +125,10 @@ class Poller:
         on_cycle: optional callback(CycleResult), called on the loop thread after each cycle.
         backup_first_check_s, backup_check_every_s: when :meth:`run_forever` first looks for configuration backups
             that are due, and how often after that.
+        clock: the time alerts are evaluated and notifications sent at (tests move it forward).
+        on_alert: optional callback(list of :class:`monitor.notify.Notice`), called on the loop thread when an
+            evaluation queued notices (the tray's hook; :func:`monitor.alerts.pending_tray` reads them too).
+        notifier: the :class:`monitor.notify.Dispatcher` sending this store's notifications.
     """
 
     def __init__(
@@ -150,6 +157,9 @@ class Poller:
         self.skipped_cycles = 0
         self.backup_first_check_s = BACKUP_FIRST_CHECK_S
         self.backup_check_every_s = BACKUP_CHECK_EVERY_S
+        self.clock: Callable[[], float] = time.time
+        self.on_alert: Callable[[list[notify.Notice]], None] | None = None
+        self.notifier = notify.Dispatcher(self.writer, self.secrets, clock=lambda: self.clock())
 
     def close(self) -> None:
         """Release the store connections (drains the writer if this poller owns it)."""
@@ -204,6 +214,7 @@ class Poller:
             retention = retention_seconds(self.settings)
             await self._write(lambda conn: history.apply_retention(conn, now, retention))
             self._last_retention = now
+        await self._evaluate_alerts()
         cycle.finished = time.time()
         self.last_cycle = cycle
         log.info(
@@ -214,7 +225,26 @@ class Poller:
         )
         if self.on_cycle:
             self.on_cycle(cycle)
+        await self._send_notifications()
         return cycle
+
+    async def _evaluate_alerts(self) -> None:
+        try:
+            notices = await self._write(functools.partial(alerts.evaluate, now=self.clock()))
+        except Exception:  # a bug here must not stop polling; it is logged with its traceback
+            log.exception("alert evaluation failed")
+            return
+        if notices and self.on_alert:
+            self.on_alert(notices)
+
+    async def _send_notifications(self) -> None:
+        if self.notifier.running:
+            self.notifier.wake()
+            return
+        try:
+            await self.notifier.deliver_due()
+        except Exception:
+            log.exception("sending notifications failed")
 
     async def run_backups(self, now: float | None = None) -> list[backups.BackupOutcome]:
         """Back up every device whose configuration is due (settings ``config_backup_hours``), one at a time."""
@@ -250,15 +280,18 @@ class Poller:
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Run cycles every ``interval`` seconds until ``stop`` is set. A late cycle skips missed starts.
 
-        Configuration backups that fall due run beside the cycles (:meth:`run_backups`).
+        Configuration backups that fall due run beside the cycles (:meth:`run_backups`), and so does the sending of
+        notifications (:meth:`monitor.notify.Dispatcher.run`).
         """
         backup_task = asyncio.create_task(self._backup_loop(stop), name="config-backups")
+        sender_task = asyncio.create_task(self.notifier.run(stop), name="notifications")
         try:
             await self._run_cycles(stop)
         finally:
-            backup_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await backup_task
+            for task in (backup_task, sender_task):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     async def _run_cycles(self, stop: asyncio.Event) -> None:
         next_start = time.monotonic()

@@ -203,6 +203,81 @@ MIGRATIONS: list[str] = [
     ALTER TABLE devices ADD COLUMN backup_checked REAL;
     ALTER TABLE devices ADD COLUMN backup_error TEXT;
     """,
+    # 5: alerts (monitor/alerts.py): rules with the default set, alerts with their lifecycle, ports marked important;
+    # notification channels (secrets in the secret store, never here) and the outbox of deliveries
+    # (monitor/notify.py). The event cursor starts at the newest event, so old reboots never alert.
+    """
+    ALTER TABLE ports ADD COLUMN important INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE alert_rules (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('device_down', 'reboot', 'port_down', 'utilization', 'errors')),
+        name TEXT NOT NULL UNIQUE,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        severity TEXT NOT NULL DEFAULT 'warning' CHECK (severity IN ('critical', 'warning', 'info')),
+        params TEXT NOT NULL DEFAULT '{}'
+    );
+    INSERT INTO alert_rules (kind, name, severity) VALUES
+        ('device_down', 'Device down', 'critical'),
+        ('reboot', 'Device restarted', 'warning'),
+        ('port_down', 'Uplink or important port down', 'critical'),
+        ('utilization', 'Uplink utilization high', 'warning'),
+        ('errors', 'Port errors or discards', 'warning');
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        rule_id INTEGER REFERENCES alert_rules(id) ON DELETE SET NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        device_id INTEGER REFERENCES devices(id) ON DELETE SET NULL,
+        port_id INTEGER REFERENCES ports(id) ON DELETE SET NULL,
+        device_name TEXT NOT NULL,
+        port_name TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL CHECK (state IN ('firing', 'resolved')),
+        flapping INTEGER NOT NULL DEFAULT 0,
+        started REAL NOT NULL,
+        resolved REAL,
+        acknowledged_by TEXT,
+        acknowledged_at REAL,
+        last_notified REAL,
+        reminders INTEGER NOT NULL DEFAULT 0,
+        detail TEXT NOT NULL DEFAULT '',
+        facts TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE UNIQUE INDEX alerts_one_firing ON alerts(rule_id, subject) WHERE state = 'firing';
+    CREATE INDEX alerts_started ON alerts(started);
+    CREATE TABLE notify_channels (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('email', 'line', 'telegram', 'webhook')),
+        name TEXT NOT NULL UNIQUE,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        language TEXT NOT NULL DEFAULT 'zh_TW',
+        settings TEXT NOT NULL DEFAULT '{}',
+        created REAL NOT NULL
+    );
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        channel_id INTEGER NOT NULL REFERENCES notify_channels(id) ON DELETE CASCADE,
+        alert_id INTEGER REFERENCES alerts(id) ON DELETE SET NULL,
+        notice TEXT NOT NULL,
+        key TEXT NOT NULL,
+        created REAL NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt REAL NOT NULL,
+        last_error TEXT,
+        sent REAL
+    );
+    CREATE INDEX deliveries_queue ON deliveries(status, channel_id, id);
+    CREATE INDEX deliveries_created ON deliveries(created);
+    CREATE TABLE alert_state (
+        key TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    );
+    INSERT INTO alert_state (key, value) SELECT 'last_event_id', COALESCE(MAX(id), 0) FROM events;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
