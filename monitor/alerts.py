@@ -4,7 +4,7 @@ Rules live in the store's ``alert_rules`` table (the migration seeds one of each
 :func:`save_rule` and :func:`delete_rule` are the API the rules editor uses. Kinds and their parameters
 (:data:`PARAMS`, with defaults):
 
-- ``device_down``: a device missed ``polls`` polls in a row (3); recovers when it answers again.
+- ``device_down``: ``polls`` polls in a row failed (3: no answer, or an error); recovers when it answers again.
 - ``reboot``: a device restarted (the poller's ``reboot`` events); one notice, resolved at once.
 - ``port_down``: a port marked as an uplink (``ports.is_uplink``) or important (``ports.important``) is down;
   ports shut down by an administrator (admin status 2) never alert.

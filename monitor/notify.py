@@ -406,7 +406,7 @@ _LABELS: dict[str, dict[str, str]] = {
 
 _DETAILS: dict[str, dict[str, str]] = {
     "en": {
-        "device_down": "No answer to {polls} polls in a row. Last error: {reason}",
+        "device_down": "{polls} polls in a row failed. Last error: {reason}",
         "device_down/alert_resolved": "It answers again.",
         "device_down/alert_resolved/restarted": "It answers again. It has restarted (its uptime started over).",
         "reboot": "The device restarted (its uptime started over).",
@@ -423,7 +423,7 @@ _DETAILS: dict[str, dict[str, str]] = {
         "alert_stable_down": "No state change for {window} minutes, but it is still down.",
     },
     "zh_TW": {
-        "device_down": "連續 {polls} 次輪詢沒有回應。最後的錯誤：{reason}",
+        "device_down": "連續 {polls} 次輪詢失敗。最後的錯誤：{reason}",
         "device_down/alert_resolved": "裝置已恢復回應。",
         "device_down/alert_resolved/restarted": "裝置已恢復回應。裝置曾重新開機（運作時間重新計算）。",
         "reboot": "裝置已重新開機（運作時間重新計算）。",

@@ -140,7 +140,7 @@ def test_down_after_three_missed_polls_one_mail_then_one_recovery(tmp_path: Path
         [("alert_resolved", "sw1")],
     ]
     down, up = (m.message.get_content() for m in smtp.inbox)
-    assert down.startswith("連續 3 次輪詢沒有回應。最後的錯誤：no answer from 127.0.0.1")
+    assert down.startswith("連續 3 次輪詢失敗。最後的錯誤：no answer from 127.0.0.1")
     assert up.startswith("裝置已恢復回應。裝置曾重新開機（運作時間重新計算）。\n")  # the restart, in the same mail
     (alert,) = alert_rows(db)
     first_miss = rows(db, "SELECT MIN(ts) AS ts FROM device_polls WHERE status != 'up'")[0]["ts"]
@@ -409,7 +409,8 @@ def test_flapping_that_ends_down_keeps_the_alert(conn: sqlite3.Connection) -> No
         )
     fail_polls(conn, dev, 5, NOW - 6 * MIN)
     assert evaluate(conn, NOW) == ["Flapping: sw1"]
-    assert evaluate(conn, NOW + 10 * MIN) == []  # the last change is 15 minutes old: not stable yet
+    assert evaluate(conn, NOW + 10 * MIN) == []  # changes within the last 20 minutes: not stable yet
+    assert evaluate(conn, NOW + 13.5 * MIN) == []  # one change (at NOW - 6 min) is still in the window
     assert evaluate(conn, NOW + 16 * MIN) == ["Stopped flapping, still down: sw1"]
     (alert,) = conn.execute("SELECT * FROM alerts").fetchall()
     assert (alert["state"], alert["flapping"], alert["started"]) == ("firing", 0, NOW - 10 * MIN)
@@ -516,7 +517,7 @@ def test_pending_tray(conn: sqlite3.Connection) -> None:
     evaluate(conn, NOW)
     (item,) = alerts.pending_tray(conn, 0)
     assert (item.kind, item.device) == ("alert", "sw1")
-    assert item.detail.startswith("Device down: sw1 — No answer to 3 polls in a row.")
+    assert item.detail.startswith("Device down: sw1 — 3 polls in a row failed.")
     assert alerts.pending_tray(conn, item.event_id) == []
     conn.execute("UPDATE devices SET status = 'up' WHERE id = ?", (dev,))
     evaluate(conn, NOW + MIN)

@@ -289,7 +289,7 @@ def test_starttls_login_mail_has_utf8_subject_and_body(store, cert: tuple[Path, 
     assert msg["To"] == "it@school.example, principal@school.example"
     assert msg.get_content_type() == "text/plain" and msg.get_content_charset() == "utf-8"
     body = msg.get_content()
-    assert body.startswith("連續 3 次輪詢沒有回應。最後的錯誤：no answer from 10.1.0.1:161\n")
+    assert body.startswith("連續 3 次輪詢失敗。最後的錯誤：no answer from 10.1.0.1:161\n")
     assert "裝置：core-sw (10.1.0.1, 行政大樓)\n" in body
     assert f"開始時間：{local_time(STARTED)}" in body
     assert "嚴重程度：嚴重\n" in body and body.rstrip().endswith("警報編號：7")
@@ -397,7 +397,7 @@ def test_line_push(store) -> None:  # type: ignore[no-untyped-def]
     assert list(payload) == ["to", "messages"] and payload["to"] == "Uabc123"
     (message,) = payload["messages"]
     assert message["type"] == "text"
-    assert message["text"].startswith("[CampusNet] 裝置離線：core-sw\n\n連續 3 次輪詢沒有回應。")
+    assert message["text"].startswith("[CampusNet] 裝置離線：core-sw\n\n連續 3 次輪詢失敗。")
     assert "裝置：core-sw (10.1.0.1, 行政大樓)" in message["text"]
 
 
