@@ -240,6 +240,7 @@ def test_good_push_applies_both_templates_confirms_and_saves(store: Store, tmp_p
     # Real time on the switch's checkpoint timer: the baseline's banner alone takes netmiko seconds to type.
     with _device(revert_seconds_per_minute=60) as dev:
         assert _missing(dev, roaming.lines)  # not there yet
+        assert "https-server vrf default" in dev.running_config.splitlines()
         target = _target(store, dev)
         for rendered in (baseline, roaming):
             result = _push(store, target, rendered, tmp_path)
@@ -249,6 +250,7 @@ def test_good_push_applies_both_templates_confirms_and_saves(store: Store, tmp_p
         assert "snmpv3 user campusnet auth sha auth-pass ciphertext " in dev.running_config
         assert not any(secret in dev.running_config for secret in SECRETS.values())
         assert "rate-limit broadcast 5000 pps" in _block(dev, "interface 1/1/40")
+        assert "https-server vrf default" not in dev.running_config.splitlines()  # HTTPS off on the default VRF
         assert "vlan access 1" not in _block(dev, "interface 1/1/41")  # now a trunk
         assert dev.normalized(dev.startup_config) == dev.normalized(dev.running_config)  # saved
         sent = _sent(dev)

@@ -47,8 +47,10 @@ NEGATIONS: dict[str, dict[str, str]] = {
     "fortinet": {"unset ": "set "},
 }
 # Removals of named objects: satisfied when the object is absent. Any other negation turns off something that may be
-# on by default (IOS 'no service pad'), which devices print as the negated line: that line must be present.
+# on by default (IOS 'no service pad'), which devices print as the negated line: that line must be present. AOS-CX
+# prints an enabled HTTPS server per VRF ('https-server vrf default') and nothing once it is removed.
 _ABSENCE_IS_ENOUGH = re.compile(r"^(create )?snmp(-server|-agent)? community ")
+_ABSENCE_IS_ENOUGH_ON: dict[str, re.Pattern[str]] = {"aruba_aoscx": re.compile(r"^https-server vrf ")}
 _PROCEDURAL = {
     "cisco_wlc": re.compile(r"^config wlan disable \d+$"),
     "cisco_xe": re.compile(r"^shutdown$"),
@@ -188,7 +190,8 @@ def _negation_satisfied(folder: str, text: str, running: _Node | None) -> bool:
         return False
     if running is not None and running.find(text) is not None:
         return True
-    if not _ABSENCE_IS_ENOUGH.match(positive):
+    platform_rule = _ABSENCE_IS_ENOUGH_ON.get(folder)
+    if not (_ABSENCE_IS_ENOUGH.match(positive) or (platform_rule and platform_rule.match(positive))):
         return False
     children = running.children if running is not None else []
     return not any(c.text == positive or c.text.startswith(positive + " ") for c in children)
