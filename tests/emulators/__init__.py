@@ -17,6 +17,4 @@ the terminal handling and the shared configuration tree.
 
 from tests.emulators.server import PLATFORMS, EmulatedDevice
 
-PLATFORMS.setdefault("aruba_aoscx", "aruba_aoscx")
-
 __all__ = ["PLATFORMS", "EmulatedDevice"]

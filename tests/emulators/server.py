@@ -35,6 +35,7 @@ PLATFORMS: dict[str, str] = {
     "hp_procurve": "hp_procurve",
     "aruba_osswitch": "hp_procurve",
     "aruba_procurve": "hp_procurve",
+    "aruba_aoscx": "aruba_aoscx",
 }
 
 
