@@ -80,6 +80,9 @@ def build_parser() -> Parser:
     from monitor import cli_config
 
     cli_config.add_parsers(sub, Parser)
+    from monitor import cli_report
+
+    cli_report.add_parser(sub)
     from monitor import cli_alerts
 
     cli_alerts.add_parsers(sub, Parser)
@@ -597,6 +600,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return cmd_demo(args, args.db)
+        if args.command == "report":
+            from monitor import cli_report
+
+            return cli_report.cmd_report(args, db)
         if args.command in ("config", "secret"):
             from monitor import cli_config
 

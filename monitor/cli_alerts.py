@@ -149,6 +149,10 @@ def cmd_ack(args: argparse.Namespace, db: Path) -> int:
     user = args.user if args.user is not None else getpass.getuser()
     conn = connect(db)
     alert = alerts.acknowledge(conn, args.id, user, time.time())
+    if alert.acknowledged_by != user.strip():
+        when = _short(alert.acknowledged_at)
+        print(f"alert {alert.id} was acknowledged already by {alert.acknowledged_by} at {when}")
+        return 0
     print(
         f"alert {alert.id} ({alert.kind} {alert.device} {alert.port}".rstrip()
         + f") acknowledged by {alert.acknowledged_by}"

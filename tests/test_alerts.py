@@ -433,6 +433,8 @@ def test_reminders_until_acknowledged(conn: sqlite3.Connection, db: Path, capsys
     (alert_id,) = [r["id"] for r in conn.execute("SELECT id FROM alerts")]
     assert cli(["--db", str(db), "alerts", "ack", str(alert_id), "--user", "王老師"]) == 0
     assert capsys.readouterr().out == f"alert {alert_id} (device_down sw1) acknowledged by 王老師\n"
+    assert cli(["--db", str(db), "alerts", "ack", str(alert_id), "--user", "admin"]) == 0
+    assert capsys.readouterr().out.startswith(f"alert {alert_id} was acknowledged already by 王老師 at ")
     assert evaluate(conn, NOW + 180 * MIN) == []
     assert queued(conn) == ["[CampusNet] 裝置離線：sw1", "[CampusNet] 提醒：裝置離線：sw1"]
     assert cli(["--db", str(db), "alerts", "--json"]) == 0
