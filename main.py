@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def no_display() -> str | None:
@@ -19,6 +20,13 @@ def no_display() -> str | None:
     )
 
 
+def _pdf_writer(report: Any, path: Path, lang: str, db: Path) -> None:
+    """The ``report`` command's PDF writer: Qt, loaded only when a PDF is asked for."""
+    from gui.report_pdf import write_pdf_headless
+
+    write_pdf_headless(report, path, lang, db)
+
+
 def main() -> int:
     """No arguments (or only --db): the desktop app; otherwise a command-line command."""
     args = sys.argv[1:]
@@ -31,8 +39,9 @@ def main() -> int:
         from monitor.store import default_db_path
 
         return run(Path(args[1]) if args else default_db_path())
-    from monitor import cli
+    from monitor import cli, cli_report
 
+    cli_report.PDF_WRITER = _pdf_writer
     if "demo" in args and "--headless" not in args:
 
         def gui_demo(db: Path, speed: float, interval: float) -> int:

@@ -15,3 +15,16 @@ def format_bps(bps: float | None, gap: str = "-") -> str:
         if abs(bps) >= factor:
             return f"{bps / factor:.1f} {prefix}bit/s"
     return f"{bps:.0f} bit/s"
+
+
+_BYTE_PREFIXES = ((1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB"))
+
+
+def format_bytes(count: float | None, gap: str = "-") -> str:
+    """An amount of data with a decimal prefix, e.g. ``1234567890 -> "1.23 GB"``; ``gap`` for None or NaN."""
+    if count is None or not math.isfinite(count):
+        return gap
+    for factor, unit in _BYTE_PREFIXES:
+        if abs(count) >= factor:
+            return f"{count / factor:.2f} {unit}"
+    return f"{count:.0f} B"
