@@ -67,8 +67,8 @@ BODY_PT = 8.5
 MAX_CHARTS = 6
 # Ports per daily table (more go to another table below).
 DAILY_COLUMNS = 5
-CHART_SIZE = QSize(820, 270)  # logical pixels; drawn at CHART_SCALE x for print
-CHART_SCALE = 3
+CHART_SIZE = QSize(820, 250)  # logical pixels; drawn at CHART_SCALE x for print
+CHART_SCALE = 2
 
 CJK_FAMILIES = ("Noto Sans CJK TC", "Noto Sans TC", "Microsoft JhengHei", "PingFang TC", "Heiti TC", "Noto Sans CJK SC")
 LATIN_FAMILIES = ("Noto Sans", "DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial")
@@ -277,19 +277,25 @@ def _summary(report: Report, lang: str) -> str:
         polls = f"{_pct(report.availability_pct)} ({t('polls')} {report.polls_answered} / {report.polls_total})"
     else:
         polls = t("not_polled")
+    generated = time_text(period.local(report.generated_ts))
+    scope = t("scope_uplinks") if report.scope == "uplinks" else t("scope_all")
     rows = [
-        (t("school"), report.school or "CampusNet"),
-        (t("period"), f"{when} ({tz_name(lang, period.tz_name)})"),
-        (t("scope"), t("scope_uplinks") if report.scope == "uplinks" else t("scope_all")),
-        (t("devices_count"), str(len(report.devices))),
-        (t("ports_count"), str(len(report.ports))),
-        (t("total_in"), format_bytes(report.total_in_bytes)),
-        (t("total_out"), format_bytes(report.total_out_bytes)),
-        (t("availability"), polls),
-        (t("generated"), time_text(period.local(report.generated_ts))),
+        [(t("school"), report.school or "CampusNet")],
+        [(t("period"), f"{when} ({tz_name(lang, period.tz_name)})")],
+        [(t("scope"), scope), (t("generated"), generated)],
+        [(t("devices_count"), str(len(report.devices))), (t("ports_count"), str(len(report.ports)))],
+        [(t("total_in"), format_bytes(report.total_in_bytes)), (t("total_out"), format_bytes(report.total_out_bytes))],
+        [(t("availability"), polls)],
     ]
-    cells = "".join(f'<tr><td width="28%"><b>{_e(k)}</b></td><td>{_e(v)}</td></tr>' for k, v in rows)
-    return f'<table width="100%" cellspacing="0" cellpadding="3" class="summary">{cells}</table>'
+    html_rows = []
+    for pairs in rows:
+        cells = []
+        for n, (key, value) in enumerate(pairs):
+            span = ' colspan="3"' if len(pairs) == 1 else ""
+            width = ' width="19%"' if n == 0 else ' width="17%"'
+            cells.append(f"<td{width}><b>{_e(key)}</b></td><td{span}>{_e(value)}</td>")
+        html_rows.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<table width="100%" cellspacing="0" cellpadding="3" class="summary">{"".join(html_rows)}</table>'
 
 
 def _chart_block(report: Report, port: PortStats, lang: str, name: str, caption: str) -> str:
@@ -326,7 +332,8 @@ def _daily_tables(report: Report, lang: str) -> str:
                 d = by_key.get((day, p.port_id))
                 row.append("–" if d is None else _pair(format_bytes(d.total_in_bytes), format_bytes(d.total_out_bytes)))
             rows.append(row)
-        out.append(_table(headers, rows, set(range(1, len(chunk) + 1))))
+        share = 86 // len(chunk)
+        out.append(_table(headers, rows, set(range(1, len(chunk) + 1)), [14, *[share] * len(chunk)]))
     return _GAP.join(out)
 
 
@@ -356,7 +363,7 @@ def _top(report: Report, lang: str) -> str:
         ]
         for rank, p in enumerate(report.top, start=1)
     ]
-    return _table(headers, rows, {0, 4, 5, 6, 7}, [3, 12, 11, 15, 15, 15, 17, 12])
+    return _table(headers, rows, {0, 4, 5, 6, 7}, [3, 12, 11, 13, 17, 15, 17, 12])
 
 
 def _devices(report: Report, lang: str) -> str:
@@ -412,7 +419,7 @@ def _ports(report: Report, lang: str) -> str:
         ]
         for p in report.ports
     ]
-    return _table(headers, rows, set(range(2, 8)), [13, 15, 8, 15, 16, 15, 11, 7])
+    return _table(headers, rows, set(range(2, 8)), [12, 11, 8, 15, 16, 16, 11, 11])
 
 
 _CSS = """
@@ -601,8 +608,8 @@ def _paint_pages(writer: QPdfWriter, doc: QTextDocument, report: Report, lang: s
 
 
 # Blocks after a heading of each level that must be on its page: a section title with the first row of its
-# table, a chart's title with its facts line and the chart.
-_KEEP_WITH_HEADING = {2: 1, 3: 2}
+# table, a chart's title with its facts line, the chart and its caption.
+_KEEP_WITH_HEADING = {2: 1, 3: 3}
 _MAX_KEEP_PASSES = 50
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
+import secrets
 import sqlite3
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
@@ -71,11 +71,23 @@ def check_output(out: Path) -> None:
     if not folder.is_dir():
         raise InputError(f"cannot write the report: {folder} is not a folder")
     try:
-        fd, probe = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".tmp")
+        probe = _new_temp(out)
     except OSError as exc:
         raise InputError(f"cannot write the report in {folder}: {exc.strerror or exc}") from None
-    os.close(fd)
-    os.unlink(probe)
+    probe.unlink()
+
+
+def _new_temp(out: Path) -> Path:
+    """A new empty file beside ``out`` with the permissions a new file gets (the umask's), unlike mkstemp's 0600:
+    the report is for others to read."""
+    for _ in range(100):
+        tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(f"no free temporary name beside {out}")
 
 
 @contextlib.contextmanager
@@ -83,9 +95,7 @@ def atomic_path(out: Path) -> Iterator[Path]:
     """A temporary path beside ``out`` to write to; renamed over ``out`` when the block ends without an error,
     removed when it raises (so ``out`` is either the old file or the complete new one)."""
     check_output(out)
-    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
+    tmp = _new_temp(out)
     try:
         yield tmp
         with open(tmp, "rb+") as f:

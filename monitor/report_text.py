@@ -30,7 +30,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "total_out": "Traffic out",
         "availability_pct": "Availability (%)",
         "availability": "Availability",
-        "polls": "Polls answered",
+        "polls": "polls answered",
         "summary": "Summary",
         "sheet_ports": "Ports",
         "sheet_devices": "Devices",
