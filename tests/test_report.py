@@ -551,6 +551,9 @@ def test_cli_csv_on_the_known_store(tmp_path: Path) -> None:
     frm, to = (TO_DAY - timedelta(days=2)).isoformat(), TO_DAY.isoformat()
     done = run_cli(s.db, "--from", frm, "--to", to, "--format", "csv", "--out", str(out))
     assert done.returncode == 0, done.stderr
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # readable like any new file, not a private temp file
     rows = {r["port"]: r for r in _csv_rows(out)}
     assert sorted(rows) == ["Gi0/1", "Port1"]
     ref = ref_port(s.samples["Gi0/1"], s.from_ts, s.to_ts)
