@@ -30,7 +30,9 @@ def _pdf_writer(report: Any, path: Path, lang: str, db: Path) -> None:
 def main() -> int:
     """No arguments (or only --db): the desktop app; otherwise a command-line command."""
     args = sys.argv[1:]
-    wants_window = not args or (len(args) == 2 and args[0] == "--db") or ("demo" in args and "--headless" not in args)
+    asks_help = "-h" in args or "--help" in args
+    demo_window = "demo" in args and "--headless" not in args and not asks_help
+    wants_window = not args or (len(args) == 2 and args[0] == "--db") or demo_window
     if wants_window and (reason := no_display()):
         print(f"error: {reason}", file=sys.stderr)
         return 1
@@ -42,7 +44,7 @@ def main() -> int:
     from monitor import cli, cli_report
 
     cli_report.PDF_WRITER = _pdf_writer
-    if "demo" in args and "--headless" not in args:
+    if demo_window:
 
         def gui_demo(db: Path, speed: float, interval: float) -> int:
             from gui.app import run_demo

@@ -191,3 +191,7 @@ def test_without_a_display_the_window_commands_say_so(tmp_path: Path) -> None:
         assert out.returncode == 1
         assert out.stderr.strip().startswith("error: no display to open the window on")
         assert len(out.stderr.strip().splitlines()) == 1
+    helped = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), "demo", "--help"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert helped.returncode == 0 and "--headless" in helped.stdout  # help needs no window
