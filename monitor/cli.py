@@ -68,6 +68,12 @@ def build_parser() -> Parser:
         metavar=("PORT", "SPEED"),
         help="override a port's speed (e.g. 1G, 100M, 2500000000) or 'auto' to use what the device reports",
     )
+    ports.add_argument(
+        "--important",
+        nargs=2,
+        metavar=("PORT", "on|off"),
+        help="mark a port important (its going down alerts, like an uplink's) or not",
+    )
     traffic = sub.add_parser("traffic", help="bandwidth history of one port")
     traffic.add_argument("name")
     traffic.add_argument("port", help="ifName (or ifIndex)")
@@ -430,6 +436,18 @@ def cmd_ports(args: argparse.Namespace, db: Path) -> int:
     """ports NAME: interfaces with their latest rates."""
     conn = connect(db)
     dev = inventory.get_device(conn, args.name)
+    if args.important:
+        if args.set_speed:
+            raise InputError("give --set-speed or --important, not both")
+        from monitor import alerts
+
+        if args.important[1] not in ("on", "off"):
+            raise InputError(f"--important {args.important[0]} {args.important[1]!r}: use on or off")
+        port = find_port(conn, dev["id"], args.name, args.important[0])
+        alerts.set_port_important(conn, int(port["id"]), args.important[1] == "on")
+        state = "important (it alerts when it goes down)" if args.important[1] == "on" else "not important"
+        print(f"{args.name} {port['key']}: {state}")
+        return 0
     if args.set_speed:
         port = find_port(conn, dev["id"], args.name, args.set_speed[0])
         speed = parse_speed(args.set_speed[1])
