@@ -15,6 +15,7 @@ from gui.i18n import install_translator
 from gui.main_window import MainWindow
 from gui.settings_dialog import app_prefs
 from gui.tray import Tray, app_icon
+from monitor.notify import Notice
 from monitor.scheduler import CycleResult
 from monitor.store import connect
 
@@ -23,7 +24,8 @@ class App:
     """Owns what lives as long as the app: the window, its bridge, the tray and, in demo mode, the simulated network.
 
     Closing the window hides it to the tray (polling goes on) when a tray exists and the preference says so;
-    otherwise closing quits.
+    otherwise closing quits. New alerts and recoveries of a poll cycle show as one tray message; clicking it opens
+    the Alerts page.
     """
 
     def __init__(self, qt_app: QApplication) -> None:
@@ -33,14 +35,20 @@ class App:
         self.tray: Tray | None = None
         self._told_about_tray = False
         self._workers: list[threading.Thread] = []
+        self._alert_bridges: list[CoreBridge] = []
         if Tray.available():
-            self.tray = Tray(app_icon())
-            self.tray.openRequested.connect(self.show_window)
-            self.tray.pollNowRequested.connect(self._poll_now)
-            self.tray.pauseToggled.connect(self._set_paused)
-            self.tray.quitRequested.connect(self.quit)
-            self.tray.show()
+            self.use_tray(Tray(app_icon()))
         qt_app.setQuitOnLastWindowClosed(self.tray is None)
+
+    def use_tray(self, tray: Tray) -> None:
+        """Wire a tray icon to the app: its menu, and alert messages whose click opens the Alerts page."""
+        self.tray = tray
+        tray.openRequested.connect(self.show_window)
+        tray.pollNowRequested.connect(self._poll_now)
+        tray.pauseToggled.connect(self._set_paused)
+        tray.quitRequested.connect(self.quit)
+        tray.alertsRequested.connect(self.show_alerts)
+        tray.show()
 
     def open_store(self, db_path: Path, *, interval: float | None = None, title: str | None = None) -> MainWindow:
         """Show a main window over ``db_path`` with background polling (closing any previous one)."""
@@ -60,6 +68,9 @@ class App:
         window.hiddenToTray.connect(self._hidden_to_tray)
         window.quit_action.triggered.connect(self.quit)
         bridge.cycleFinished.connect(self._on_cycle)
+        if bridge not in self._alert_bridges:  # a new window over the same bridge (language switch) keeps it
+            bridge.alertsRaised.connect(self._on_alerts)
+            self._alert_bridges.append(bridge)
         previous, self.window = self.window, window
         window.show()  # before the old one closes: closing the last visible window would quit the app
         if previous is not None:
@@ -106,6 +117,16 @@ class App:
             self.window.showNormal()
             self.window.raise_()
             self.window.activateWindow()
+
+    def show_alerts(self) -> None:
+        """Bring the window back and open its Alerts page."""
+        self.show_window()
+        if self.window is not None:
+            self.window.show_alerts()
+
+    def _on_alerts(self, notices: list[Notice]) -> None:
+        if self.tray is not None:
+            self.tray.notify_alerts(notices)
 
     def _poll_now(self) -> None:
         if self.window is not None and self.window.bridge is not None:

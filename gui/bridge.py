@@ -8,16 +8,22 @@ network: it submits work and gets a signal back.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from monitor.notify import Notice
 from monitor.overview import Overview, overview
 from monitor.scheduler import CoreLoop, CycleResult, Poller
 from monitor.store import connect
+
+T = TypeVar("T")
 
 
 class CoreBridge(QObject):
@@ -28,11 +34,14 @@ class CoreBridge(QObject):
         overviewReady(object): a fresh :class:`monitor.overview.Overview`, read off the GUI thread after every
             cycle and on :meth:`request_overview` (the dashboard's queries grow with history; the GUI only draws).
         stateChanged(): polling started, paused, resumed or stopped.
+        alertsRaised(object): the list of :class:`monitor.notify.Notice` a cycle's alert evaluation queued (new
+            alerts, recoveries, flapping, reminders), for the tray.
     """
 
     cycleFinished = Signal(object)
     stateChanged = Signal()
     overviewReady = Signal(object)
+    alertsRaised = Signal(object)
 
     def __init__(self, db_path: Path, interval: float | None = None, parent: QObject | None = None) -> None:
         """``interval`` None follows the store's settings (changed in the settings dialog)."""
@@ -61,7 +70,16 @@ class CoreBridge(QObject):
         if self.core is None:
             self.core = CoreLoop()
             self.poller = Poller(self.db_path, interval=self.interval, on_cycle=self._on_cycle)
+            self.poller.on_alert = self._on_alert
         self._start_schedule()
+
+    def write(self, job: Callable[[sqlite3.Connection], T]) -> Future[T] | None:
+        """Run ``job(conn)`` in a transaction on the store's one writer (the poller's); None while not started.
+
+        The GUI writes through here while polling runs, so its writes queue behind the poller's instead of waiting
+        for the store's lock on the GUI thread.
+        """
+        return None if self.poller is None else self.poller.writer.submit(job)
 
     def _start_schedule(self) -> None:
         assert self.core is not None and self.poller is not None
@@ -80,6 +98,10 @@ class CoreBridge(QObject):
         self.next_cycle_at = cycle.started + (self.poller.interval if self.poller else self.interval or 60.0)
         asyncio.get_running_loop().create_task(self._overview())
         self.cycleFinished.emit(cycle)
+
+    def _on_alert(self, notices: list[Notice]) -> None:
+        # Runs on the core loop thread: only emit.
+        self.alertsRaised.emit(list(notices))
 
     def request_overview(self) -> None:
         """Read the dashboard's overview off the GUI thread; it arrives through ``overviewReady``."""

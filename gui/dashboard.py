@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -24,12 +24,20 @@ from gui.plot import BandwidthPlot
 from monitor.overview import Overview, PortLoad, overview
 from monitor.units import format_bps
 
+# Event kinds (written by the poller, the alerts, the backups and the wireless polling), marked for lupdate.
 EVENT_NAMES = {
-    "device_down": "device down",
-    "device_up": "device up",
-    "reboot": "restarted",
-    "port_down": "port down",
-    "port_up": "port up",
+    "device_down": QT_TRANSLATE_NOOP("Dashboard", "device down"),
+    "device_up": QT_TRANSLATE_NOOP("Dashboard", "device up"),
+    "reboot": QT_TRANSLATE_NOOP("Dashboard", "restarted"),
+    "port_down": QT_TRANSLATE_NOOP("Dashboard", "port down"),
+    "port_up": QT_TRANSLATE_NOOP("Dashboard", "port up"),
+    "alert": QT_TRANSLATE_NOOP("Dashboard", "alert"),
+    "alert_resolved": QT_TRANSLATE_NOOP("Dashboard", "alert resolved"),
+    "alert_flapping": QT_TRANSLATE_NOOP("Dashboard", "alert flapping"),
+    "config_backup_failed": QT_TRANSLATE_NOOP("Dashboard", "configuration backup failed"),
+    "config_backup_ok": QT_TRANSLATE_NOOP("Dashboard", "configuration backups work again"),
+    "ap_down": QT_TRANSLATE_NOOP("Dashboard", "AP down"),
+    "ap_up": QT_TRANSLATE_NOOP("Dashboard", "AP up"),
 }
 # Uplinks overlaid in the dashboard graph.
 GRAPH_UPLINKS = 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import time
 from collections.abc import Callable, Coroutine
@@ -15,12 +16,23 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
+    QPointF,
     QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QPolygonF,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -28,6 +40,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -40,7 +53,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from devices.errors import InputError
 from devices.ifmib import IF_STATUS
+from gui.alerts_page import AlertsPage, Job, Relay, direct_write, one_line
 from gui.bridge import CoreBridge
 from gui.config_page import ConfigPage
 from gui.csv_dialog import CsvImportDialog
@@ -48,7 +63,7 @@ from gui.dashboard import Dashboard
 from gui.device_dialog import DeviceDialog
 from gui.plot import BandwidthPlot
 from gui.settings_dialog import SettingsDialog
-from monitor import inventory
+from monitor import alerts, inventory
 from monitor.inventory import store_id
 from monitor.overview import Overview
 from monitor.scheduler import CoreLoop, CycleResult
@@ -89,6 +104,54 @@ def status_icon(status: str) -> QIcon:
 
 
 DEVICE_ROLE = Qt.ItemDataRole.UserRole + 1
+_FLAG_ICONS: dict[tuple[bool, bool], QIcon] = {}
+
+
+def port_flag_icon(uplink: bool, important: bool) -> QIcon:
+    """The mark before a port's name: a blue arrow for an uplink, an amber star for an important port (both: the
+    arrow top left, the star bottom right)."""
+    key = (uplink, important)
+    if key not in _FLAG_ICONS:
+        arrow = [(0.5, 0.05), (0.92, 0.5), (0.65, 0.5), (0.65, 0.95), (0.35, 0.95), (0.35, 0.5), (0.08, 0.5)]
+        star = [
+            (0.5, 0.03),
+            (0.62, 0.36),
+            (0.97, 0.37),
+            (0.69, 0.58),
+            (0.79, 0.93),
+            (0.5, 0.72),
+            (0.21, 0.93),
+            (0.31, 0.58),
+            (0.03, 0.37),
+            (0.38, 0.36),
+        ]
+        shapes = []
+        if uplink:
+            shapes.append(("#1565c0", arrow, (0.0, 0.0) if important else None))
+        if important:
+            shapes.append(("#f9a825", star, (0.42, 0.42) if uplink else None))
+        icon = QIcon()
+        for size in (16, 32):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            for colour, points, corner in shapes:
+                scale = size * (0.58 if corner else 1.0)
+                dx, dy = (corner[0] * size, corner[1] * size) if corner else (0.0, 0.0)
+                painter.setBrush(QColor(colour))
+                painter.drawPolygon(QPolygonF([QPointF(dx + x * scale, dy + y * scale) for x, y in points]))
+            painter.end()
+            icon.addPixmap(pixmap)
+        _FLAG_ICONS[key] = icon
+    return _FLAG_ICONS[key]
+
+
+def set_port_uplink(conn: sqlite3.Connection, port_id: int, uplink: bool) -> None:
+    """Mark a port as an uplink (graphed on the dashboard, in reports, its going down alerts) or not; a writer job."""
+    if conn.execute("UPDATE ports SET is_uplink = ? WHERE id = ?", (int(uplink), port_id)).rowcount == 0:
+        raise InputError(f"port {port_id} does not exist")
 
 
 def _rate_text(errors: float | None, discards: float | None) -> str:
@@ -144,6 +207,11 @@ class PortsModel(QAbstractTableModel):
         """(port id, label) of a source row."""
         port = self._rows[row]
         return int(port["id"]), str(port["name"] or port["descr"] or port["key"])
+
+    def marks_at(self, row: int) -> tuple[bool, bool]:
+        """(uplink, important) of a source row."""
+        port = self._rows[row]
+        return bool(port["is_uplink"]), bool(port["important"])
 
     def load(self, conn: sqlite3.Connection, device_id: int) -> bool:
         """Reload from the store. Returns True when the set of ports changed (a reset), False when only values did.
@@ -204,6 +272,12 @@ class PortsModel(QAbstractTableModel):
             return self._display[index.row()][index.column()][0]
         if role == Qt.ItemDataRole.UserRole:
             return self._display[index.row()][index.column()][1]
+        if index.column() == 1 and role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole):
+            uplink, important = self.marks_at(index.row())
+            if role == Qt.ItemDataRole.DecorationRole:
+                return port_flag_icon(uplink, important) if uplink or important else None
+            marks = [self.tr("uplink")] * uplink + [self.tr("important: alerts when down")] * important
+            return ", ".join(marks) or None
         return None
 
 
@@ -231,7 +305,14 @@ class FirstRunPanel(QWidget):
 
 
 class DevicePage(QWidget):
-    """Facts, the sortable and filterable ports table of one device, and the graph of the selected port."""
+    """Facts, the sortable and filterable ports table of one device, and the graph of the selected port.
+
+    Signals:
+        portMarkRequested(int, str, bool): the user marked a port (id) as ``important`` or ``uplink`` (True) or
+            not (False) in the table's context menu.
+    """
+
+    portMarkRequested = Signal(int, str, bool)
 
     def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -262,6 +343,8 @@ class DevicePage(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setItemDelegateForColumn(PortsModel.UTILIZATION, UtilizationDelegate(self.table))
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
         self.plot = BandwidthPlot(db_path)
         self.plot.hide()
         split = QSplitter(Qt.Orientation.Vertical)
@@ -277,6 +360,32 @@ class DevicePage(QWidget):
         port_id, label = self.model.port_at(self.proxy.mapToSource(current).row())
         self.plot.set_ports([(port_id, label)])
         self.plot.show()
+
+    def port_menu(self, index: QModelIndex) -> QMenu | None:
+        """The context menu of a port's row: mark it important (its going down alerts) or an uplink."""
+        if not index.isValid():
+            return None
+        row = self.proxy.mapToSource(index).row()
+        port_id, label = self.model.port_at(row)
+        uplink, important = self.model.marks_at(row)
+        menu = QMenu(self)
+        menu.setTitle(label)
+        for mark, text, on in (
+            ("important", self.tr("Important (alert when it goes down)"), important),
+            ("uplink", self.tr("Uplink"), uplink),
+        ):
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(on)
+            action.setData(mark)
+            action.toggled.connect(functools.partial(self.portMarkRequested.emit, port_id, mark))
+        return menu
+
+    def _on_context_menu(self, pos: Any) -> None:
+        menu = self.port_menu(self.table.indexAt(pos))
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()
 
     def select_port(self, port_id: int) -> None:
         """Select (and so graph) a port of the shown device."""
@@ -361,7 +470,13 @@ class MainWindow(QMainWindow):
         self.dashboard = Dashboard(db_path)
         self.dashboard.portRequested.connect(self.show_port)
         self.device_page = DevicePage(db_path)
-        for page in (self.first_run, self.dashboard, self.device_page):
+        self.device_page.portMarkRequested.connect(self.mark_port)
+        self._relay = Relay(self)
+        self.alerts_page = AlertsPage(db_path, self.conn, self._submit, self._write, self._secrets)
+        self.alerts_page.deviceRequested.connect(self.show_device)
+        self.alerts_page.portRequested.connect(self.show_port)
+        self.alerts_page.countsChanged.connect(self._show_alert_counts)
+        for page in (self.first_run, self.dashboard, self.device_page, self.alerts_page):
             self.stack.addWidget(page)
         splitter = QSplitter()
         left = QWidget()
@@ -405,6 +520,9 @@ class MainWindow(QMainWindow):
         self.edit_action = self._action(self.tr("Edit device…"), self.edit_device)
         self.remove_action = self._action(self.tr("Remove device…"), self.remove_device)
         self.config_action = self._action(self.tr("Configuration…"), self.show_config)
+        self.alerts_action = self._action(self.tr("Alerts"), self.show_alerts)
+        self.rules_action = self._action(self.tr("Alert rules…"), self.open_rules)
+        self.channels_action = self._action(self.tr("Notification channels…"), self.open_channels)
         self.import_action = self._action(self.tr("Import CSV…"), self.import_csv)
         self.poll_now_action = self._action(self.tr("Poll now"), self._poll_now, "F5")
         self.pause_action = QAction(self.tr("Pause polling"), self)
@@ -425,10 +543,12 @@ class MainWindow(QMainWindow):
         self.device_menu.addActions([self.edit_action, self.remove_action, self.config_action])
         poll_menu = self.menuBar().addMenu(self.tr("&Polling"))
         poll_menu.addActions([self.poll_now_action, self.pause_action])
+        self.alerts_menu = self.menuBar().addMenu(self.tr("&Alerts"))
+        self.alerts_menu.addActions([self.alerts_action, self.rules_action, self.channels_action])
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addActions([self.dashboard_action, self.add_action, self.config_action])
+        toolbar.addActions([self.dashboard_action, self.alerts_action, self.add_action, self.config_action])
         toolbar.addActions([self.poll_now_action, self.pause_action])
         self.toolbar = toolbar
         enabled = self.bridge is not None
@@ -454,6 +574,15 @@ class MainWindow(QMainWindow):
         if self._own_core is None:
             self._own_core = CoreLoop()
         return self._own_core.submit(coro)
+
+    def _write(self, job: Job) -> Future[Any]:
+        """Write to the store: through the poller's writer while it runs (never blocking the GUI thread on the
+        store's lock), else at once on this window's connection."""
+        if self.bridge is not None:
+            future = self.bridge.write(job)
+            if future is not None:
+                return future
+        return direct_write(self.conn)(job)
 
     def _device_name(self, device_id: int | None) -> str | None:
         if device_id is None:
@@ -510,6 +639,7 @@ class MainWindow(QMainWindow):
         """Open the settings dialog; polling follows new settings from the next cycle on."""
         dialog = SettingsDialog(self.conn, parent=self)
         dialog.languageChanged.connect(self.languageChangeRequested)
+        dialog.channelsRequested.connect(self.open_channels)
         dialog.open()
         return dialog
 
@@ -615,6 +745,47 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.config_page)
         return self.config_page
 
+    def show_alerts(self) -> AlertsPage:
+        """Open the Alerts page (read again off the GUI thread)."""
+        self._current_device = None
+        self._update_device_actions()
+        self.tree.clearSelection()
+        self.stack.setCurrentWidget(self.alerts_page)
+        self.alerts_page.reload()
+        return self.alerts_page
+
+    def open_rules(self) -> QWidget:
+        """Open the alert rules editor."""
+        return self.alerts_page.open_rules()
+
+    def open_channels(self) -> QWidget:
+        """Open the notification channels dialog."""
+        return self.alerts_page.open_channels()
+
+    def _show_alert_counts(self, firing: int, unacknowledged: int) -> None:
+        text = self.tr("Alerts ({0})").format(firing) if firing else self.tr("Alerts")
+        self.alerts_action.setText(text)
+        self.alerts_action.setToolTip(
+            self.tr("{0} alert(s) firing, {1} not acknowledged").format(firing, unacknowledged)
+            if firing
+            else self.tr("No alert is firing")
+        )
+
+    def mark_port(self, port_id: int, mark: str, on: bool) -> None:
+        """Mark a port ``important`` or ``uplink`` (or not) through the store's writer; the table follows."""
+        job: Job
+        if mark == "important":
+            job = functools.partial(alerts.set_port_important, port_id=port_id, important=on)
+        else:
+            job = functools.partial(set_port_uplink, port_id=port_id, uplink=on)
+        self._relay.then(self._write(job), lambda _r, error: self._port_marked(error))
+
+    def _port_marked(self, error: BaseException | None) -> None:
+        if error is not None:
+            self.statusBar().showMessage(self.tr("Could not mark the port: {0}").format(one_line(error)))
+        if self._current_device is not None and not self._closed:
+            self.device_page.show_device(self.conn, self._current_device)
+
     def show_device(self, device_id: int) -> None:
         """Open a device's page."""
         self._current_device = device_id
@@ -643,6 +814,7 @@ class MainWindow(QMainWindow):
     def _on_cycle(self, cycle: CycleResult) -> None:
         if not self._closed:  # a cycle signal can still be queued when the window has just closed
             self.reload(after_cycle=True)
+            self.alerts_page.reload()  # a small read off the GUI thread: the page and the toolbar's count
 
     def _update_status(self) -> None:
         bridge = self.bridge

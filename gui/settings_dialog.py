@@ -121,10 +121,12 @@ class SettingsDialog(QDialog):
     Signals:
         settingsChanged(object): the saved :class:`PollSettings`.
         languageChanged(str): the new language preference ("system", "en" or "zh_TW"), only when it changed.
+        channelsRequested(): "Notifications…" was clicked (the window opens the notification channels).
     """
 
     settingsChanged = Signal(object)
     languageChanged = Signal(str)
+    channelsRequested = Signal()
 
     def __init__(self, conn: sqlite3.Connection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,6 +151,9 @@ class SettingsDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.channels_button = self.buttons.addButton(self.tr("Notifications…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.channels_button.setToolTip(self.tr("Where alert messages go: e-mail, LINE, Telegram, webhook"))
+        self.channels_button.clicked.connect(self.channelsRequested)
         restore = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
         restore.clicked.connect(lambda: self.show_settings(PollSettings()))
         layout.addWidget(self.buttons)

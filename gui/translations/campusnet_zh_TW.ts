@@ -2,9 +2,453 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW" sourcelanguage="en">
 <context>
+    <name>AlertRulesDialog</name>
+    <message>
+        <location filename="../alert_rules_dialog.py" line="+44"/>
+        <source>Missed polls in a row</source>
+        <translation>連續輪詢失敗次數</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State changes that make it flapping</source>
+        <translation>視為反覆變動的狀態改變次數</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Flapping window</source>
+        <translation>反覆變動的判斷時間</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remind every</source>
+        <translation>提醒間隔</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Utilization above</source>
+        <translation>使用率超過</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For at least</source>
+        <translation>持續至少</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clears after (below the limit)</source>
+        <translation>低於上限多久後解除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ports</source>
+        <translation>連接埠</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Errors above</source>
+        <translation>錯誤超過</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discards above</source>
+        <translation>丟棄超過</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source> min</source>
+        <translation> 分鐘</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> /s</source>
+        <translation> 個/秒</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>In or out</source>
+        <translation>流入或流出</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In</source>
+        <translation>流入</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Out</source>
+        <translation>流出</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Uplinks and important ports</source>
+        <translation>上行鏈路與重要連接埠</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every port with a known speed</source>
+        <translation>所有已知速率的連接埠</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Never</source>
+        <translation>不提醒</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Alert rules</source>
+        <translation>告警規則</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Add rule</source>
+        <translation>新增規則</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Delete rule…</source>
+        <translation>刪除規則…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Rule</source>
+        <translation>規則</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Kind</source>
+        <translation>類型</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Severity</source>
+        <translation>嚴重程度</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>When it fires</source>
+        <translation>觸發條件</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Save rule</source>
+        <translation>儲存規則</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>Switched on: {0}.</source>
+        <translation>已啟用：{0}。</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Switched off: {0}.</source>
+        <translation>已停用：{0}。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Once for every restart; nothing to set.</source>
+        <translation>每次重新開機通知一次，沒有需要設定的項目。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>New rule: set it up, then save it.</source>
+        <translation>新規則：設定完成後請按「儲存規則」。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+13"/>
+        <source>Not saved: {0}</source>
+        <translation>未儲存：{0}</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>Saved: {0}.</source>
+        <translation>已儲存：{0}。</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Delete the rule {0}? Its firing alerts close without a message.</source>
+        <translation>要刪除規則「{0}」嗎？它目前的告警會直接關閉，不另行通知。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete rule</source>
+        <translation>刪除規則</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Not deleted: {0}</source>
+        <translation>未刪除：{0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rule deleted.</source>
+        <translation>規則已刪除。</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsModel</name>
+    <message>
+        <location filename="../alerts_page.py" line="+280"/>
+        <source>State</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Severity</source>
+        <translation>嚴重程度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Device</source>
+        <translation>裝置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Port</source>
+        <translation>連接埠</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rule</source>
+        <translation>規則</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Started</source>
+        <translation>開始時間</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resolved / duration</source>
+        <translation>恢復時間／持續時間</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Acknowledged</source>
+        <translation>確認者</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Detail</source>
+        <translation>詳細資訊</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Firing</source>
+        <translation>告警中</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Flapping</source>
+        <translation>反覆變動</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Resolved</source>
+        <translation>已恢復</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>for {0}</source>
+        <translation>已持續 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsPage</name>
+    <message>
+        <location line="-242"/>
+        <location line="+13"/>
+        <source>Device down</source>
+        <translation>裝置離線</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <location line="+13"/>
+        <source>Device restarted</source>
+        <translation>裝置重新開機</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>Port down</source>
+        <translation>連接埠斷線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>High utilization</source>
+        <translation>使用率過高</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+13"/>
+        <source>Port errors or discards</source>
+        <translation>連接埠錯誤或丟棄</translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <source>critical</source>
+        <translation>嚴重</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>info</source>
+        <translation>資訊</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Uplink or important port down</source>
+        <translation>上行鏈路或重要連接埠斷線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Uplink utilization high</source>
+        <translation>上行鏈路使用率過高</translation>
+    </message>
+    <message>
+        <location line="+182"/>
+        <source>{0} min</source>
+        <translation>{0} 分鐘</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} h {1} min</source>
+        <translation>{0} 小時 {1} 分鐘</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} d {1} h</source>
+        <translation>{0} 天 {1} 小時</translation>
+    </message>
+    <message>
+        <location line="+198"/>
+        <source>Firing</source>
+        <translation>告警中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All recent</source>
+        <translation>所有近期告警</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+87"/>
+        <source>All devices</source>
+        <translation>所有裝置</translation>
+    </message>
+    <message>
+        <location line="-84"/>
+        <source>All rules</source>
+        <translation>所有規則</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Search device, port, rule, detail…</source>
+        <translation>搜尋裝置、連接埠、規則、詳細資訊…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Show:</source>
+        <translation>顯示：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Device:</source>
+        <translation>裝置：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rule:</source>
+        <translation>規則：</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Acknowledge</source>
+        <translation>確認</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Say you have seen it: its reminders stop</source>
+        <translation>表示已知悉此告警，之後不再發送提醒</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rules…</source>
+        <translation>告警規則…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Notification channels…</source>
+        <translation>通知管道…</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Could not read the alerts: {0}</source>
+        <translation>無法讀取告警：{0}</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>Reading the alerts…</source>
+        <translation>讀取告警中…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No alert is firing.</source>
+        <translation>目前沒有告警。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} firing, {1} not acknowledged.</source>
+        <translation>{0} 項告警中，{1} 項尚未確認。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Showing {0} of {1}.</source>
+        <translation>顯示 {1} 項中的 {0} 項。</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Acknowledge alert</source>
+        <translation>確認告警</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Acknowledge the alert on {0} as {1}? Its reminders stop.</source>
+        <translation>要以 {1} 的身分確認 {0} 的告警嗎？確認後不再發送提醒。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Could not acknowledge: {0}</source>
+        <translation>無法確認：{0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Acknowledged by {0}.</source>
+        <translation>已由 {0} 確認。</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
-        <location filename="../app.py" line="+123"/>
+        <location filename="../app.py" line="+144"/>
         <source>CampusNet keeps polling in the background. Quit from this icon&apos;s menu.</source>
         <translation>CampusNet 會在背景繼續輪詢。要結束請使用此圖示的選單。</translation>
     </message>
@@ -105,6 +549,323 @@
         <location line="+1"/>
         <source>1 y</source>
         <translation>1 年</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelEditor</name>
+    <message>
+        <location filename="../channels_dialog.py" line="+124"/>
+        <source>Edit channel</source>
+        <translation>編輯通知管道</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New {0} channel</source>
+        <translation>新增{0}通知管道</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Advanced: another API address (a proxy or a test server)</source>
+        <translation>進階：使用其他 API 位址（代理伺服器或測試伺服器）</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Message language</source>
+        <translation>訊息語言</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send notifications through this channel</source>
+        <translation>透過此管道傳送通知</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>SMTP server</source>
+        <translation>SMTP 伺服器</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>None</source>
+        <translation>無</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Security</source>
+        <translation>加密方式</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Port</source>
+        <translation>連接埠</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Login (optional)</source>
+        <translation>登入帳號（選填）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>empty: the server needs no login</source>
+        <translation>留空：伺服器不需登入</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password</source>
+        <translation>密碼</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From</source>
+        <translation>寄件者</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To</source>
+        <translation>收件者</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>one or more addresses, separated by commas</source>
+        <translation>一個或多個電子郵件地址，以逗號分隔</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Channel access token</source>
+        <translation>Channel access token（頻道存取權杖）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send to (user or group ID)</source>
+        <translation>傳送對象（使用者或群組 ID）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+5"/>
+        <source>API address</source>
+        <translation>API 位址</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>Bot token</source>
+        <translation>Bot 權杖</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chat ID</source>
+        <translation>聊天室 ID</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>URL</source>
+        <translation>網址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bearer token (optional)</source>
+        <translation>Bearer 權杖（選填）</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>stored; leave empty to keep it</source>
+        <translation>已儲存；留空則保留原本的值</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>password</source>
+        <translation>密碼</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>token</source>
+        <translation>權杖</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>this channel needs its {0}</source>
+        <translation>此通知管道需要{0}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Not saved: {0}</source>
+        <translation>未儲存：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelsDialog</name>
+    <message>
+        <location line="-261"/>
+        <source>E-mail</source>
+        <translation>電子郵件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LINE</source>
+        <translation>LINE</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Telegram</source>
+        <translation>Telegram</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Webhook</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <location line="+284"/>
+        <source>Name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kind</source>
+        <translation>類型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sends to</source>
+        <translation>傳送對象</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language</source>
+        <translation>語言</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>On</source>
+        <translation>啟用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting</source>
+        <translation>待傳送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sent</source>
+        <translation>已傳送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last error</source>
+        <translation>最近的錯誤</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Notification channels</source>
+        <translation>通知管道</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Alert messages go to every channel that is on, in the channel&apos;s language.</source>
+        <translation>告警訊息會以各管道設定的語言，傳送到所有已啟用的通知管道。</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Add…</source>
+        <translation>新增…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Edit…</source>
+        <translation>編輯…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove…</source>
+        <translation>移除…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Send test</source>
+        <translation>傳送測試</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send a test message through the selected channel now</source>
+        <translation>立即透過所選的通知管道傳送測試訊息</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>No channels yet: add one, then send a test.</source>
+        <translation>尚未設定通知管道：請新增一個，再傳送測試訊息。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Outbox: {0} waiting, {1} sent, {2} failed.</source>
+        <translation>寄件匣：{0} 則待傳送、{1} 則已傳送、{2} 則失敗。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Last error ({0}): {1}</source>
+        <translation>最近的錯誤（{0}）：{1}</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Saved: {0}.</source>
+        <translation>已儲存：{0}。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Remove channel</source>
+        <translation>移除通知管道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove the channel {0} with its password or token and its outbox?</source>
+        <translation>要移除通知管道「{0}」及其密碼或權杖與寄件匣嗎？</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Not removed: {0}</source>
+        <translation>未移除：{0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Removed: {0}.</source>
+        <translation>已移除：{0}。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Sending a test message through {0}…</source>
+        <translation>正在透過 {0} 傳送測試訊息…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Test message sent through {0}.</source>
+        <translation>已透過 {0} 傳送測試訊息。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Test through {0} failed: {1}</source>
+        <translation>透過 {0} 傳送測試失敗：{1}</translation>
     </message>
 </context>
 <context>
@@ -519,7 +1280,42 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../dashboard.py" line="+76"/>
+        <location filename="../dashboard.py" line="+34"/>
+        <source>alert</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>alert resolved</source>
+        <translation>告警已恢復</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>alert flapping</source>
+        <translation>告警反覆變動</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>configuration backup failed</source>
+        <translation>組態備份失敗</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>configuration backups work again</source>
+        <translation>組態備份已恢復正常</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>AP down</source>
+        <translation>AP 離線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>AP up</source>
+        <translation>AP 上線</translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <location line="+2"/>
         <location line="+1"/>
         <source>Device</source>
@@ -622,27 +1418,32 @@
         <translation>未知</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location filename="../dashboard.py" line="-116"/>
+        <location filename="../i18n.py" line="+2"/>
         <source>device down</source>
         <translation>裝置離線</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../i18n.py" line="+1"/>
         <source>device up</source>
         <translation>裝置上線</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../i18n.py" line="+1"/>
         <source>restarted</source>
         <translation>已重新啟動</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../i18n.py" line="+1"/>
         <source>port down</source>
         <translation>連接埠斷線</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../i18n.py" line="+1"/>
         <source>port up</source>
         <translation>連接埠連線</translation>
     </message>
@@ -879,12 +1680,22 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+244"/>
+        <location filename="../main_window.py" line="+325"/>
         <source>Filter ports…</source>
         <translation>篩選連接埠…</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+49"/>
+        <source>Important (alert when it goes down)</source>
+        <translation>重要（斷線時告警）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Uplink</source>
+        <translation>上行鏈路</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>Vendor: {0}  Model: {1}  Uptime: {2} days</source>
         <translation>廠牌：{0}  型號：{1}  運作時間：{2} 天</translation>
     </message>
@@ -912,7 +1723,7 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../main_window.py" line="-95"/>
+        <location filename="../main_window.py" line="-130"/>
         <source>Welcome to CampusNet</source>
         <translation>歡迎使用 CampusNet</translation>
     </message>
@@ -940,7 +1751,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="-165"/>
+        <location line="-224"/>
         <source>Switches</source>
         <translation>交換器</translation>
     </message>
@@ -965,12 +1776,12 @@
         <translation>防火牆</translation>
     </message>
     <message>
-        <location line="+286"/>
+        <location line="+380"/>
         <source>CampusNet</source>
         <translation>CampusNet</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+26"/>
         <source>By location</source>
         <translation>依位置</translation>
     </message>
@@ -998,6 +1809,22 @@
         <location line="+1"/>
         <source>Configuration…</source>
         <translation>組態推送…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+243"/>
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location line="-242"/>
+        <source>Alert rules…</source>
+        <translation>告警規則…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Notification channels…</source>
+        <translation>通知管道…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1041,11 +1868,16 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>&amp;Alerts</source>
+        <translation>告警(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Main</source>
         <translation>主工具列</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+69"/>
         <source>Remove device</source>
         <translation>移除裝置</translation>
     </message>
@@ -1055,7 +1887,7 @@
         <translation>要移除 {0} 及其所有歷史資料嗎？此動作無法復原。</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>Polling…</source>
         <translation>輪詢中…</translation>
     </message>
@@ -1065,7 +1897,27 @@
         <translation>（未設定位置）</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+69"/>
+        <source>Alerts ({0})</source>
+        <translation>告警 ({0})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} alert(s) firing, {1} not acknowledged</source>
+        <translation>{0} 項告警中，{1} 項尚未確認</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No alert is firing</source>
+        <translation>目前沒有告警</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Could not mark the port: {0}</source>
+        <translation>無法標記連接埠：{0}</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>Polling is off</source>
         <translation>輪詢已關閉</translation>
     </message>
@@ -1105,12 +1957,12 @@
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-250"/>
+        <location filename="../main_window.py" line="-304"/>
         <source>Dashboard</source>
         <translation>儀表板</translation>
     </message>
     <message>
-        <location line="-69"/>
+        <location line="-78"/>
         <source>CampusNet — demo network</source>
         <translation>CampusNet — 示範網路</translation>
     </message>
@@ -1118,7 +1970,7 @@
 <context>
     <name>PortsModel</name>
     <message>
-        <location line="-218"/>
+        <location line="-264"/>
         <source>ifIndex</source>
         <translation>ifIndex</translation>
     </message>
@@ -1163,6 +2015,16 @@
         <translation>錯誤/秒</translation>
     </message>
     <message>
+        <location line="+82"/>
+        <source>uplink</source>
+        <translation>上行鏈路</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>important: alerts when down</source>
+        <translation>重要：斷線時告警</translation>
+    </message>
+    <message>
         <location filename="../i18n.py" line="-15"/>
         <source>up</source>
         <translation>已連線</translation>
@@ -1201,12 +2063,22 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="+132"/>
+        <location filename="../settings_dialog.py" line="+134"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+20"/>
+        <source>Notifications…</source>
+        <translation>通知管道…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Where alert messages go: e-mail, LINE, Telegram, webhook</source>
+        <translation>告警訊息的傳送方式：電子郵件、LINE、Telegram、Webhook</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Polling</source>
         <translation>輪詢</translation>
     </message>
@@ -1339,7 +2211,23 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../tray.py" line="+74"/>
+        <location filename="../tray.py" line="+57"/>
+        <source>en</source>
+        <comment>the language code of this translation: zh_TW</comment>
+        <translation>zh_TW</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>and {0} more</source>
+        <translation>還有 {0} 則</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CampusNet: {0} alert messages</source>
+        <translation>CampusNet：{0} 則告警訊息</translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>Open CampusNet</source>
         <translation>開啟 CampusNet</translation>
     </message>
@@ -1350,12 +2238,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Pause polling</source>
         <translation>暫停輪詢</translation>
     </message>
     <message>
-        <location line="-36"/>
+        <location line="-37"/>
         <source>Quit</source>
         <translation>結束</translation>
     </message>
@@ -1365,7 +2253,7 @@
         <translation>CampusNet</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Resume polling</source>
         <translation>繼續輪詢</translation>
     </message>
