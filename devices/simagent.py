@@ -12,6 +12,8 @@ Each :class:`SimDevice` builds its MIB once: a sorted list of OIDs, each with a 
 GETNEXT is a bisect and values are computed on demand. The values that move (sysUpTime, the counters) come from
 the device's :class:`SimClock` and a counter source, a callable ``(port position, simulated time) -> PortCounters``
 supplied by the traffic model; counters are read once per port per request, so every column of one answer agrees.
+A device can serve more objects than the system group and IF-MIB (a wireless controller's tables): ``extra`` lists
+them as :class:`SimObject` (OID, BER tag, ``getter(simulated time)``).
 
 The agent binds 127.0.0.1 only. ``await agent.start()`` (port 0 picks a free port, see :attr:`SimAgent.port`),
 ``await agent.stop()`` closes the socket and returns once it is closed.
@@ -94,6 +96,15 @@ class SimPort:
 CounterSource = Callable[[int, float], PortCounters]
 
 
+@dataclass(frozen=True)
+class SimObject:
+    """One more object a simulated device serves: its OID, BER tag and its value at a simulated time."""
+
+    oid: Oid
+    tag: int
+    getter: Callable[[float], Any]
+
+
 @dataclass
 class SimDevice:
     """One simulated switch: system group, ifTable and ifXTable, values computed when asked.
@@ -103,6 +114,7 @@ class SimDevice:
         counters: ``(position in ports, simulated time) -> PortCounters``; must be monotonic in time.
         boot_ts: simulated epoch time of the last boot (sysUpTime counts from it).
         disc_ticks: ifCounterDiscontinuityTime of every port.
+        extra: further objects beyond the system group and IF-MIB (see :class:`SimObject`).
     """
 
     community: str
@@ -117,6 +129,7 @@ class SimDevice:
     sys_contact: str = "資訊組 <it@school.example>"
     disc_ticks: int = 0
     mac_base: int = 0x00_1A_2B_00_00_00
+    extra: Sequence[SimObject] = ()
     _oids: list[Oid] = field(default_factory=list, repr=False)
     _getters: list[tuple[int, Callable[[_Request], Any]]] = field(default_factory=list, repr=False)
 
@@ -135,6 +148,7 @@ class SimDevice:
         rows.append((IF_NUMBER, ber.INTEGER, _const(len(self.ports))))
         for pos, port in enumerate(self.ports):
             rows += self._if_rows(pos, port)
+        rows += [(obj.oid, obj.tag, _at_request_time(obj.getter)) for obj in self.extra]
         rows.sort(key=lambda r: r[0])
         self._oids = [r[0] for r in rows]
         self._getters = [(r[1], r[2]) for r in rows]
@@ -245,6 +259,10 @@ class SimDevice:
 
 def _const(value: Any) -> Callable[[_Request], Any]:
     return lambda _r: value
+
+
+def _at_request_time(getter: Callable[[float], Any]) -> Callable[[_Request], Any]:
+    return lambda r: getter(r.sim_ts)
 
 
 class _Request:
@@ -422,4 +440,4 @@ class SimAgent:
         await protocol.closed
 
 
-__all__ = ["PortCounters", "SimAgent", "SimClock", "SimDevice", "SimPort", "answer"]
+__all__ = ["PortCounters", "SimAgent", "SimClock", "SimDevice", "SimObject", "SimPort", "answer"]

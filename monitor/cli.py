@@ -83,6 +83,9 @@ def build_parser() -> Parser:
     fmt = traffic.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
+    wireless = sub.add_parser("wireless", help="a controller's or AP's APs and clients, from the latest poll")
+    wireless.add_argument("name")
+    wireless.add_argument("--json", action="store_true")
     from monitor import cli_config
 
     cli_config.add_parsers(sub, Parser)
@@ -559,6 +562,29 @@ def cmd_traffic(args: argparse.Namespace, db: Path) -> int:
     return 0
 
 
+def cmd_wireless(args: argparse.Namespace, db: Path) -> int:
+    """wireless NAME: APs online of all, clients in all and per SSID, the AP table (exit 1: no wireless data)."""
+    from monitor import wireless
+
+    conn = connect(db)
+    dev = inventory.get_device(conn, args.name)
+    view = wireless.load(conn, dev["id"], dev["name"])
+    if view is None:
+        why = "not polled yet" if dev["last_poll"] is None else "none of its MIBs has wireless tables"
+        if args.json:
+            _print_json({"device": dev["name"], "wireless": None, "reason": why})
+        else:
+            print(f"{dev['name']}: no wireless data ({why})")
+        return 1
+    if args.json:
+        _print_json(wireless.as_json(view))
+    else:
+        print(wireless.format_text(view, format_table))
+    if dev["status"] != "up" and dev["status_reason"]:
+        print(f"note: {args.name} is {dev['status']}: {dev['status_reason']}", file=sys.stderr)
+    return 0
+
+
 # Set by main.py when the desktop app is available: (store, speed, interval) -> exit status. The core never imports
 # the GUI itself.
 GUI_DEMO: Callable[[Path, float, float], int] | None = None
@@ -580,7 +606,7 @@ def cmd_demo(args: argparse.Namespace, db: Path | None) -> int:
     stop = threading.Event()
     log.info("demo network polled into %s every %.0f s (Ctrl+C to stop)", demo_db, args.interval)
     with _stop_on_signals(stop.set):
-        run_demo_headless(demo_db, args.speed, args.interval, stop)
+        run_demo_headless(demo_db, args.speed, args.interval, stop, wireless=True)
     log.info("stopped")
     return 0
 
@@ -594,6 +620,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Path], int]
     ("poll", None): cmd_poll,
     ("ports", None): cmd_ports,
     ("traffic", None): cmd_traffic,
+    ("wireless", None): cmd_wireless,
 }
 
 
@@ -618,7 +645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return cmd_demo(args, args.db)
-        if args.command == "report":
+        if args.command in ("report", "report-schedule"):
             from monitor import cli_report
 
             return cli_report.cmd_report(args, db)

@@ -3,6 +3,7 @@
 API (the CLI's ``main.py demo`` and the GUI build on these)::
 
     net = DemoNetwork(speed=60.0)              # fast-forward: one simulated minute per real second
+    net = DemoNetwork(speed=60.0, wireless=True)   # the same with the wireless controller (see below)
     port = await net.start_async()             # on a running loop (e.g. CoreLoop.submit(net.start_async()))
     net.ensure_store(default_demo_db())        # a separate demo store: one device per simulated switch
     ...                                        # poll it (the poller marks the "Uplink to ..." ports)
@@ -18,6 +19,11 @@ one 1 Gbit/s uplink to the county network center (TANet), downlinks to seven acc
 Edgecore ECS4100, with their real sysObjectIDs and sysDescr texts), and a few servers on the core. Every switch is
 selected on the one agent port by its own community (``demo-core``, ``demo-adm`` ...). Port aliases name what is
 plugged in (教務處, 301 教室, AP 3F 走廊 ...); uplinks are aliased "Uplink to ...", which the poller takes as uplinks.
+
+With ``wireless=True`` (the ``demo`` command) the network also has a wireless controller, :data:`WLC_NAME`: an
+Aruba Mobility Controller (community ``demo-wlc``) with twelve APs across the buildings, three SSIDs and clients that
+follow the school day, one AP down since the day before (see :mod:`monitor.demo_wireless`). It is kept apart from
+``switches`` (``net.controller``); ``net.devices`` lists both.
 
 The traffic model (all deterministic from ``seed``):
 
@@ -62,7 +68,7 @@ from pathlib import Path
 from random import Random
 
 from devices.simagent import PortCounters, SimAgent, SimClock, SimDevice, SimPort
-from monitor import history
+from monitor import demo_wireless, history
 from monitor.inventory import DeviceSpec, add_device, store_id
 from monitor.scheduler import CoreLoop, CycleResult, Poller
 from monitor.secrets import SecretStore, open_secrets
@@ -789,6 +795,63 @@ def build_school(clock: SimClock, traffic: TrafficModel, seed: int, extra_switch
     return switches
 
 
+WLC_NAME = "無線控制器"
+WLC_COMMUNITY = "demo-wlc"
+WLC_LOCATION = "資訊中心 機房"
+_ARUBA_7010 = SwitchModel(
+    "ArubaOS (MODEL: Aruba7010), Version 8.10.0.12 LSR",
+    "1.3.6.1.4.1.14823.1.1.32",
+    "HPE Aruba",
+    "aruba_os",
+    4,
+    1,
+    lambda n: (n, f"GE0/0/{n - 1}", f"GE0/0/{n - 1}"),
+)
+
+
+def build_controller(
+    clock: SimClock, traffic: TrafficModel, seed: int
+) -> tuple[DemoSwitch, demo_wireless.WirelessModel]:
+    """The wireless controller: its uplink to the core (the APs' tunnels), three unused ports, and its WLSX tables.
+
+    Drawn from its own random stream, so the school's switches are the same with or without it.
+    """
+    rng = Random(seed + 2)
+    m = _ARUBA_7010
+    boot = _week_start(clock.sim_start) - rng.uniform(10, 40) * DAY_S
+    ports: list[SimPort] = []
+    models: list[PortModel] = []
+    for n in range(1, m.ports + 1):
+        ifindex, name, descr = m.naming(n)
+        port = SimPort(ifindex, name, descr, last_change_ticks=rng.randrange(500, 500_000))
+        model = _new_model(rng)
+        if n == m.uplink:
+            port.alias = "Uplink to core (AP tunnels)"
+            model.leaf = _leaf(rng, "classroom", GBIT, 0.05, 0.12)
+        else:
+            port.oper_up = False
+        ports.append(port)
+        models.append(model)
+    wireless = demo_wireless.WirelessModel(PROFILES, _mix, seed, clock.sim_start, boot)
+    device = SimDevice(
+        community=WLC_COMMUNITY,
+        sys_descr=m.sys_descr,
+        sys_object_id=m.sys_object_id,
+        sys_name="school-wlc",
+        ports=ports,
+        counters=traffic.source(models, boot),
+        clock=clock,
+        boot_ts=boot,
+        sys_location=WLC_LOCATION,
+        mac_base=0x00_1A_1E_00_00_00,
+        extra=wireless.sim_objects(),
+    )
+    if clock.speed != 1.0:
+        device.disc_ticks = device.uptime_ticks(clock.sim_start)
+    switch = DemoSwitch(WLC_NAME, WLC_COMMUNITY, "controller", WLC_LOCATION, m.vendor, m.platform, device, models, 1)
+    return switch, wireless
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Running it
 
@@ -810,13 +873,27 @@ class DemoNetwork:
     """
 
     def __init__(
-        self, speed: float = 1.0, start: float | None = None, seed: int = DEFAULT_SEED, extra_switches: int = 0
+        self,
+        speed: float = 1.0,
+        start: float | None = None,
+        seed: int = DEFAULT_SEED,
+        extra_switches: int = 0,
+        wireless: bool = False,
     ) -> None:
         self.clock = SimClock(start, speed)
         self.traffic = TrafficModel(self.clock)
         self.switches = build_school(self.clock, self.traffic, seed, extra_switches)
-        self.agent = SimAgent([s.device for s in self.switches])
+        self.controller: DemoSwitch | None = None
+        self.wireless: demo_wireless.WirelessModel | None = None
+        if wireless:
+            self.controller, self.wireless = build_controller(self.clock, self.traffic, seed)
+        self.agent = SimAgent([s.device for s in self.devices])
         self._core_loop: CoreLoop | None = None
+
+    @property
+    def devices(self) -> list[DemoSwitch]:
+        """The switches, then the wireless controller if there is one."""
+        return [*self.switches, *([self.controller] if self.controller else [])]
 
     @property
     def port(self) -> int:
@@ -824,8 +901,8 @@ class DemoNetwork:
         return self.agent.port
 
     def switch(self, name: str) -> DemoSwitch:
-        """The switch named ``name``."""
-        return next(s for s in self.switches if s.name == name)
+        """The switch (or the controller) named ``name``."""
+        return next(s for s in self.devices if s.name == name)
 
     async def start_async(self, port: int = 0) -> int:
         """Start the agent on the running loop (port 0: a free one); returns the port."""
@@ -850,7 +927,7 @@ class DemoNetwork:
             loop.stop()
 
     def ensure_store(self, db_path: Path | str, port: int | None = None) -> None:
-        """Create or update one device per simulated switch in the (demo) store at ``db_path``.
+        """Create or update one device per simulated switch (and the controller) in the (demo) store at ``db_path``.
 
         Host 127.0.0.1, SNMP v2c on the agent's current port (or ``port``: an agent serving the same network in
         another process, see ``python -m monitor.demo --serve``), the switch's community (through the store's
@@ -863,7 +940,7 @@ class DemoNetwork:
         conn = connect(path)
         try:
             secrets = open_secrets(path, store_id(conn))
-            for sw in self.switches:
+            for sw in self.devices:
                 self._ensure_device(conn, secrets, sw, agent_port)
             with conn:
                 conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('demo', '1')")
@@ -964,13 +1041,16 @@ def backfill(
       own connection and commits every :data:`_BATCH_ROWS` rows, so call it on a worker thread (the GUI: a
       ``QThreadPool``/``threading.Thread``; asyncio: ``asyncio.to_thread``) while a Poller keeps polling.
     - ``on_progress(done, total)`` is called from that thread after each batch (model time points done/total).
+    - The wireless controller, when the store has it, gets its own history (not counted in the rows returned):
+      :func:`_backfill_wireless`.
     """
     if days <= 0 or step_s <= 0 or 1800 % step_s:
         raise ValueError("days must be positive and step_s a divisor of 1800 seconds")
     now = time.time() if now is None else now
-    net = network or DemoNetwork()
+    net = network or DemoNetwork(wireless=True)
     conn = connect(db_path)
     try:
+        _backfill_wireless(conn, net, days, step_s, now)
         ports = _backfill_ports(conn, net)
         window = _backfill_window(conn, days, step_s, now)
         if not ports or window is None:
@@ -985,6 +1065,34 @@ def backfill(
         return written
     finally:
         conn.close()
+
+
+WIRELESS_BACKFILL_MARK = "demo_wireless_backfill"  # settings key: "<first ts> <until ts>" of the controller's history
+
+
+def _backfill_wireless(conn: sqlite3.Connection, net: DemoNetwork, days: int, step_s: int, now: float) -> int:
+    """The controller's counts (APs online, clients in all, per SSID, per AP) every ``step_s`` seconds for the last
+    ``min(days, 7)`` days before its first real sample, if the store has the controller; see
+    :func:`monitor.demo_wireless.backfill`. Returns the rows written."""
+    if net.wireless is None or net.controller is None:
+        return 0
+    dev = conn.execute("SELECT id, name FROM devices WHERE name = ?", (net.controller.name,)).fetchone()
+    if dev is None or conn.execute("SELECT 1 FROM settings WHERE key = ?", (WIRELESS_BACKFILL_MARK,)).fetchone():
+        return 0
+    real = conn.execute(
+        """SELECT MIN((SELECT MIN(ts) FROM wireless_samples WHERE series_id = w.id)) FROM wireless_series w
+           WHERE w.device_id = ?""",
+        (dev["id"],),
+    ).fetchone()[0]
+    last = _ceil_to(min(now, real if real is not None else now), step_s) - step_s
+    first = last - (min(days, 7) * DAY_S // step_s - 1) * step_s
+    grid = range(first, last + 1, step_s)
+    written = demo_wireless.backfill(conn, int(dev["id"]), dev["name"], net.wireless, grid, now)
+    with conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (WIRELESS_BACKFILL_MARK, f"{first} {last}")
+        )
+    return written
 
 
 def _port_key(port: SimPort) -> str:
@@ -1237,12 +1345,14 @@ def run_demo_headless(
     start: float | None = None,
     on_cycle: Callable[[CycleResult], None] | None = None,
     backfill_days: int = 7,
+    wireless: bool = False,
 ) -> None:
     """Start the demo agent, bring the store at ``db_path`` up to date and poll it every ``interval`` seconds until
     ``stop_event`` is set (blocks; runs its own asyncio loop). Uplinks are marked after the first cycle, then
-    :func:`backfill` writes ``backfill_days`` days of history (0: none) on a worker thread before the next one."""
+    :func:`backfill` writes ``backfill_days`` days of history (0: none) on a worker thread before the next one.
+    ``wireless``: the network has the wireless controller too."""
     stop = stop_event or threading.Event()
-    asyncio.run(_headless(Path(db_path), speed, interval, stop, start, on_cycle, backfill_days))
+    asyncio.run(_headless(Path(db_path), speed, interval, stop, start, on_cycle, backfill_days, wireless))
 
 
 async def _headless(
@@ -1253,8 +1363,9 @@ async def _headless(
     start: float | None,
     on_cycle: Callable[[CycleResult], None] | None,
     backfill_days: int,
+    wireless: bool,
 ) -> None:
-    net = DemoNetwork(speed, start)
+    net = DemoNetwork(speed, start, wireless=wireless)
     await net.start_async()
     try:
         net.ensure_store(db_path)

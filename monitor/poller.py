@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
 
+from devices.errors import CampusNetError
 from devices.ifmib import (
     SYS_DESCR,
     SYS_NAME,
@@ -23,11 +25,18 @@ from devices.ifmib import (
 )
 from devices.platforms import Identity, identify
 from devices.snmp import SnmpSession, SnmpTarget, SnmpValue
+from devices.wireless import DeviceFacts, WirelessSnapshot, fetch_wireless, reader_for
+from monitor import wireless
 from monitor.counters import PACKET_COUNTERS, CounterReading, compute_rates, uptime_restarted
 from monitor.store import from_sql_u64, to_sql_u64
 
+log = logging.getLogger(__name__)
+
 # Re-walk names and aliases this often even when nothing suggests they changed.
 DESCRIPTIVE_MAX_AGE_S = 1800.0
+# A device without a wireless vendor module is asked for the standard IEEE 802.11 MIB this often (and when its
+# sysObjectID changes); one that has it is read every poll.
+WIRELESS_PROBE_EVERY_S = 6 * 3600.0
 
 
 @dataclass
@@ -39,6 +48,8 @@ class DeviceCache:
     sys_object_id: str | None = None
     identity: Identity | None = None
     max_repetitions: int | None = None
+    wireless_probe_ts: float = 0.0
+    wireless_generic: bool = False
 
 
 @dataclass
@@ -54,6 +65,9 @@ class DevicePoll:
     interfaces: list[InterfaceRow]
     duration_s: float
     varbinds: int = 0
+    wireless_polled: bool = False
+    wireless: WirelessSnapshot | None = None
+    wireless_error: str | None = None
 
 
 @dataclass
@@ -62,6 +76,7 @@ class PollSummary:
 
     ports: int = 0
     events: list[tuple[str, str]] = field(default_factory=list)
+    wireless_error: str | None = None
 
 
 async def poll_device(target: SnmpTarget, cache: DeviceCache) -> DevicePoll:
@@ -90,8 +105,17 @@ async def poll_device(target: SnmpTarget, cache: DeviceCache) -> DevicePoll:
         if cache.identity is None or sys_oid != cache.sys_object_id:
             cache.identity = identify(sys_oid, sys_descr)
             cache.sys_object_id = sys_oid
+            cache.wireless_probe_ts, cache.wireless_generic = 0.0, False
+        facts = DeviceFacts(
+            target.host,
+            text_value(system.get(SYS_NAME)),
+            cache.identity.model,
+            uptime if isinstance(uptime, int) else None,
+        )
+        wireless_result = await _poll_wireless(session, cache, cache.identity, facts)
         cache.max_repetitions = session.max_repetitions
         varbinds = session.stats.varbinds
+    polled, snapshot, wireless_error = wireless_result
     return DevicePoll(
         ts=(t0 + t1) / 2,
         uptime=uptime if isinstance(uptime, int) else None,
@@ -102,7 +126,36 @@ async def poll_device(target: SnmpTarget, cache: DeviceCache) -> DevicePoll:
         interfaces=rows,
         duration_s=time.monotonic() - started,
         varbinds=varbinds,
+        wireless_polled=polled,
+        wireless=snapshot,
+        wireless_error=wireless_error,
     )
+
+
+async def _poll_wireless(
+    session: SnmpSession, cache: DeviceCache, identity: Identity, facts: DeviceFacts
+) -> tuple[bool, WirelessSnapshot | None, str | None]:
+    """(asked, snapshot, error) of the wireless part. Its failure never fails the poll: it becomes the error.
+
+    Devices with a vendor module are read every poll; the others are probed for the standard 802.11 MIB every
+    :data:`WIRELESS_PROBE_EVERY_S` and read every poll once the probe found it.
+    """
+    probe = False
+    if reader_for(identity) is None and not cache.wireless_generic:
+        if time.monotonic() - cache.wireless_probe_ts < WIRELESS_PROBE_EVERY_S and cache.wireless_probe_ts:
+            return False, None, None
+        cache.wireless_probe_ts = time.monotonic()
+        probe = True
+    try:
+        snapshot = await fetch_wireless(session, identity, facts, probe=probe or cache.wireless_generic)
+    except CampusNetError as exc:
+        return True, None, str(exc)
+    except Exception as exc:  # a bug in a vendor module: logged with its traceback, the interface poll stands
+        log.exception("reading wireless data from %s failed", facts.host)
+        return True, None, f"wireless data could not be read ({type(exc).__name__}: {exc})"
+    if probe:
+        cache.wireless_generic = snapshot is not None
+    return True, snapshot, None
 
 
 def _reading_from_row(row: InterfaceRow, ts: float, uptime: int | None) -> CounterReading:
@@ -178,9 +231,19 @@ def record_poll(conn: sqlite3.Connection, device_id: int, poll: DevicePoll) -> P
     conn.executemany(
         "UPDATE ports SET present=0, ifindex=NULL, in_bps=NULL, out_bps=NULL WHERE id=?", [(g,) for g in gone]
     )
+    if poll.wireless_polled:
+        summary.wireless_error = poll.wireless_error
+        summary.events += wireless.record(conn, device_id, dev["name"], poll.ts, poll.wireless, poll.wireless_error)
     conn.execute(
-        "INSERT OR REPLACE INTO device_polls(device_id, ts, status, uptime, duration_s) VALUES (?, ?, 'up', ?, ?)",
-        (device_id, int(poll.ts), poll.uptime, poll.duration_s),
+        """INSERT OR REPLACE INTO device_polls(device_id, ts, status, uptime, duration_s, error)
+           VALUES (?, ?, 'up', ?, ?, ?)""",
+        (
+            device_id,
+            int(poll.ts),
+            poll.uptime,
+            poll.duration_s,
+            f"wireless: {poll.wireless_error}" if poll.wireless_polled and poll.wireless_error else None,
+        ),
     )
     return summary
 

@@ -55,6 +55,20 @@ _ROLLUP_COLUMNS = """
     PRIMARY KEY (port_id, ts)
 """
 
+
+def _wireless_rollup(tier: str) -> str:
+    """One wireless rollup table (migration 6): n, average, minimum and maximum per series and bucket."""
+    return f"""
+    CREATE TABLE wireless_rollup_{tier} (
+        series_id INTEGER NOT NULL REFERENCES wireless_series(id) ON DELETE CASCADE,
+        ts INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        avg REAL, min REAL, max REAL,
+        PRIMARY KEY (series_id, ts)
+    ) WITHOUT ROWID;
+    """
+
+
 MIGRATIONS: list[str] = [
     # 1: the first schema.
     f"""
@@ -277,6 +291,54 @@ MIGRATIONS: list[str] = [
         value INTEGER NOT NULL
     );
     INSERT INTO alert_state (key, value) SELECT 'last_event_id', COALESCE(MAX(id), 0) FROM events;
+    """,
+    # 6: wireless (monitor/wireless.py): each device's latest wireless snapshot, its APs with their status, and
+    # counts over time (APs online, clients in all, per SSID and per AP) with rollups like the bandwidth ones.
+    f"""
+    CREATE TABLE wireless_state (
+        device_id INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+        ts REAL NOT NULL,
+        module TEXT NOT NULL,
+        aps_total INTEGER,
+        aps_online INTEGER,
+        clients_total INTEGER,
+        clients_by_ssid TEXT NOT NULL DEFAULT '{{}}',
+        sources TEXT NOT NULL DEFAULT '{{}}',
+        error TEXT,
+        error_ts REAL,
+        rolled_5m INTEGER, rolled_30m INTEGER, rolled_2h INTEGER, rolled_1d INTEGER,
+        retention_hour INTEGER
+    );
+    CREATE TABLE wireless_aps (
+        id INTEGER PRIMARY KEY,
+        device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        mac TEXT, serial TEXT, ip TEXT, model TEXT, location TEXT,
+        status TEXT NOT NULL CHECK (status IN ('online', 'offline', 'unknown')),
+        status_raw TEXT,
+        status_since REAL NOT NULL,
+        uptime_s INTEGER,
+        clients INTEGER,
+        radios TEXT NOT NULL DEFAULT '[]',
+        present INTEGER NOT NULL DEFAULT 1,
+        last_seen REAL NOT NULL,
+        UNIQUE (device_id, key)
+    );
+    CREATE TABLE wireless_series (
+        id INTEGER PRIMARY KEY,
+        device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('aps_total', 'aps_online', 'clients', 'ssid', 'ap')),
+        name TEXT NOT NULL DEFAULT '',
+        UNIQUE (device_id, kind, name)
+    );
+    CREATE TABLE wireless_samples (
+        series_id INTEGER NOT NULL REFERENCES wireless_series(id) ON DELETE CASCADE,
+        ts INTEGER NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (series_id, ts)
+    ) WITHOUT ROWID;
+    {"".join(_wireless_rollup(tier) for tier in ("5m", "30m", "2h", "1d"))}
     """,
 ]
 
