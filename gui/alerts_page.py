@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import functools
 import getpass
+import html
 import json
 import logging
 import sqlite3
@@ -257,8 +258,13 @@ def read_alerts(db_path: Path, language: str, recent: int = RECENT_ALERTS) -> Al
 # ------------------------------------------------------------------------------------------------- the table
 
 
-def _when(ts: float | None) -> str:
-    return "" if ts is None else time.strftime("%Y-%m-%d %H:%M", time.localtime(ts))
+def _when(ts: float | None, now: float | None = None) -> str:
+    """A time as the table shows it: month, day and time; the year too when it is not this year's."""
+    if ts is None:
+        return ""
+    this_year = time.localtime(now).tm_year if now is not None else time.localtime().tm_year
+    when = time.localtime(ts)
+    return time.strftime("%m-%d %H:%M" if when.tm_year == this_year else "%Y-%m-%d %H:%M", when)
 
 
 def duration_text(seconds: float) -> str:
@@ -313,9 +319,11 @@ class AlertsModel(QAbstractTableModel):
             end_sort = now
         else:
             resolved = a.resolved if a.resolved is not None else a.started
-            lasting = f"{_when(resolved)} ({duration_text(resolved - a.started)})"
+            lasting = _when(resolved, now)
+            if resolved > a.started:  # a restart is resolved as it is recorded: no duration
+                lasting += f" ({duration_text(resolved - a.started)})"
             end_sort = resolved
-        ack = f"{a.acknowledged_by} {_when(a.acknowledged_at)}" if a.acknowledged_by else ""
+        ack = f"{a.acknowledged_by} {_when(a.acknowledged_at, now)}" if a.acknowledged_by else ""
         order = (0 if firing else 1e11) - a.started  # firing first, newest first
         return (
             (self._state_text(row.state), order),
@@ -323,7 +331,7 @@ class AlertsModel(QAbstractTableModel):
             (a.device, a.device),
             (a.port, a.port),
             (rule_label(a.rule) if a.rule else kind_name(a.kind), a.rule),
-            (_when(a.started), a.started),
+            (_when(a.started, now), a.started),
             (lasting, end_sort),
             (ack, a.acknowledged_at or 0),
             (row.detail, row.detail),
@@ -405,6 +413,7 @@ class AlertsPage(QWidget):
         model, proxy, table: the alerts, their filter and the view.
         state_combo, device_combo, kind_combo, search: the filters.
         ack_button, rules_button, channels_button: the actions.
+        detail: the selected alert's whole detail.
         summary: how many alerts fire and how many nobody has acknowledged; message: the last action's outcome.
         snapshot: the last read of the store (None before the first).
 
@@ -459,6 +468,11 @@ class AlertsPage(QWidget):
         self.table.doubleClicked.connect(self._on_double_click)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.table, 1)
+        self.detail = QLabel()
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.detail)
         layout.addLayout(self._actions())
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -617,6 +631,13 @@ class AlertsPage(QWidget):
         alert = self.selected_alert()
         can_ack = alert is not None and alert.info.state == "firing" and not alert.info.acknowledged_by
         self.ack_button.setEnabled(can_ack)
+        if alert is None:
+            self.detail.clear()
+        else:
+            subject = " ".join(x for x in (alert.info.device, alert.info.port) if x)
+            rule = rule_label(alert.info.rule) if alert.info.rule else kind_name(alert.info.kind)
+            bold = f"<b>{html.escape(subject)}</b>"
+            self.detail.setText(self.tr("{0} — {1}: {2}").format(bold, html.escape(rule), html.escape(alert.detail)))
 
     def _on_double_click(self, index: QModelIndex) -> None:
         alert = self.model.rows[self.proxy.mapToSource(index).row()]

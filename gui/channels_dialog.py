@@ -368,6 +368,7 @@ class ChannelsDialog(QDialog):
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)  # a long error is elided; the whole of it is the cell's tooltip
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
@@ -464,7 +465,8 @@ class ChannelsDialog(QDialog):
         ).fetchone()
         if row is not None:
             when = time.strftime("%m-%d %H:%M", time.localtime(row["created"]))
-            text += " " + self.tr("Last error ({0}): {1}").format(when, row["last_error"])
+            gap = "" if text.endswith("。") else " "  # Chinese sentences follow each other without a space
+            text += gap + self.tr("Last error ({0}): {1}").format(when, row["last_error"])
         self.outbox_label.setText(text)
 
     def selected_channel(self) -> Channel | None:

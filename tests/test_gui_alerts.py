@@ -119,7 +119,9 @@ def evaluate(conn: sqlite3.Connection, now: float) -> list[notify.Notice]:
 
 
 def fmt(ts: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts))
+    """A time as the page shows it: month, day, hours and minutes (with the year when it is not this year)."""
+    same_year = time.localtime(ts).tm_year == time.localtime().tm_year
+    return time.strftime("%m-%d %H:%M" if same_year else "%Y-%m-%d %H:%M", time.localtime(ts))
 
 
 @pytest.fixture

@@ -203,7 +203,7 @@
 <context>
     <name>AlertsModel</name>
     <message>
-        <location filename="../alerts_page.py" line="+280"/>
+        <location filename="../alerts_page.py" line="+281"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
@@ -339,7 +339,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+198"/>
+        <location line="+204"/>
         <source>Firing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -420,12 +420,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Showing {0} of {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+31"/>
+        <source>{0} — {1}: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Acknowledge alert</source>
         <translation type="unfinished"></translation>
     </message>

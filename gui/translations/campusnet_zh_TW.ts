@@ -203,7 +203,7 @@
 <context>
     <name>AlertsModel</name>
     <message>
-        <location filename="../alerts_page.py" line="+280"/>
+        <location filename="../alerts_page.py" line="+281"/>
         <source>State</source>
         <translation>狀態</translation>
     </message>
@@ -339,7 +339,7 @@
         <translation>{0} 天 {1} 小時</translation>
     </message>
     <message>
-        <location line="+198"/>
+        <location line="+204"/>
         <source>Firing</source>
         <translation>告警中</translation>
     </message>
@@ -420,12 +420,17 @@
         <translation>{0} 項告警中，{1} 項尚未確認。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Showing {0} of {1}.</source>
         <translation>顯示 {1} 項中的 {0} 項。</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+31"/>
+        <source>{0} — {1}: {2}</source>
+        <translation>{0} — {1}：{2}</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Acknowledge alert</source>
         <translation>確認告警</translation>
     </message>
