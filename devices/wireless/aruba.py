@@ -19,16 +19,13 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
-    OFFLINE,
-    ONLINE,
-    UNKNOWN,
     AccessPoint,
     DeviceFacts,
     Radio,
     WirelessSnapshot,
     add_ssid,
+    ap_from_row,
     as_int,
-    as_ip,
     as_text,
     band_of_channel,
     enum_name,
@@ -38,7 +35,6 @@ from devices.wireless.common import (
     split_mac_index,
     string_index,
     sum_known,
-    uptime_seconds,
     walk,
 )
 
@@ -78,13 +74,6 @@ INSTANT_SSID_COLUMNS = {"ssid": f"{_AI}.1.7.1.2", "clients": f"{_AI}.1.7.1.4"}
 UP_DOWN = {1: "up", 2: "down"}
 PHY_TYPE = {1: "dot11a", 2: "dot11b", 3: "dot11g", 4: "dot11ag", 5: "wired", 6: "dot11ax6ghz"}
 PHY_BAND = {1: "5GHz", 2: "2.4GHz", 3: "2.4GHz", 6: "6GHz"}
-
-
-def _status(value: SnmpValue | None) -> tuple[str, str | None]:
-    raw = enum_name(value, UP_DOWN)
-    if raw is None:
-        return UNKNOWN, None
-    return (ONLINE if raw == "up" else OFFLINE), raw
 
 
 def _group_by_ap(table: dict[str, dict[str, SnmpValue]]) -> dict[str, dict[str, dict[str, SnmpValue]]]:
@@ -154,22 +143,11 @@ def _controller_ap(mac: str, row: dict[str, SnmpValue], radio_rows: dict[str, di
                 type_raw=enum_name(kind, PHY_TYPE),
             )
         )
-    status, raw = _status(row.get("status"))
     radio_name = next((as_text(r.get("ap_name")) for r in radio_rows.values() if as_text(r.get("ap_name"))), None)
-    return AccessPoint(
-        key=mac,
-        name=as_text(row.get("name")) or radio_name or mac,
-        status=status,
-        status_raw=raw,
-        mac=mac,
-        serial=as_text(row.get("serial")),
-        ip=as_ip(row.get("ip")),
-        model=as_text(row.get("model")),
-        location=as_text(row.get("location")),
-        uptime_s=uptime_seconds(row.get("uptime")),
-        clients=sum_known([r.clients for r in radios]),
-        radios=radios,
-    )
+    ap = ap_from_row(mac, row, enum_name(row.get("status"), UP_DOWN), {"up"}, mac=mac, radios=radios)
+    if ap.name == mac and radio_name:
+        ap.name = radio_name
+    return ap
 
 
 # ------------------------------------------------------------------------------------------------ Instant
@@ -217,17 +195,4 @@ def _instant_ap(mac: str, row: dict[str, SnmpValue], radio_rows: dict[str, dict[
                 clients=as_int(radio.get("clients")),
             )
         )
-    status, raw = _status(row.get("status"))
-    return AccessPoint(
-        key=mac,
-        name=as_text(row.get("name")) or mac,
-        status=status,
-        status_raw=raw,
-        mac=mac,
-        serial=as_text(row.get("serial")),
-        ip=as_ip(row.get("ip")),
-        model=as_text(row.get("model")),
-        uptime_s=uptime_seconds(row.get("uptime")),
-        clients=sum_known([r.clients for r in radios]),
-        radios=radios,
-    )
+    return ap_from_row(mac, row, enum_name(row.get("status"), UP_DOWN), {"up"}, mac=mac, radios=radios)

@@ -16,16 +16,14 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
-    OFFLINE,
-    ONLINE,
     UNKNOWN,
     AccessPoint,
     DeviceFacts,
     Radio,
     WirelessSnapshot,
     add_ssid,
+    ap_from_row,
     as_int,
-    as_ip,
     as_text,
     band_of_channel,
     enum_name,
@@ -34,7 +32,6 @@ from devices.wireless.common import (
     rows,
     split_mac_index,
     sum_known,
-    uptime_seconds,
     walk,
 )
 
@@ -138,19 +135,4 @@ def _radios(table: dict[str, dict[str, SnmpValue]]) -> dict[str, list[Radio]]:
 
 
 def _ap(mac: str, row: dict[str, SnmpValue], radios: list[Radio]) -> AccessPoint:
-    raw = enum_name(row.get("status"), AP_STATUS)
-    status = UNKNOWN if raw is None else (ONLINE if raw == "associated" else OFFLINE)
-    return AccessPoint(
-        key=mac,
-        name=as_text(row.get("name")) or mac,
-        status=status,
-        status_raw=raw,
-        mac=mac,
-        serial=as_text(row.get("serial")),
-        ip=as_ip(row.get("ip")),
-        model=as_text(row.get("model")),
-        location=as_text(row.get("location")),
-        uptime_s=uptime_seconds(row.get("uptime")),
-        clients=sum_known([r.clients for r in radios]),
-        radios=radios,
-    )
+    return ap_from_row(mac, row, enum_name(row.get("status"), AP_STATUS), {"associated"}, mac=mac, radios=radios)

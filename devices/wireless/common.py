@@ -238,6 +238,40 @@ def online_count(aps: Sequence[AccessPoint]) -> int:
     return sum(1 for ap in aps if ap.status == ONLINE)
 
 
+def status_of(raw: str | None, online: frozenset[str] | set[str]) -> str:
+    """The normalised status of a MIB status word: online if it is one of ``online``, unknown if there is none."""
+    if raw is None:
+        return UNKNOWN
+    return ONLINE if raw in online else OFFLINE
+
+
+def ap_from_row(
+    key: str,
+    row: Mapping[str, SnmpValue],
+    status_raw: str | None,
+    online: frozenset[str] | set[str],
+    *,
+    mac: str | None = None,
+    radios: list[Radio] | None = None,
+) -> AccessPoint:
+    """An AP from an AP-table row walked with the usual column names (name, serial, ip, model, location, uptime,
+    clients); with ``radios`` its clients are theirs summed."""
+    return AccessPoint(
+        key=key,
+        name=as_text(row.get("name")) or key,
+        status=status_of(status_raw, online),
+        status_raw=status_raw,
+        mac=mac,
+        serial=as_text(row.get("serial")),
+        ip=as_ip(row.get("ip")),
+        model=as_text(row.get("model")),
+        location=as_text(row.get("location")),
+        uptime_s=uptime_seconds(row.get("uptime")),
+        clients=as_int(row.get("clients")) if radios is None else sum_known([r.clients for r in radios]),
+        radios=radios or [],
+    )
+
+
 def standalone_ap(facts: DeviceFacts, clients: int | None, radios: list[Radio], mac: str | None = None) -> AccessPoint:
     """The one AP a standalone AP reports: itself, online because it answered this poll."""
     name = facts.sys_name or facts.model or facts.host

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
-    OFFLINE,
-    ONLINE,
-    UNKNOWN,
     AccessPoint,
     DeviceFacts,
     WirelessSnapshot,
-    as_int,
-    as_ip,
+    ap_from_row,
     as_text,
     enum_name,
     online_count,
@@ -75,17 +71,5 @@ async def fetch(session: SnmpSession, facts: DeviceFacts) -> WirelessSnapshot | 
 def _ap(index: str, row: dict[str, SnmpValue]) -> AccessPoint:
     split = split_mac_index(index)
     mac = split[0] if split is not None and not split[1] else None
-    raw = enum_name(row.get("state"), RUN_STATE)
-    status = UNKNOWN if raw is None else (ONLINE if raw in ONLINE_STATES else OFFLINE)
     key = mac or as_text(row.get("serial")) or index
-    return AccessPoint(
-        key=key,
-        name=as_text(row.get("name")) or key,
-        status=status,
-        status_raw=raw,
-        mac=mac,
-        serial=as_text(row.get("serial")),
-        ip=as_ip(row.get("ip")),
-        model=as_text(row.get("model")),
-        clients=as_int(row.get("clients")),
-    )
+    return ap_from_row(key, row, enum_name(row.get("state"), RUN_STATE), ONLINE_STATES, mac=mac)

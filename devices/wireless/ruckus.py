@@ -19,22 +19,18 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
-    OFFLINE,
-    ONLINE,
-    UNKNOWN,
     AccessPoint,
     DeviceFacts,
     WirelessSnapshot,
     add_ssid,
+    ap_from_row,
     as_int,
-    as_ip,
     as_text,
     enum_name,
     get,
     rows,
     split_mac_index,
     string_index,
-    uptime_seconds,
     walk,
 )
 
@@ -120,20 +116,7 @@ async def fetch_zd(session: SnmpSession, facts: DeviceFacts) -> WirelessSnapshot
 
 def _zd_ap(index: str, row: dict[str, SnmpValue]) -> AccessPoint:
     key, mac = _ap_key(index, row)
-    raw = enum_name(row.get("status"), ZD_AP_STATUS)
-    status = UNKNOWN if raw is None else (ONLINE if raw == "connected" else OFFLINE)
-    return AccessPoint(
-        key=key,
-        name=as_text(row.get("name")) or key,
-        status=status,
-        status_raw=raw,
-        mac=mac,
-        serial=as_text(row.get("serial")),
-        ip=as_ip(row.get("ip")),
-        model=as_text(row.get("model")),
-        uptime_s=uptime_seconds(row.get("uptime")),
-        clients=as_int(row.get("clients")),
-    )
+    return ap_from_row(key, row, enum_name(row.get("status"), ZD_AP_STATUS), {"connected"}, mac=mac)
 
 
 # ------------------------------------------------------------------------------------------------ SmartZone
@@ -160,20 +143,7 @@ async def fetch_sz(session: SnmpSession, facts: DeviceFacts) -> WirelessSnapshot
 def _sz_ap(index: str, row: dict[str, SnmpValue]) -> AccessPoint:
     key, mac = _ap_key(index, row)
     raw = as_text(row.get("status"))
-    status = UNKNOWN if raw is None else (ONLINE if raw.lower().startswith("connect") else OFFLINE)
-    return AccessPoint(
-        key=key,
-        name=as_text(row.get("name")) or key,
-        status=status,
-        status_raw=raw,
-        mac=mac,
-        serial=as_text(row.get("serial")),
-        ip=as_ip(row.get("ip")),
-        model=as_text(row.get("model")),
-        location=as_text(row.get("location")),
-        uptime_s=uptime_seconds(row.get("uptime")),
-        clients=as_int(row.get("clients")),
-    )
+    return ap_from_row(key, row, raw, {raw} if raw and raw.lower().startswith("connect") else set(), mac=mac)
 
 
 # ------------------------------------------------------------------------------------------------ Unleashed
