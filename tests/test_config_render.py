@@ -243,9 +243,9 @@ def test_ios_roaming_trunks_ap_ports(profile: Profile) -> None:
     lines = _render("roaming", "cisco_ios", profile).lines
     assert _block(lines, "vlan 200") == ["name ROAM-200"]
     block = _block(lines, "interface GigabitEthernet1/0/41")
-    assert {"switchport mode trunk", "switchport trunk native vlan 99", "switchport trunk allowed vlan 99,200"} <= set(
-        block
-    )
+    # The example's eduroam (200) and TANetRoaming portal (201) VLANs both go on the AP trunks.
+    trunk = {"switchport mode trunk", "switchport trunk native vlan 99", "switchport trunk allowed vlan 99,200,201"}
+    assert trunk <= set(block)
 
 
 def test_banner_lines_each_become_a_line(profile: Profile) -> None:
@@ -321,11 +321,13 @@ def test_platform_aliases(profile: Profile) -> None:
     assert _render("baseline", "huawei_vrp", profile).platform == "huawei"
 
 
-def test_portal_ssid_on_a_controller_is_refused_until_verified(profile: Profile) -> None:
-    portal = _with_ssid(profile, auth="portal", portal_url="https://portal.example.edu.tw/login")
-    with pytest.raises(InputError, match="captive-portal"):
-        _render("roaming", "aruba_os", portal)
-    assert "vlan 200" in _render("roaming", "cisco_ios", portal).lines  # switches still carry its VLAN
+def test_portal_ssid_on_a_controller_needs_radius(profile: Profile) -> None:
+    portal = _with_ssid(profile, auth="portal", portal_url="https://portal.example.edu.tw/login", ft="off")
+    assert "   opmode opensystem" in _render("roaming", "aruba_os", portal).lines  # rendered now (tests/test_portal.py)
+    no_radius = dataclasses.replace(portal, radius=())
+    with pytest.raises(InputError, match=r"ssid\[0\] 'eduroam'.*RADIUS"):
+        _render("roaming", "aruba_os", no_radius)
+    assert "vlan 200" in _render("roaming", "cisco_ios", no_radius).lines  # switches still carry its VLAN
 
 
 # --- the structural injection guard ------------------------------------------------------------------------------
@@ -453,7 +455,7 @@ def test_procurve_compliance(profile: Profile) -> None:
 
 
 def test_fallback_compliance_for_aireos_and_aruba(profile: Profile) -> None:
-    wlc = _render("roaming", "cisco_wlc", profile)
+    wlc = _render("roaming", "cisco_wlc", dataclasses.replace(profile, ssids=profile.ssids[:1]))  # eduroam only
     running = "\n".join(line for line in wlc.lines if line != "config wlan disable 17")
     assert check_compliance("cisco_wlc", running, wlc).ok  # procedural lines are not expected back
     partial = "\n".join(

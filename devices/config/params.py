@@ -17,6 +17,10 @@ Rules (each failure is an :class:`InputError` naming the field, e.g. ``ssid[0].n
 - Port strings: letters, digits, ``/ - , . :`` and spaces only.
 - Banner lines: 1-200 characters, no ``^`` (IOS/AOS-CX delimiter), ``%`` (Comware delimiter) or ``"`` (quoted
   banners).
+- Portal URLs (``portal_url``): ``http://`` or ``https://``, at most 255 characters of printable ASCII without space,
+  ``?`` (CLI help on IOS/AireOS/Aruba, so no query string), ``"``, ``'``, ``\\`` or backtick (quoting or escape
+  characters: FortiOS writes the URL in double quotes), no user name (``@``), and a host that is a DNS name or an
+  IPv4 address (controllers need it for the pre-authentication rule), with an optional port.
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ _REF_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _PORTS_RE = re.compile(r"[A-Za-z0-9/,.: -]{1,200}")
 _NAME_FORBIDDEN = set(' ?"')
 _BANNER_FORBIDDEN = set('^%"')
+_URL_FORBIDDEN = set("?\"'\\`")
+# A portal URL as the templates take it apart (devices/config/render.py splits it the same way).
+_URL_RE = re.compile(r"https?://(?P<host>[^/:#]+)(?::(?P<port>[0-9]{1,5}))?(?P<path>[/#][!-~]*)?")
+_LABEL_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _CONTROL_NAMES = {
     "\n": "newline",
     "\r": "carriage return",
@@ -169,11 +177,35 @@ def check_banner_line(value: str, field: str) -> str:
 
 
 def check_url(value: str, field: str) -> str:
-    """A portal URL: http(s), no spaces, at most 255 characters."""
+    """A portal URL: http(s), one CLI word that no quoting can break out of, with a host the controllers can allow
+    before login (see the module rules); at most 255 characters."""
     check_text(value, field)
-    if not re.fullmatch(r"https?://[!-~]{1,247}", value) or '"' in value:
+    if not re.fullmatch(r"https?://[!-~]{1,247}", value):
         raise InputError(f"{field} must be an http:// or https:// URL without spaces, not {value!r}")
+    bad = sorted(set(value) & _URL_FORBIDDEN)
+    if bad:
+        raise InputError(
+            f"{field} must not contain {' '.join(repr(c) for c in bad)} "
+            "(? opens CLI help; quotes, backslash and backtick are quoting characters)"
+        )
+    if "@" in re.split(r"[/#]", value.split("://", 1)[1], maxsplit=1)[0]:
+        raise InputError(f"{field} must not carry a user name or password (@): {value!r}")
+    match = _URL_RE.fullmatch(value)
+    if match is None or (match["port"] and not 1 <= int(match["port"]) <= 65535):
+        raise InputError(f"{field} must be http(s)://HOST[:PORT][/PATH] with a port of 1-65535, not {value!r}")
+    if not _url_host_ok(match["host"]):
+        raise InputError(f"{field} must name its host as a DNS name or an IPv4 address, not {value!r}")
     return value
+
+
+def _url_host_ok(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).version == 4
+    except ValueError:
+        pass
+    if not 1 <= len(host) <= 253 or re.fullmatch(r"[0-9.]+", host):
+        return False
+    return all(_LABEL_RE.fullmatch(label) for label in host.split("."))
 
 
 def validate_profile(profile: Profile) -> None:
@@ -267,11 +299,12 @@ class Overridden:
 def apply_overrides(profile: Profile, overrides: dict[str, str]) -> Overridden:
     """Apply ``--set KEY=VALUE`` overrides for the one-SSID case, then validate the result.
 
-    Mapping: ``ssid`` -> ``ssid[0].name`` (a new 802.1X SSID when the profile has none); ``vlan`` ->
-    ``ssid[0].vlan``; ``radius1``/``radius2`` -> ``radius[0|1].host`` (new servers on ports 1812/1813);
-    ``radius_secret_env`` -> every server's ``secret_ref = "env:VAR"``; ``banner`` -> a one-line banner;
+    Mapping: ``ssid`` -> the SSID's name (a new 802.1X SSID when the profile has none); ``vlan`` -> its VLAN, where
+    the SSID is the profile's only one, or its only 802.1X one beside portal SSIDs; ``radius1``/``radius2`` ->
+    ``radius[0|1].host`` (new servers on ports 1812/1813); ``radius_secret_env`` -> every server's
+    ``secret_ref = "env:VAR"``; ``banner`` -> a one-line banner;
     ``ntp``/``syslog`` -> comma-separated address lists replacing the profile's. ``ssid``/``vlan`` refuse a profile
-    with more than one SSID (which one would it be?).
+    with several SSIDs and not exactly one 802.1X SSID among them (which one would it be?).
     """
     unknown = sorted(set(overrides) - set(OVERRIDE_KEYS))
     if unknown:
@@ -290,19 +323,29 @@ def _override_ssid(profile: Profile, overrides: dict[str, str]) -> Profile:
 
     if "ssid" not in overrides and "vlan" not in overrides:
         return profile
-    if len(profile.ssids) > 1:
-        raise InputError("--set ssid/vlan: the profile has several SSIDs; edit the profile instead")
+    index = _override_target(profile)
     vlan = _override_int(overrides["vlan"], "--set vlan") if "vlan" in overrides else None
-    if profile.ssids:
-        ssid = profile.ssids[0]
-        ssid = dataclasses.replace(
+    if index is not None:
+        ssids = list(profile.ssids)
+        ssid = ssids[index]
+        ssids[index] = dataclasses.replace(
             ssid, name=overrides.get("ssid", ssid.name), vlan=ssid.vlan if vlan is None else vlan
         )
-    else:
-        if "ssid" not in overrides or vlan is None:
-            raise InputError("--set ssid needs --set vlan too (the profile has no SSID to take it from)")
-        ssid = Ssid(name=overrides["ssid"], auth="dot1x", vlan=vlan)
-    return dataclasses.replace(profile, ssids=(ssid,))
+        return dataclasses.replace(profile, ssids=tuple(ssids))
+    if "ssid" not in overrides or vlan is None:
+        raise InputError("--set ssid needs --set vlan too (the profile has no SSID to take it from)")
+    return dataclasses.replace(profile, ssids=(Ssid(name=overrides["ssid"], auth="dot1x", vlan=vlan),))
+
+
+def _override_target(profile: Profile) -> int | None:
+    """The SSID that ``--set ssid/vlan`` change: the only one, or else the only 802.1X one (a profile may add a
+    portal SSID beside its 802.1X SSID); None when the profile has none."""
+    if len(profile.ssids) <= 1:
+        return 0 if profile.ssids else None
+    dot1x = [i for i, s in enumerate(profile.ssids) if s.auth == "dot1x"]
+    if len(dot1x) != 1:
+        raise InputError("--set ssid/vlan: the profile has several SSIDs; edit the profile instead")
+    return dot1x[0]
 
 
 def _override_radius(profile: Profile, overrides: dict[str, str]) -> tuple[Profile, str | None]:

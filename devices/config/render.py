@@ -9,6 +9,16 @@ template did not produce, even if validation missed something (or a future filte
 
 The placeholder render is also how secrets are masked: ``masked_lines`` substitutes ``********`` for secret tokens
 instead of searching the text for secret values.
+
+Portal SSIDs (``auth = "portal"``, e.g. TANetRoaming) render on the wireless controllers (:data:`CONTROLLERS`) as an
+open SSID on the client VLAN whose clients are redirected to the county's external login page (``portal_url``); the
+controller checks the logins against the profile's RADIUS servers (so a portal SSID there needs a ``[[radius]]``
+server), and lets clients reach the portal host before they log in. For that the templates get the URL's parts as
+separate values (``portal_host``, ``portal_ipv4`` when the host is an IPv4 address, ``portal_port``,
+``portal_path``); each is a leaf of its own and goes through the same placeholder check, so neither the URL nor a
+part of it can add a line. The portal syntax comes from each vendor's documentation and is unverified on real gear:
+every template names the document it follows and says where it assumes. Switch templates only carry the portal
+SSID's VLAN. 802.11r is not rendered for a portal SSID (fast transition needs WPA2); a note says so.
 """
 
 from __future__ import annotations
@@ -41,12 +51,13 @@ ALIASES = {
 }
 # Platforms whose templates take one interface per block (their running config lists interfaces one by one).
 PER_INTERFACE = frozenset({"cisco_ios", "cisco_xe", "aruba_aoscx", "hp_comware", "huawei"})
-# Wireless controllers: their roaming templates have no verified external captive-portal syntax yet.
+# Wireless controllers: their roaming templates set up the SSIDs themselves, portal SSIDs included.
 CONTROLLERS = frozenset({"cisco_wlc", "cisco_xe", "aruba_os", "aruba_instant", "fortinet"})
 # Context keys whose values steer the template (choices, flags) rather than being written into lines.
 _STRUCTURAL = frozenset({"auth", "ft", "dot11k", "dot11v", "auth_protocol", "priv_protocol", "version"})
 _SECRET_KEYS = frozenset({"secret", "auth_key", "priv_key"})
 _TOKEN_RE = re.compile(r"@@(\d+)@@")
+_URL_PARTS = re.compile(r"(https?)://([^/:#]*)(?::([0-9]{1,5}))?(.*)", re.IGNORECASE | re.DOTALL)
 _MAX_PORTS = 1024
 
 
@@ -98,10 +109,10 @@ def render(template: str, platform: str, profile: Profile, *, secrets: Callable[
     """
     folder = platform_folder(platform)
     path = _template_path(template, folder)
-    _check_supported(template, folder, profile)
     resolved = _resolve_secrets(template, profile, secrets)
     _validate(profile, folder, resolved)
     notes: list[str] = []
+    _check_portals(template, folder, profile, notes)
     context = _context(profile, folder, resolved, notes)
     tokens: dict[str, _Token] = {}
     token_context = _tokenize(context, "", tokens)
@@ -140,15 +151,28 @@ def _template_path(template: str, folder: str) -> Path:
     raise InputError(f"no templates for platform {folder!r}; templates exist for {platforms}")
 
 
-def _check_supported(template: str, folder: str, profile: Profile) -> None:
+def _check_portals(template: str, folder: str, profile: Profile, notes: list[str]) -> None:
+    """A portal SSID on a controller needs RADIUS (the controller checks the portal logins); say what is left out."""
     if template != "roaming" or folder not in CONTROLLERS:
         return
     for i, ssid in enumerate(profile.ssids):
-        if ssid.auth == "portal":
+        if ssid.auth != "portal":
+            continue
+        if not profile.radius:
             raise InputError(
-                f"ssid[{i}] {ssid.name!r}: external captive-portal setup for {folder} is not in the templates yet "
-                '(no verified syntax); configure the portal by hand or use auth = "dot1x"'
+                f"ssid[{i}] {ssid.name!r}: on {folder} the controller checks the portal logins against RADIUS: "
+                "add a [[radius]] server to the profile"
             )
+        if ssid.ft != "off":
+            notes.append(
+                f"ssid[{i}].ft = {ssid.ft!r} is not rendered for the portal SSID {ssid.name}: 802.11r needs WPA2, "
+                "an open SSID has no fast transition"
+            )
+    if folder == "cisco_xe" and any(s.auth == "portal" for s in profile.ssids):
+        notes.append(
+            "web authentication on the Catalyst 9800 also needs 'parameter-map type webauth global' with a "
+            "virtual-ip and the HTTP(S) server on: not rendered here (device-wide settings)"
+        )
 
 
 def _resolve_secrets(template: str, profile: Profile, secrets: Callable[[str], str]) -> dict[str, str]:
@@ -223,6 +247,32 @@ def _acl_entries(networks: tuple[str, ...]) -> tuple[list[dict[str, Any]], list[
     return v4, v6
 
 
+def _portal_parts(url: str | None) -> dict[str, Any]:
+    """The parts of a (validated) portal URL the templates write on their own; None for a non-portal SSID.
+
+    ``portal_ipv4`` is the host when it is an IPv4 address (pre-login rules by address), else None (rules by name);
+    ``portal_https`` is a flag, not written. A fragment stays with the path; a query cannot occur (``?`` is refused).
+    """
+    if url is None:
+        return dict.fromkeys(("portal_host", "portal_ipv4", "portal_port", "portal_path", "portal_https"))
+    # Split by hand, not with urllib (which silently drops CR, LF and tab): every character of the URL stays in one
+    # of the parts, so the placeholder check sees a line break in a part as well as in the whole URL.
+    match = _URL_PARTS.fullmatch(url)
+    scheme, host, port, path = match.groups() if match else ("https", url, None, "")
+    try:
+        ipv4: str | None = str(ipaddress.IPv4Address(host))
+    except ValueError:
+        ipv4 = None
+    https = scheme.lower() == "https"
+    return {
+        "portal_host": host.lower(),
+        "portal_ipv4": ipv4,
+        "portal_port": int(port) if port else (443 if https else 80),
+        "portal_path": path or "/",
+        "portal_https": https,
+    }
+
+
 def _addresses(values: tuple[str, ...]) -> list[dict[str, Any]]:
     return [{"address": v, "version": ipaddress.ip_address(v).version} for v in values]
 
@@ -251,6 +301,7 @@ def _context(profile: Profile, folder: str, resolved: dict[str, str], notes: lis
                 "dot11k": s.dot11k,
                 "dot11v": s.dot11v,
                 "portal_url": s.portal_url,
+                **_portal_parts(s.portal_url if s.auth == "portal" else None),
                 "wlan_id": s.wlan_id,
             }
             for s in profile.ssids

@@ -7,11 +7,19 @@ with 3-space indentation and ``!``); ``write memory`` answers ``Saving Configura
 Saved.``; errors ``% Invalid input detected at '^' marker.`` under a caret. Changes apply at once (the pending
 state that AOS 8 keeps until ``write memory`` is not emulated); ``copy running-config startup-config`` (netmiko's
 default save command) is refused, as VENDORS.md advises ``save_config(cmd="write memory")``.
+
+Captive portal: ``aaa authentication captive-portal``, ``user-role`` and ``netdestination`` open their sub-modes;
+their keywords (and the SSID profile's ``opmode``) are checked the way the CLI parses them (a known keyword, the
+right number of values, an IPv4 address for ``host``, a host name for ``name``), else the caret error under the
+first bad word and nothing changes. A netdestination holds several hosts, a role several ACLs, a captive-portal
+profile several white-lists.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from collections.abc import Callable, Sequence
 
 from tests.emulators.server import ConfigNode, ConfigTree, Platform, Shell, caret_error, quoted, word_column
 
@@ -28,6 +36,9 @@ PROFILES: list[tuple[re.Pattern[str], str]] = [
         (r"^aaa authentication-server radius (\S+)$", "RADIUS Server"),
         (r"^aaa server-group (\S+)$", "Server Group"),
         (r"^aaa authentication dot1x (\S+)$", "802.1X Authentication Profile"),
+        (r"^aaa authentication captive-portal (\S+)$", "Captive Portal Authentication Profile"),
+        (r"^user-role (\S+)$", "config-submode"),
+        (r"^netdestination (\S+)$", "config-dest"),
         (r"^ap-group (\S+)$", "AP group"),
         (r"^rf arm-profile (\S+)$", "Adaptive Radio Management (ARM) profile"),
         (r"^interface vlan (\d+)$", "config-subif"),
@@ -40,8 +51,36 @@ TOP_WORDS = frozenset(
     wlan""".split()  # noqa: SIM905
 )
 #: Profile settings that can appear several times (everything else replaces its earlier value).
-MULTI = frozenset(["auth-server", "virtual-ap", "netservice"])
-MULTI_TOP = re.compile(r"^(ntp server|logging \d|aaa |wlan |ap-group |interface |vlan \d|mgmt-user |snmp-server host)")
+MULTI = frozenset(["auth-server", "virtual-ap", "netservice", "access-list", "white-list", "allow-list"])
+MULTI_TOP = re.compile(
+    r"^(ntp server|logging \d|aaa |wlan |ap-group |interface |vlan \d|mgmt-user |snmp-server host|user-role "
+    r"|netdestination )"
+)
+#: Captive-portal profile keywords (ArubaOS 8 CLI-Bank 'aaa authentication captive-portal') and how many values each
+#: takes.
+CAPTIVE_PORTAL = {
+    **dict.fromkeys(
+        """allow-list auth-protocol black-list clone default-guest-role default-role deny-list ip-addr-in-redirection
+        login-page max-authentication-failures redirect-pause redirect-url server-group url-hash-key
+        user-idle-timeout welcome-page white-list""".split(),  # noqa: SIM905
+        1,
+    ),
+    **dict.fromkeys(
+        """ap-mac-in-redirection-url apple-cna-bypass enable-welcome-page guest-logon logout-popup-window
+        protocol-http show-acceptable-use-policy show-fqdn single-session switchip-in-redirection-url user-logon
+        user-vlan-in-redirection-url""".split(),  # noqa: SIM905
+        0,
+    ),
+}
+#: User-role keywords and their number of values (``access-list TYPE NAME``).
+USER_ROLE = {"access-list": 2, "captive-portal": 1, "vlan": 1, "max-sessions": 1, "reauthentication-interval": 1}
+ACL_TYPES = frozenset(["session", "eth", "mac", "stateless", "route"])
+OPMODES = frozenset(
+    """opensystem static-wep dynamic-wep wpa-tkip wpa-aes wpa-psk-tkip wpa-psk-aes wpa2-tkip wpa2-aes wpa2-psk-tkip
+    wpa2-psk-aes xSec enhanced-open wpa3-sae-aes wpa3-aes-ccm-128 wpa3-aes-gcm-256 wpa3-cnsa
+    wpa2-aes-gcm-256""".split()  # noqa: SIM905
+)
+HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
 
 class ArubaOs(Platform):
@@ -85,6 +124,13 @@ ap-group "default"
             return None
         return words[0] if len(words) > 1 else None
 
+    def apply(self, path: Sequence[str], line: str) -> None:
+        """Apply one line; in a netdestination every entry stays (it is a list of hosts and networks)."""
+        listing = bool(path) and path[0].startswith("netdestination ")
+        key: Callable[[str], str | None] = (lambda _line: None) if listing else self.exclusive_key
+        self.running.apply(path, line, exclusive_key=key, keep_negation=self.keep_negation)
+        self.config_changed()
+
     def render(self, tree: ConfigTree) -> str:
         """Configuration text as AOS prints it."""
         out = ["version 8.10", ""]
@@ -111,6 +157,77 @@ ap-group "default"
     def new_shell(self) -> ArubaShell:
         """An SSH session."""
         return ArubaShell(self)
+
+
+def bad_word(mode: str, words: list[str]) -> int | None:
+    """The index of the first word AOS would refuse in a profile line of ``mode`` (None: the line is fine).
+
+    Only the captive-portal profiles and the SSID profile's ``opmode`` are checked; other profiles take any line.
+    ``no KEYWORD`` needs a known keyword only.
+    """
+    if words[0] == "no":
+        if len(words) < 2:
+            return 0
+        known = bad_word(mode, [words[1], *words[2:]]) != 0 if mode in CHECKED else True
+        return None if known else 1
+    if mode == "SSID Profile" and words[0] == "opmode":
+        wrong = [i for i, w in enumerate(words[1:], 1) if w not in OPMODES]
+        return wrong[0] if wrong else (1 if len(words) == 1 else None)
+    check = CHECKED.get(mode)
+    return check(words) if check else None
+
+
+def _arity(words: list[str], wanted: int) -> int | None:
+    """A missing value: the caret goes past the keyword; a value too many: under it."""
+    if len(words) - 1 < wanted:
+        return len(words)
+    return wanted + 1 if len(words) - 1 > wanted else None
+
+
+def _captive_portal_word(words: list[str]) -> int | None:
+    if words[0] not in CAPTIVE_PORTAL:
+        return 0
+    if words[0] == "auth-protocol" and len(words) == 2 and words[1] not in ("mschapv2", "pap", "chap"):
+        return 1
+    return _arity(words, CAPTIVE_PORTAL[words[0]])
+
+
+def _user_role_word(words: list[str]) -> int | None:
+    if words[0] not in USER_ROLE:
+        return 0
+    if words[0] == "access-list" and len(words) > 1 and words[1] not in ACL_TYPES:
+        return 1
+    return _arity(words, USER_ROLE[words[0]])
+
+
+def _netdestination_word(words: list[str]) -> int | None:
+    values = {"host": 1, "name": 1, "network": 2, "range": 2, "invert": 0}
+    if words[0] not in values:
+        return 0
+    wrong = _arity(words, values[words[0]])
+    if wrong is not None:
+        return wrong
+    if words[0] in ("host", "network", "range") and not _ipv4(words[1]):
+        return 1
+    if words[0] == "name" and not HOSTNAME.fullmatch(words[1]):
+        return 1
+    return None
+
+
+def _ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+#: Profile modes whose lines are checked keyword by keyword.
+CHECKED: dict[str, Callable[[list[str]], int | None]] = {
+    "Captive Portal Authentication Profile": _captive_portal_word,
+    "config-submode": _user_role_word,
+    "config-dest": _netdestination_word,
+}
 
 
 def _walk(nodes: list[ConfigNode], depth: int) -> list[tuple[int, str]]:
@@ -220,6 +337,8 @@ class ArubaShell(Shell):
             return ""
         for pattern, mode in PROFILES:
             m = pattern.match(text)
+            if m and mode == "config-vlan" and self.path:
+                break  # inside a profile 'vlan N' is the profile's own VLAN (virtual AP, user role), as on AOS
             if m:
                 name = m.group(1)
                 opener = text if mode.startswith("config-") else text[: m.start(1)] + quoted(name)
@@ -229,6 +348,9 @@ class ArubaShell(Shell):
         if self.path:
             if not re.match(r"^[a-z0-9]", text):
                 return self.invalid(line, 0)
+            wrong = bad_word(self.mode, text.split())
+            if wrong is not None:
+                return self.invalid(line, wrong)
             p.apply(self.path, text)
             return ""
         head = text[3:].split()[0] if text.startswith("no ") and len(text.split()) > 1 else text.split()[0]

@@ -6,10 +6,17 @@ configuration mode: ``config ...`` lines are typed at the exec prompt (``config`
 ``(Cisco Controller) config>`` level, where the ``config`` word is implied). Wrong lines answer ``Incorrect usage.
 Use the '?' or <TAB> key to list commands.``; ``save config`` asks ``Are you sure you want to save? (y/n)``.
 ``show run-config commands`` prints the configuration as ``config ...`` lines.
+
+The external web authentication (portal) lines are checked for their form the way AireOS parses them: ``config wlan
+security web-auth enable|disable|acl``, ``config wlan custom-web webauth-type|ext-webauth-url`` (an http(s) URL of at
+most 252 characters), ``config wlan security wpa enable|disable`` and the ``config acl`` object lines (names of at
+most 32 characters, IPv4 addresses and netmasks); a malformed one answers ``Incorrect usage`` and changes nothing.
+``config acl delete NAME`` takes the ACL's rules and domains with it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from tests.emulators.server import ConfigNode, ConfigTree, Platform, Shell
@@ -34,12 +41,116 @@ config wlan enable 1
 def line_key(line: str) -> str:
     """The setting a ``config ...`` line sets: enable/disable variants and re-typed values replace each other."""
     words = line.split()
+    if words[:3] == ["config", "wlan", "custom-web"] and len(words) == 6:
+        return " ".join(words[:4] + words[5:])  # a WLAN's login URL or web-auth type: the value is replaced
+    if words[:2] == ["config", "acl"] and len(words) > 2 and words[2] in ("create", "apply", "url-domain"):
+        return line  # one line per ACL (per domain): never replaced by another ACL's
+    if words[:3] == ["config", "wlan", "radius_server"]:
+        return line  # a WLAN has several RADIUS servers (index 1 and 2)
     if "enable" in words or "disable" in words:
         return " ".join("{state}" if w in ("enable", "disable") else w for w in words)
     for i, word in enumerate(words):
         if word.isdigit():
             return " ".join(words[: i + 1])
     return " ".join(words[:-1]) if len(words) > 3 else line
+
+
+#: ``config wlan custom-web`` keywords that take a WLAN id last.
+CUSTOM_WEB_WLAN = frozenset(
+    {
+        "ext-webauth-url",
+        "global-status",
+        "login-page",
+        "loginfailure-page",
+        "logout-page",
+        "sleep-client",
+        "webauth-type",
+    }
+)
+ACTIONS = ("permit", "deny")
+#: Other ``config wlan security web-auth`` keywords (taken without a closer check).
+WEB_AUTH_OTHER = frozenset(
+    {"server-precedence", "on-macfilter-failure", "captive-bypass", "flexacl", "ipv6", "mac-auth-failure", "timeout"}
+)
+ACL_NAME = re.compile(r"[A-Za-z0-9_.:-]{1,32}")
+WLAN_ID = re.compile(r"[0-9]{1,3}")
+DOMAIN = re.compile(r"(?=.{1,253}$)[A-Za-z0-9*](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+
+
+def malformed(words: list[str]) -> bool:
+    """Whether a portal-related ``config`` line has the wrong form (AireOS answers ``Incorrect usage``)."""
+    if words[:3] == ["config", "wlan", "custom-web"]:
+        return _bad_custom_web(words[3:])
+    if words[:4] == ["config", "wlan", "security", "web-auth"]:
+        rest = words[4:]
+        if rest[:1] in (["enable"], ["disable"]):
+            return len(rest) != 2 or not WLAN_ID.fullmatch(rest[1])
+        if rest[:1] == ["acl"]:
+            return len(rest) != 3 or not WLAN_ID.fullmatch(rest[1]) or not ACL_NAME.fullmatch(rest[2])
+        return not rest or rest[0] not in WEB_AUTH_OTHER
+    if words[:4] == ["config", "wlan", "security", "wpa"] and len(words) > 4 and words[4] in ("enable", "disable"):
+        return len(words) != 6 or not WLAN_ID.fullmatch(words[5])
+    if words[:2] == ["config", "acl"]:
+        return _bad_acl(words[2:])
+    return False
+
+
+def _bad_custom_web(rest: list[str]) -> bool:
+    if not rest or rest[0] not in CUSTOM_WEB_WLAN or len(rest) < 3 or not WLAN_ID.fullmatch(rest[-1]):
+        return True
+    if rest[0] == "webauth-type":
+        return len(rest) != 3 or rest[1] not in ("internal", "customized", "external")
+    if rest[0] == "ext-webauth-url":
+        return len(rest) != 3 or len(rest[1]) > 252 or not re.fullmatch(r"https?://\S+", rest[1])
+    return False
+
+
+def _bad_acl(rest: list[str]) -> bool:
+    if rest[:1] in (["create"], ["delete"], ["apply"]):
+        return len(rest) != 2 or not ACL_NAME.fullmatch(rest[1])
+    if rest[:1] == ["url-domain"]:
+        return (
+            len(rest) != 4
+            or rest[1] not in ("add", "delete")
+            or not DOMAIN.fullmatch(rest[2])
+            or not ACL_NAME.fullmatch(rest[3])
+        )
+    if rest[:1] != ["rule"]:
+        return False  # other ACL commands (counters, CPU ACL ...) are not checked here
+    verb, args = (rest[1], rest[2:]) if len(rest) > 1 else ("", [])
+    if verb in ("add", "delete"):  # rule add NAME INDEX
+        return len(args) != 2 or not ACL_NAME.fullmatch(args[0]) or not _index(args[1])
+    if verb == "action":  # rule action NAME INDEX permit|deny
+        return len(args) != 3 or not ACL_NAME.fullmatch(args[0]) or not _index(args[1]) or args[2] not in ACTIONS
+    if verb in ("source", "destination") and args[:1] == ["address"]:  # rule destination address NAME INDEX IP MASK
+        return (
+            len(args) != 5
+            or not ACL_NAME.fullmatch(args[1])
+            or not _index(args[2])
+            or not _ipv4(args[3])
+            or not _netmask(args[4])
+        )
+    return not verb
+
+
+def _index(text: str) -> bool:
+    return text.isdigit() and 1 <= int(text) <= 64
+
+
+def _ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _netmask(text: str) -> bool:
+    try:
+        ipaddress.IPv4Network(f"0.0.0.0/{text}")
+    except ValueError:
+        return False
+    return True
 
 
 class CiscoWlc(Platform):
@@ -61,6 +172,10 @@ class CiscoWlc(Platform):
         """Apply one ``config ...`` line (``... delete N`` removes what ``create``/``add`` N made)."""
         nodes = self.running.nodes
         words = line.split()
+        if words[:3] == ["config", "acl", "delete"]:
+            gone = re.compile(rf"^config acl .*(?<!\S){re.escape(words[3])}(?!\S)")
+            nodes[:] = [n for n in nodes if not gone.search(n.text)]
+            return
         if "delete" in words:
             i = words.index("delete")
             head, rest = " ".join(words[:i]), words[i + 1 :]
@@ -194,6 +309,8 @@ class WlcShell(Shell):
             self.confirm = f"delete {text}"
             return f"\n\nDeleting WLAN {words[3]} will also delete all its settings.\nAre you sure? (y/n) "
         if words[0] == "config" and len(words) >= 3 and words[1] in KNOWN:
+            if malformed(words):
+                return INCORRECT + "\n"
             self.platform.apply_line(text)
             return ""
         return INCORRECT + "\n"
