@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import signal
+import socket
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 from gui.bridge import CoreBridge
@@ -187,10 +190,36 @@ def _qt_app() -> QApplication:
     return app
 
 
+# The socket pair that wakes Qt's event loop when a signal arrives (see _quit_on_signals).
+_WAKEUP_SOCKETS: list[socket.socket] = []
+
+
+def _quit_on_signals(qt_app: QApplication, quit_app: Callable[[], None]) -> None:
+    """Quit like the Quit menu on SIGTERM or SIGINT (a logout, ``kill``, Ctrl+C): polling stops, the store closes.
+
+    Python runs signal handlers only between bytecodes, never while Qt waits in its event loop, so the signal also
+    writes a byte to a socket Qt watches: that wakes the loop, and the handler then runs.
+    """
+    wake_read, wake_write = socket.socketpair()
+    for sock in (wake_read, wake_write):
+        sock.setblocking(False)
+    signal.set_wakeup_fd(wake_write.fileno())
+    notifier = QSocketNotifier(wake_read.fileno(), QSocketNotifier.Type.Read, qt_app)
+    notifier.activated.connect(lambda: wake_read.recv(64))
+    _WAKEUP_SOCKETS[:] = [wake_read, wake_write]  # open as long as the app runs
+
+    def handler(_signum: int, _frame: Any) -> None:
+        QTimer.singleShot(0, quit_app)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, handler)
+
+
 def run(db_path: Path) -> int:
     """Open the main window over ``db_path`` with background polling; returns the exit status."""
     qt_app = _qt_app()
     app = App(qt_app)
+    _quit_on_signals(qt_app, app.quit)
     try:
         app.open_store(db_path)
         return int(qt_app.exec())
@@ -202,6 +231,7 @@ def run_demo(db_path: Path, speed: float, interval: float) -> int:
     """Open the app on the simulated school: its agent on 127.0.0.1, its own store, polled every ``interval`` s."""
     qt_app = _qt_app()
     app = App(qt_app)
+    _quit_on_signals(qt_app, app.quit)
     try:
         app.open_demo(db_path, speed, interval)
         return int(qt_app.exec())
