@@ -338,6 +338,7 @@ def test_user_install_and_uninstall(tmp_path: Path) -> None:
     assert os.readlink(home / ".local" / "bin" / "campusnet") == str(prefix / "campusnet")
     desktop = (home / ".local" / "share" / "applications" / "campusnet.desktop").read_text(encoding="utf-8")
     assert f"\nExec={prefix / 'campusnet'}\n" in desktop
+    assert f"\nPath={home / '.local' / 'share' / 'CampusNet'}\n" in desktop  # where the user service's store is
     hicolor = home / ".local" / "share" / "icons" / "hicolor"
     assert (hicolor / "48x48" / "apps" / "campusnet.png").read_bytes() == (
         PACKAGING / "icons" / "campusnet-48.png"

@@ -91,8 +91,13 @@ mkdir -p "$bindir"
 ln -sfn "$prefix/campusnet" "$bindir/campusnet"
 
 mkdir -p "$share/applications"
-sed -e "s#^Exec=.*#Exec=$prefix/campusnet#" -e "s#^TryExec=.*#TryExec=$prefix/campusnet#" \
-    "$here/campusnet.desktop" >"$share/applications/campusnet.desktop.tmp"
+desktop_edits=(-e "s#^Exec=.*#Exec=$prefix/campusnet#" -e "s#^TryExec=.*#TryExec=$prefix/campusnet#")
+if [ "$mode" = user ]; then
+    # Start the app in the folder of the store the user service polls, so both use the same inventory.db.
+    mkdir -p "$HOME/.local/share/CampusNet"
+    desktop_edits+=(-e "/^TryExec=/a Path=$HOME/.local/share/CampusNet")
+fi
+sed "${desktop_edits[@]}" "$here/campusnet.desktop" >"$share/applications/campusnet.desktop.tmp"
 mv "$share/applications/campusnet.desktop.tmp" "$share/applications/campusnet.desktop"
 for png in "$icons"/campusnet-*.png; do
     size="${png##*/campusnet-}"
@@ -115,7 +120,6 @@ if [ "$service" = 1 ]; then
         fi
         install -m 0644 "$unit_src" "$unit_dir/campusnet-poll.service"
     else
-        mkdir -p "$HOME/.local/share/CampusNet"
         install -m 0644 "$unit_src" "$unit_dir/campusnet-poll.service"
     fi
     echo "service unit: $unit_dir/campusnet-poll.service"
