@@ -47,30 +47,19 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[ -n "$mode" ] || { [ "$(id -u)" = 0 ] && mode=system || mode=user; }
-[ "$mode" = user ] || [ "$(id -u)" = 0 ] || fail "--system needs root (sudo), or use --user"
-
+# shellcheck source=paths.sh
+. "$here/paths.sh"
+choose_paths
+if [ "$mode" = system ]; then
+    unit_src="$here/campusnet-poll.service"
+else
+    unit_src="$here/campusnet-poll-user.service"
+fi
 from="${from:-$root/dist/campusnet}"
 [ -x "$from/campusnet" ] ||
     fail "no built CampusNet found: run packaging/build_linux.sh first, or give --from DIR"
 from="$(cd "$from" && pwd)"
 
-# Where the files go, and the desktop entry's and the unit's templates (shipped beside this script).
-if [ "$mode" = system ]; then
-    prefix=/opt/campusnet
-    bindir=/usr/local/bin
-    share=/usr/share
-    unit_src="$here/campusnet-poll.service"
-    unit_dir=/etc/systemd/system
-    systemctl_cmd=(systemctl)
-else
-    prefix="$HOME/.local/opt/campusnet"
-    bindir="$HOME/.local/bin"
-    share="${XDG_DATA_HOME:-$HOME/.local/share}"
-    unit_src="$here/campusnet-poll-user.service"
-    unit_dir="${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user"
-    systemctl_cmd=(systemctl --user)
-fi
 icons="$here/../icons"
 [ -f "$here/campusnet.desktop" ] || fail "campusnet.desktop is missing beside this script"
 [ -f "$icons/campusnet.svg" ] || fail "the icons are missing ($icons)"
@@ -94,8 +83,8 @@ mkdir -p "$share/applications"
 desktop_edits=(-e "s#^Exec=.*#Exec=$prefix/campusnet#" -e "s#^TryExec=.*#TryExec=$prefix/campusnet#")
 if [ "$mode" = user ]; then
     # Start the app in the folder of the store the user service polls, so both use the same inventory.db.
-    mkdir -p "$HOME/.local/share/CampusNet"
-    desktop_edits+=(-e "/^TryExec=/a Path=$HOME/.local/share/CampusNet")
+    mkdir -p "$data"
+    desktop_edits+=(-e "/^TryExec=/a Path=$data")
 fi
 sed "${desktop_edits[@]}" "$here/campusnet.desktop" >"$share/applications/campusnet.desktop.tmp"
 mv "$share/applications/campusnet.desktop.tmp" "$share/applications/campusnet.desktop"

@@ -34,24 +34,10 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[ -n "$mode" ] || { [ "$(id -u)" = 0 ] && mode=system || mode=user; }
-[ "$mode" = user ] || [ "$(id -u)" = 0 ] || fail "--system needs root (sudo), or use --user"
-
-if [ "$mode" = system ]; then
-    prefix=/opt/campusnet
-    bindir=/usr/local/bin
-    share=/usr/share
-    unit="/etc/systemd/system/campusnet-poll.service"
-    data=/var/lib/campusnet
-    systemctl_cmd=(systemctl)
-else
-    prefix="$HOME/.local/opt/campusnet"
-    bindir="$HOME/.local/bin"
-    share="${XDG_DATA_HOME:-$HOME/.local/share}"
-    unit="${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user/campusnet-poll.service"
-    data="$HOME/.local/share/CampusNet"
-    systemctl_cmd=(systemctl --user)
-fi
+# shellcheck source=paths.sh
+. "$here/paths.sh"
+choose_paths
+unit="$unit_dir/campusnet-poll.service"
 
 if [ -f "$unit" ]; then
     # The service manager may be absent (a container, no user session): the unit file goes all the same.
