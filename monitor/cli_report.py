@@ -42,6 +42,60 @@ def add_parser(sub: Any) -> None:
     r.add_argument("--lang", choices=tuple(TEXTS), help="en or zh_TW (default: the system's language)")
     r.add_argument("--school", metavar="NAME", help="school name for the header (default: the store's setting)")
 
+    sch = sub.add_parser(
+        "report-schedule",
+        help="weekly and monthly reports made on their own while the app or the service runs",
+        description="Show the report schedule, or change the settings given. Reports are written by the running "
+        "app or background service (poll): last week's every Monday, last month's on the 1st.",
+    )
+    sch.add_argument("--weekly", choices=("on", "off"))
+    sch.add_argument("--monthly", choices=("on", "off"))
+    sch.add_argument("--folder", metavar="DIR", help="where the reports are written (a full path)")
+    sch.add_argument("--formats", metavar="LIST", help="comma-separated: pdf, xlsx, csv")
+    sch.add_argument("--lang", choices=tuple(TEXTS))
+    sch.add_argument("--ports", choices=PORT_CHOICES)
+    sch.add_argument("--email", metavar="CHANNEL", help="e-mail channel the reports are sent through ('' for none)")
+    sch.add_argument("--json", action="store_true")
+
+
+def cmd_schedule(args: argparse.Namespace, db: Path) -> int:
+    """report-schedule: show the schedule, or validate and store the settings given (nothing stored if one is bad)."""
+    import dataclasses
+    import json
+
+    from monitor import report_schedule
+
+    conn = connect(db)
+    try:
+        s = report_schedule.load_schedule(conn)
+        changes: dict[str, Any] = {}
+        if args.weekly is not None:
+            changes["weekly"] = args.weekly == "on"
+        if args.monthly is not None:
+            changes["monthly"] = args.monthly == "on"
+        if args.folder is not None:
+            changes["folder"] = str(Path(args.folder).expanduser().absolute()) if args.folder.strip() else ""
+        if args.formats is not None:
+            changes["formats"] = [f.strip() for f in args.formats.split(",") if f.strip()]
+        for name in ("lang", "ports"):
+            if getattr(args, name) is not None:
+                changes[name] = getattr(args, name)
+        if args.email is not None:
+            changes["email_channel"] = args.email
+        if changes:
+            s = report_schedule.save_schedule(conn, dataclasses.replace(s, **changes))
+    finally:
+        conn.close()
+    if args.json:
+        print(json.dumps(dataclasses.asdict(s), ensure_ascii=False, indent=2))
+        return 0
+    kinds = [k for k in ("weekly", "monthly") if getattr(s, k)]
+    print(f"scheduled: {', '.join(kinds) if kinds else 'nothing'}")
+    print(f"folder:    {s.folder or '-'}")
+    print(f"formats:   {', '.join(s.formats)}   language: {s.lang}   ports: {s.ports}")
+    print(f"e-mail:    {s.email_channel or '-'}")
+    return 0
+
 
 class _StderrProgress:
     """Progress lines on stderr, at most one a second (a short report prints none)."""
@@ -60,6 +114,8 @@ class _StderrProgress:
 
 def cmd_report(args: argparse.Namespace, db: Path) -> int:
     """report: check the request, compute the report from the store, write it atomically."""
+    if args.command == "report-schedule":
+        return cmd_schedule(args, db)
     lang = args.lang or system_language()
     period = parse_period(args.from_, args.to)
     if args.school is not None:

@@ -25,6 +25,7 @@ import functools
 import ipaddress
 import json
 import logging
+import mimetypes
 import re
 import smtplib
 import ssl
@@ -33,10 +34,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any, TypeVar
 
 from devices.errors import CampusNetError, InputError
@@ -660,7 +662,7 @@ def _tls_context(settings: dict[str, Any]) -> ssl.SSLContext:
     return ctx
 
 
-def _email(settings: dict[str, Any], message: Message) -> EmailMessage:
+def _email(settings: dict[str, Any], message: Message, attachments: Sequence[Path] = ()) -> EmailMessage:
     em = EmailMessage()
     em["Subject"] = message.subject
     em["From"] = settings["from"]
@@ -668,10 +670,16 @@ def _email(settings: dict[str, Any], message: Message) -> EmailMessage:
     em["Date"] = email.utils.formatdate(localtime=True)
     em["Message-ID"] = email.utils.make_msgid(domain=settings["from"].rsplit("@", 1)[-1])
     em.set_content(message.body, charset="utf-8", cte="base64")
+    for path in attachments:
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        main, _, sub = kind.partition("/")
+        em.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
     return em
 
 
-def _send_email(settings: dict[str, Any], secret: str | None, message: Message, timeout: float) -> None:
+def _send_email(
+    settings: dict[str, Any], secret: str | None, message: Message, timeout: float, attachments: Sequence[Path] = ()
+) -> None:
     host, port, security = settings["host"], int(settings["port"]), settings["security"]
     where = f"{host}:{port}"
     try:
@@ -686,7 +694,7 @@ def _send_email(settings: dict[str, Any], secret: str | None, message: Message, 
                 smtp.ehlo()
             if settings.get("user"):
                 smtp.login(settings["user"], secret or "")
-            smtp.send_message(_email(settings, message))
+            smtp.send_message(_email(settings, message, attachments))
     except smtplib.SMTPAuthenticationError as exc:
         raise DeliveryError(
             f"the mail server {where} refused the login of {settings['user']!r} ({exc.smtp_code}): check the password"
@@ -773,6 +781,25 @@ def send(channel: Channel, secret: str | None, message: Message, key: str, timeo
     else:
         headers = {"Authorization": f"Bearer {secret}"} if secret else {}
         post_json(s["url"], {"id": key, **message.payload}, headers, secret, timeout)
+
+
+def send_files(
+    channel: Channel,
+    secrets: SecretStore,
+    subject: str,
+    body: str,
+    files: Sequence[Path],
+    timeout: float = ATTEMPT_TIMEOUT_S,
+) -> None:
+    """E-mail ``files`` as attachments through an e-mail channel (blocking); :class:`DeliveryError` on failure."""
+    if channel.kind != "email":
+        raise InputError(f"channel {channel.name!r} is a {channel.kind} channel: files go by e-mail only")
+    assert channel.id is not None
+    secret = secrets.get_named(secret_name(channel.id))
+    if needs_secret(channel) and not secret:
+        raise DeliveryError(f"the password of channel {channel.name!r} is not stored: set it again")
+    message = Message(subject, body, {})
+    _send_email(channel.settings, secret, message, timeout, files)
 
 
 def attempt(delivery: Delivery, secrets: SecretStore, timeout: float = ATTEMPT_TIMEOUT_S) -> str | None:

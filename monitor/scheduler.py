@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from devices.errors import CampusNetError, SnmpTimeout
-from monitor import alerts, backups, history, notify
+from monitor import alerts, backups, history, notify, report_schedule
 from monitor.configs import known_hosts_path
 from monitor.inventory import snmp_target, store_id
 from monitor.poller import DeviceCache, poll_device, record_failure, record_poll
@@ -42,6 +42,8 @@ T = TypeVar("T")
 RETENTION_EVERY_S = 3600.0
 BACKUP_FIRST_CHECK_S = 60.0  # after the start, so opening the app does not open SSH sessions to every device at once
 BACKUP_CHECK_EVERY_S = 300.0
+REPORT_FIRST_CHECK_S = 120.0
+REPORT_CHECK_EVERY_S = 600.0
 
 
 @dataclass
@@ -157,6 +159,8 @@ class Poller:
         self.skipped_cycles = 0
         self.backup_first_check_s = BACKUP_FIRST_CHECK_S
         self.backup_check_every_s = BACKUP_CHECK_EVERY_S
+        self.report_first_check_s = REPORT_FIRST_CHECK_S
+        self.report_check_every_s = REPORT_CHECK_EVERY_S
         self.clock: Callable[[], float] = time.time
         self.on_alert: Callable[[list[notify.Notice]], None] | None = None
         self.notifier = notify.Dispatcher(self.writer, self.secrets, clock=lambda: self.clock())
@@ -264,31 +268,70 @@ class Poller:
             outcomes.append(outcome)
         return outcomes
 
-    async def _backup_loop(self, stop: asyncio.Event) -> None:
-        delay = self.backup_first_check_s
+    async def run_reports(self, now: float | None = None) -> list[report_schedule.ReportOutcome]:
+        """Make the scheduled usage reports that are due (child processes; see :mod:`monitor.report_schedule`)."""
+        now = time.time() if now is None else now
+
+        def write(job: Callable[[sqlite3.Connection], None]) -> None:
+            self.writer.submit(job).result()
+
+        return await asyncio.to_thread(report_schedule.run_due, self.db_path, now, write)
+
+    async def _periodic(
+        self,
+        stop: asyncio.Event,
+        first: float,
+        every: float,
+        job: Callable[[], Coroutine[Any, Any, Any]],
+        what: str,
+        retry_after: float | None = None,
+    ) -> None:
+        """Run ``job`` after ``first`` seconds, then every ``every`` seconds; after ``retry_after`` seconds instead
+        when one of the outcomes it returns has an ``error``."""
+        delay = first
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=delay)
             if stop.is_set():
                 return
+            delay = every
             try:
-                await self.run_backups()
+                outcomes = await job()
             except Exception:  # a bug here must not stop polling; it is logged with its traceback
-                log.exception("scheduled configuration backups failed")
-            delay = self.backup_check_every_s
+                log.exception("%s failed", what)
+                continue
+            if retry_after is not None and any(getattr(o, "error", None) for o in outcomes or ()):
+                delay = max(every, retry_after)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Run cycles every ``interval`` seconds until ``stop`` is set. A late cycle skips missed starts.
 
-        Configuration backups that fall due run beside the cycles (:meth:`run_backups`), and so does the sending of
-        notifications (:meth:`monitor.notify.Dispatcher.run`).
+        Beside the cycles run the configuration backups that fall due (:meth:`run_backups`), the scheduled usage
+        reports (:meth:`run_reports`) and the sending of notifications (:meth:`monitor.notify.Dispatcher.run`).
         """
-        backup_task = asyncio.create_task(self._backup_loop(stop), name="config-backups")
-        sender_task = asyncio.create_task(self.notifier.run(stop), name="notifications")
+        tasks = [
+            asyncio.create_task(
+                self._periodic(
+                    stop,
+                    self.backup_first_check_s,
+                    self.backup_check_every_s,
+                    self.run_backups,
+                    "configuration backups",
+                ),
+                name="config-backups",
+            ),
+            asyncio.create_task(
+                self._periodic(
+                    stop, self.report_first_check_s, self.report_check_every_s, self.run_reports, "scheduled reports"
+                ),
+                name="reports",
+            ),
+            asyncio.create_task(self.notifier.run(stop), name="notifications"),
+        ]
         try:
             await self._run_cycles(stop)
         finally:
-            for task in (backup_task, sender_task):
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
