@@ -528,12 +528,12 @@ def test_tray_message_summarises_a_cycles_alerts(english, conn) -> None:  # type
     assert alert_balloon([single], "zh_TW") == ("裝置離線：sw3", "連續 3 次輪詢失敗。最後的錯誤：no answer", True)
 
 
-def wait_cycle(qtbot: Any, app: App, poll: bool = True) -> None:
+def wait_cycle(qtbot: Any, app: App) -> None:
+    """Poll now and wait for the cycle's end."""
     window = app.window
     assert window is not None and window.bridge is not None
     with qtbot.waitSignal(window.bridge.cycleFinished, timeout=30_000):
-        if poll:
-            window.bridge.poll_now()
+        window.bridge.poll_now()
 
 
 def test_tray_tells_of_alerts_from_real_cycles_and_marking_a_port_important_makes_it_alert(  # type: ignore[no-untyped-def]
@@ -550,7 +550,9 @@ def test_tray_tells_of_alerts_from_real_cycles_and_marking_a_port_important_make
         add_device(db, "sw1", sim.port, "sw1", timeout_s=1.0, retries=0)
         try:
             window = app.open_store(db, interval=3600)
-            wait_cycle(qtbot, app, poll=False)  # the schedule's first cycle
+            bridge = window.bridge
+            assert bridge is not None
+            qtbot.waitUntil(lambda: bridge.last_cycle is not None, timeout=30_000)  # the schedule's first cycle
             assert messages == []  # Gi0/2 is down, but it is neither an uplink nor important
             (sw1,) = [r["id"] for r in rows(db, "SELECT id FROM devices")]
             window.show_device(sw1)
