@@ -24,7 +24,7 @@ from gui.plot import BandwidthPlot
 from monitor.overview import Overview, PortLoad, overview
 from monitor.units import format_bps
 
-# Event kinds (written by the poller, the alerts, the backups and the wireless polling), marked for lupdate.
+# Event kinds (written by the poller, alerts, backups, wireless polling and scheduled reports), for lupdate.
 EVENT_NAMES = {
     "device_down": QT_TRANSLATE_NOOP("Dashboard", "device down"),
     "device_up": QT_TRANSLATE_NOOP("Dashboard", "device up"),
@@ -38,6 +38,7 @@ EVENT_NAMES = {
     "config_backup_ok": QT_TRANSLATE_NOOP("Dashboard", "configuration backups work again"),
     "ap_down": QT_TRANSLATE_NOOP("Dashboard", "AP down"),
     "ap_up": QT_TRANSLATE_NOOP("Dashboard", "AP up"),
+    "report_failed": QT_TRANSLATE_NOOP("Dashboard", "scheduled report failed"),
 }
 # Uplinks overlaid in the dashboard graph.
 GRAPH_UPLINKS = 4

@@ -203,7 +203,7 @@
 <context>
     <name>AlertsModel</name>
     <message>
-        <location filename="../alerts_page.py" line="+281"/>
+        <location filename="../alerts_page.py" line="+286"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
@@ -271,7 +271,7 @@
 <context>
     <name>AlertsPage</name>
     <message>
-        <location line="-242"/>
+        <location line="-247"/>
         <location line="+13"/>
         <source>Device down</source>
         <translation type="unfinished"></translation>
@@ -324,7 +324,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+182"/>
+        <location line="+187"/>
         <source>{0} min</source>
         <translation type="unfinished"></translation>
     </message>
@@ -339,7 +339,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+204"/>
+        <location line="+206"/>
         <source>Firing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -453,7 +453,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../app.py" line="+144"/>
+        <location filename="../app.py" line="+147"/>
         <source>CampusNet keeps polling in the background. Quit from this icon&apos;s menu.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -783,7 +783,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Add…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -828,7 +828,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Last error ({0}): {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1320,6 +1320,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>scheduled report failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+44"/>
         <location line="+2"/>
         <location line="+1"/>
@@ -1423,7 +1428,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="-116"/>
+        <location filename="../dashboard.py" line="-117"/>
         <location filename="../i18n.py" line="+2"/>
         <source>device down</source>
         <translation type="unfinished"></translation>
