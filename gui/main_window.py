@@ -53,7 +53,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from devices.errors import InputError
 from devices.ifmib import IF_STATUS
 from gui.alerts_page import AlertsPage, Job, Relay, direct_write, one_line
 from gui.bridge import CoreBridge
@@ -146,12 +145,6 @@ def port_flag_icon(uplink: bool, important: bool) -> QIcon:
             icon.addPixmap(pixmap)
         _FLAG_ICONS[key] = icon
     return _FLAG_ICONS[key]
-
-
-def set_port_uplink(conn: sqlite3.Connection, port_id: int, uplink: bool) -> None:
-    """Mark a port as an uplink (graphed on the dashboard, in reports, its going down alerts) or not; a writer job."""
-    if conn.execute("UPDATE ports SET is_uplink = ? WHERE id = ?", (int(uplink), port_id)).rowcount == 0:
-        raise InputError(f"port {port_id} does not exist")
 
 
 def _rate_text(errors: float | None, discards: float | None) -> str:
@@ -777,7 +770,7 @@ class MainWindow(QMainWindow):
         if mark == "important":
             job = functools.partial(alerts.set_port_important, port_id=port_id, important=on)
         else:
-            job = functools.partial(set_port_uplink, port_id=port_id, uplink=on)
+            job = functools.partial(inventory.set_port_uplink, port_id=port_id, uplink=on)
         self._relay.then(self._write(job), lambda _r, error: self._port_marked(error))
 
     def _port_marked(self, error: BaseException | None) -> None:

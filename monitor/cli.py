@@ -74,6 +74,12 @@ def build_parser() -> Parser:
         metavar=("PORT", "on|off"),
         help="mark a port important (its going down alerts, like an uplink's) or not",
     )
+    ports.add_argument(
+        "--uplink",
+        nargs=2,
+        metavar=("PORT", "on|off"),
+        help="mark a port as an uplink (dashboard, reports, alerts) or not",
+    )
     traffic = sub.add_parser("traffic", help="bandwidth history of one port")
     traffic.add_argument("name")
     traffic.add_argument("port", help="ifName (or ifIndex)")
@@ -439,9 +445,16 @@ def cmd_ports(args: argparse.Namespace, db: Path) -> int:
     """ports NAME: interfaces with their latest rates."""
     conn = connect(db)
     dev = inventory.get_device(conn, args.name)
+    if sum(1 for given in (args.important, args.uplink, args.set_speed) if given) > 1:
+        raise InputError("give one of --set-speed, --important or --uplink")
+    if args.uplink:
+        if args.uplink[1] not in ("on", "off"):
+            raise InputError(f"--uplink {args.uplink[0]} {args.uplink[1]!r}: use on or off")
+        port = find_port(conn, dev["id"], args.name, args.uplink[0])
+        inventory.set_port_uplink(conn, int(port["id"]), args.uplink[1] == "on")
+        print(f"{args.name} {port['key']}: {'an uplink' if args.uplink[1] == 'on' else 'not an uplink'}")
+        return 0
     if args.important:
-        if args.set_speed:
-            raise InputError("give --set-speed or --important, not both")
         from monitor import alerts
 
         if args.important[1] not in ("on", "off"):

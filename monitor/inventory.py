@@ -277,6 +277,13 @@ def update_device(conn: sqlite3.Connection, secrets: SecretStore, name: str, spe
         secrets.delete_device(name)
 
 
+def set_port_uplink(conn: sqlite3.Connection, port_id: int, uplink: bool) -> None:
+    """Mark a port as an uplink (graphed on the dashboard, counted in reports, its going down alerts) or not."""
+    with conn:
+        if conn.execute("UPDATE ports SET is_uplink = ? WHERE id = ?", (int(uplink), port_id)).rowcount == 0:
+            raise InputError(f"port {port_id} does not exist")
+
+
 def spec_of(device: sqlite3.Row) -> DeviceSpec:
     """The user's settings of a stored device as a :class:`DeviceSpec` (without secrets), to edit and save back."""
     return DeviceSpec(**{column: device[column] for column in _EDITABLE})

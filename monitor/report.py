@@ -360,8 +360,8 @@ def _choose_ports(conn: sqlite3.Connection, devices: list[sqlite3.Row], scope: s
         where = "the chosen devices" if len(devices) < 2 else f"the {len(devices)} devices"
         if scope == "uplinks":
             raise InputError(
-                f"no port of {where} is marked as an uplink (a port is marked when its description says uplink, "
-                "WAN, internet, 上行, 上聯 or 對外 at its first poll): use --ports all to report on every port"
+                f"no port of {where} is marked as an uplink: mark one with 'ports DEVICE --uplink PORT on' (or in "
+                "the app's ports table), or use --ports all to report on every port"
             )
         raise InputError(f"{where} have no ports yet: poll them first ('poll --once')")
     return rows

@@ -629,6 +629,22 @@ def test_cli_marks_a_port_important(db: Path, conn: sqlite3.Connection, capsys: 
     assert rows(db, "SELECT important FROM ports")[0][0] == 0
 
 
+def test_cli_marks_a_port_an_uplink(db: Path, conn: sqlite3.Connection, capsys: pytest.CaptureFixture[str]) -> None:
+    device = make_device(conn, "sw1")
+    conn.execute("INSERT INTO ports (device_id, key, ifindex, name) VALUES (?, 'Gi0/2', 2, 'Gi0/2')", (device,))
+    conn.commit()
+    base = ["--db", str(db), "ports", "sw1"]
+    assert cli([*base, "--uplink", "Gi0/2", "on"]) == 0
+    assert capsys.readouterr().out == "sw1 Gi0/2: an uplink\n"
+    assert rows(db, "SELECT is_uplink FROM ports")[0][0] == 1
+    assert cli([*base, "--uplink", "Gi0/2", "yes"]) == 2
+    assert cli([*base, "--uplink", "Gi0/2", "off", "--important", "Gi0/2", "on"]) == 2
+    assert "give one of" in capsys.readouterr().err
+    assert rows(db, "SELECT is_uplink, important FROM ports")[0][:] == (1, 0)  # refused commands changed nothing
+    assert cli([*base, "--uplink", "2", "off"]) == 0
+    assert rows(db, "SELECT is_uplink FROM ports")[0][0] == 0
+
+
 def test_dashboard_names_alert_events_in_chinese(qtbot, chinese, db, conn, school) -> None:  # type: ignore[no-untyped-def]
     window = MainWindow(db)
     qtbot.addWidget(window)
