@@ -638,16 +638,13 @@ def _keep_headings_with_content(doc: QTextDocument, page_h: float) -> None:
             return
 
 
-def write_pdf(report: Report, path: Path, lang: str, db_path: Path) -> int:
-    """Draw ``report`` as an A4 PDF at ``path`` in ``lang`` (charts read from the store at ``db_path``).
+def add_charts(doc: QTextDocument, report: Report, lang: str, db_path: Path) -> list[tuple[PortStats, str, str]]:
+    """Draw the charts of the busiest uplinks into ``doc``'s resources; (port, resource name, caption) each.
 
-    Needs a running QApplication (see :func:`ensure_app`) and runs on its thread (the charts are widgets drawn off
-    screen); returns the number of pages.
+    Needs the QApplication's thread (the charts are widgets drawn off screen).
     """
     app = ensure_app()
-    font = report_font(lang)
     charted = sorted(report.daily_ports, key=lambda p: p.total_bytes, reverse=True)[:MAX_CHARTS]
-    doc = QTextDocument()
     charts: list[tuple[PortStats, str, str]] = []
     with _speaking(app, lang), _app_font(app, report_font(lang, 9)):
         for n, port in enumerate(charted):
@@ -655,6 +652,23 @@ def write_pdf(report: Report, path: Path, lang: str, db_path: Path) -> int:
             name = f"chart{n}.png"
             doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
             charts.append((port, name, caption))
+    return charts
+
+
+def report_html(report: Report, lang: str, charts: Sequence[tuple[PortStats, str, str]], chart_width: int) -> str:
+    """The report's content as the HTML the PDF is made of (charts ``chart_width`` pixels wide), for a preview."""
+    return _html(report, lang, charts).replace("{chart_width}", str(chart_width))
+
+
+def write_pdf(report: Report, path: Path, lang: str, db_path: Path) -> int:
+    """Draw ``report`` as an A4 PDF at ``path`` in ``lang`` (charts read from the store at ``db_path``).
+
+    Needs a running QApplication (see :func:`ensure_app`) and runs on its thread (the charts are widgets drawn off
+    screen); returns the number of pages.
+    """
+    font = report_font(lang)
+    doc = QTextDocument()
+    charts = add_charts(doc, report, lang, db_path)
     writer = QPdfWriter(str(path))
     writer.setResolution(DPI)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
