@@ -517,6 +517,7 @@ class MainWindow(QMainWindow):
         self.rules_action = self._action(self.tr("Alert rules…"), self.open_rules)
         self.channels_action = self._action(self.tr("Notification channels…"), self.open_channels)
         self.import_action = self._action(self.tr("Import CSV…"), self.import_csv)
+        self.report_action = self._action(self.tr("Usage report…"), self.open_report)
         self.poll_now_action = self._action(self.tr("Poll now"), self._poll_now, "F5")
         self.pause_action = QAction(self.tr("Pause polling"), self)
         self.pause_action.setCheckable(True)
@@ -528,6 +529,8 @@ class MainWindow(QMainWindow):
         )
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu.addActions([self.add_action, self.import_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.report_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.settings_action)
         self.file_menu.addSeparator()
@@ -542,6 +545,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addActions([self.dashboard_action, self.alerts_action, self.add_action, self.config_action])
+        toolbar.addAction(self.report_action)
         toolbar.addActions([self.poll_now_action, self.pause_action])
         self.toolbar = toolbar
         enabled = self.bridge is not None
@@ -750,6 +754,15 @@ class MainWindow(QMainWindow):
     def open_rules(self) -> QWidget:
         """Open the alert rules editor."""
         return self.alerts_page.open_rules()
+
+    def open_report(self) -> QWidget:
+        """Open the usage report dialog (make a report now, or schedule them)."""
+        from gui.report_dialog import ReportDialog
+
+        dialog = ReportDialog(self.db_path, self.conn, self._submit, self._write, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_channels(self) -> QWidget:
         """Open the notification channels dialog."""

@@ -1690,7 +1690,7 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+325"/>
+        <location filename="../main_window.py" line="+318"/>
         <source>Filter ports…</source>
         <translation>篩選連接埠…</translation>
     </message>
@@ -1761,7 +1761,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="-224"/>
+        <location line="-218"/>
         <source>Switches</source>
         <translation>交換器</translation>
     </message>
@@ -1786,7 +1786,7 @@
         <translation>防火牆</translation>
     </message>
     <message>
-        <location line="+380"/>
+        <location line="+374"/>
         <source>CampusNet</source>
         <translation>CampusNet</translation>
     </message>
@@ -1822,12 +1822,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+243"/>
+        <location line="+256"/>
         <source>Alerts</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location line="-242"/>
+        <location line="-255"/>
         <source>Alert rules…</source>
         <translation>告警規則…</translation>
     </message>
@@ -1840,6 +1840,11 @@
         <location line="+1"/>
         <source>Import CSV…</source>
         <translation>匯入 CSV…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Usage report…</source>
+        <translation>使用報告…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1867,7 +1872,7 @@
         <translation>檔案(&amp;F)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>&amp;Device</source>
         <translation>裝置(&amp;D)</translation>
     </message>
@@ -1887,7 +1892,7 @@
         <translation>主工具列</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+70"/>
         <source>Remove device</source>
         <translation>移除裝置</translation>
     </message>
@@ -1907,7 +1912,7 @@
         <translation>（未設定位置）</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+78"/>
         <source>Alerts ({0})</source>
         <translation>告警 ({0})</translation>
     </message>
@@ -1967,12 +1972,12 @@
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-304"/>
+        <location filename="../main_window.py" line="-316"/>
         <source>Dashboard</source>
         <translation>儀表板</translation>
     </message>
     <message>
-        <location line="-78"/>
+        <location line="-79"/>
         <source>CampusNet — demo network</source>
         <translation>CampusNet — 示範網路</translation>
     </message>
@@ -2068,6 +2073,239 @@
         <location line="+1"/>
         <source>lowerLayerDown</source>
         <translation>下層斷線</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../report_dialog.py" line="+111"/>
+        <source>Usage report</source>
+        <translation>使用報告</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Press Preview to see the report here.</source>
+        <translation>按「預覽」即可在此檢視報告。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Preview</source>
+        <translation>預覽</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save as…</source>
+        <translation>另存新檔…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Close</source>
+        <translation>關閉</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Report</source>
+        <translation>報告</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Last week (Monday to Sunday)</source>
+        <translation>上週（週一至週日）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This month so far</source>
+        <translation>本月至今</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last month</source>
+        <translation>上個月</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Custom dates</source>
+        <translation>自訂日期</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Period</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Dates</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Devices</source>
+        <translation>裝置</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Uplinks</source>
+        <translation>上行鏈路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All ports</source>
+        <translation>所有連接埠</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ports</source>
+        <translation>連接埠</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Busiest ports listed</source>
+        <translation>列出流量最大的連接埠數</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Language</source>
+        <translation>語言</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>shown at the top of every page</source>
+        <translation>顯示於每頁頁首</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>School name</source>
+        <translation>學校名稱</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Scheduled reports</source>
+        <translation>排程報告</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Last week&apos;s report every Monday</source>
+        <translation>每週一產生上週報告</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last month&apos;s report on the 1st</source>
+        <translation>每月 1 日產生上個月報告</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Browse…</source>
+        <translation>瀏覽…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Folder</source>
+        <translation>資料夾</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Formats</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>E-mail through</source>
+        <translation>以電子郵件寄送（管道）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The app or the background service writes them while it runs, in the language chosen above.</source>
+        <translation>程式或背景服務執行時會自動產生，語言依上方的選擇。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Save schedule</source>
+        <translation>儲存排程</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>(no e-mail)</source>
+        <translation>（不寄送）</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Folder for scheduled reports</source>
+        <translation>排程報告的資料夾</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>PDF report (*.pdf)</source>
+        <translation>PDF 報告 (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 活頁簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CSV for scripts (*.csv)</source>
+        <translation>CSV 供程式使用 (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save the report</source>
+        <translation>儲存報告</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Cancelling…</source>
+        <translation>取消中…</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Computing the report…</source>
+        <translation>正在計算報告…</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cancelled: nothing was written.</source>
+        <translation>已取消：未寫入任何檔案。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>%1 port(s) of %2 device(s)</source>
+        <translation>%2 台裝置的 %1 個連接埠</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Saved %1</source>
+        <translation>已儲存 %1</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Saved</source>
+        <translation>已儲存</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Saved: nothing scheduled</source>
+        <translation>已儲存：未排程任何報告</translation>
     </message>
 </context>
 <context>
