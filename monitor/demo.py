@@ -1058,6 +1058,7 @@ def backfill(
         progress = _Progress(window, on_progress)
         written = _write_raw(conn, ports, window, progress)
         _write_old_rollups(conn, ports, window, progress)
+        _write_polls(conn, ports, window)
         with conn:
             _rewind_rollups(conn, window.first)
             history.rollup(conn, now)
@@ -1266,6 +1267,23 @@ def _write_raw(conn: sqlite3.Connection, ports: list[tuple[int, PortModel]], w: 
     written += _insert(conn, "samples", _SAMPLE_COLS, rows)
     progress.add(points)
     return written
+
+
+def _write_polls(conn: sqlite3.Connection, ports: list[tuple[int, PortModel]], w: _Window) -> None:
+    """One answered poll per grid point of the raw window for each demo device with history, as the poller would
+    have recorded them (availability in reports), and their daily counts before it."""
+    port_ids = sorted({port_id for port_id, _model in ports})
+    marks = ", ".join("?" * len(port_ids))
+    devices = [int(r[0]) for r in conn.execute(f"SELECT DISTINCT device_id FROM ports WHERE id IN ({marks})", port_ids)]
+    rows = [(d, ts, "up") for d in devices for ts in range(w.raw_from, w.last + 1, w.step)]
+    with conn:
+        conn.executemany("INSERT OR IGNORE INTO device_polls (device_id, ts, status) VALUES (?, ?, ?)", rows)
+        per_day = DAY_S // w.step
+        old_days = range(_ceil_to(w.first, DAY_S), w.raw_from - DAY_S + 1, DAY_S)
+        conn.executemany(
+            "INSERT OR IGNORE INTO device_polls_1d (device_id, ts, answered, total) VALUES (?, ?, ?, ?)",
+            [(d, day, per_day, per_day) for d in devices for day in old_days],
+        )
 
 
 def _write_old_rollups(

@@ -212,6 +212,65 @@ def rollup(conn: sqlite3.Connection, now: float) -> None:
     """
     for tier in ROLLUP_TIERS:
         _rollup_tier(conn, tier, now)
+    _rollup_polls(conn, now)
+
+
+_POLLS_DAY = 86400
+_POLLS_STATE = "polls_1d"  # rollup_state row of device_polls_1d
+_POLLS_RAW_FROM = "polls_raw_from"  # rollup_state row: raw poll rows before this time may have been deleted
+
+
+def _rollup_polls(conn: sqlite3.Connection, now: float) -> None:
+    """Count each device's polls (answered, made) per complete UTC day into ``device_polls_1d``."""
+    end = math.floor(now / _POLLS_DAY) * _POLLS_DAY
+    done = _done_until(conn, _POLLS_STATE)
+    if done is None:
+        row = conn.execute("SELECT MIN(ts) FROM device_polls").fetchone()
+        if row[0] is None:
+            return
+        start = int(row[0]) // _POLLS_DAY * _POLLS_DAY
+    else:
+        start = done - _POLLS_DAY  # a poll of the last day may have been written late
+    if start >= end:
+        return
+    conn.execute(
+        """
+        INSERT OR REPLACE INTO device_polls_1d (device_id, ts, answered, total)
+        SELECT device_id, (CAST(ts AS INTEGER) / :day) * :day AS day,
+               COUNT(CASE WHEN status = 'up' THEN 1 END), COUNT(*)
+        FROM device_polls WHERE ts >= :start AND ts < :end GROUP BY device_id, day
+        """,
+        {"day": _POLLS_DAY, "start": start, "end": end},
+    )
+    conn.execute(
+        "INSERT OR REPLACE INTO rollup_state (tier, done_until) VALUES (?, ?)",
+        (_POLLS_STATE, max(end, done if done is not None else end)),
+    )
+
+
+def poll_counts(conn: sqlite3.Connection, device_id: int, from_ts: float, to_ts: float) -> tuple[int, int]:
+    """Polls of a device in [from_ts, to_ts): (answered, made).
+
+    From the raw poll rows wherever they are all still kept; for older days (see :func:`apply_poll_retention`),
+    from the daily counts of the UTC days that start inside the period, so there the edges are whole UTC days.
+    """
+    intact = _done_until(conn, _POLLS_RAW_FROM)
+    cut = math.ceil(intact / _POLLS_DAY) * _POLLS_DAY if intact is not None else None
+    raw_from = from_ts if cut is None else max(from_ts, cut)
+    row = conn.execute(
+        "SELECT COUNT(CASE WHEN status = 'up' THEN 1 END), COUNT(*) FROM device_polls "
+        "WHERE device_id = ? AND ts >= ? AND ts < ?",
+        (device_id, raw_from, to_ts),
+    ).fetchone()
+    answered, total = int(row[0]), int(row[1])
+    if cut is not None and from_ts < cut:
+        daily = conn.execute(
+            "SELECT COALESCE(SUM(answered), 0), COALESCE(SUM(total), 0) FROM device_polls_1d "
+            "WHERE device_id = ? AND ts >= ? AND ts < ?",
+            (device_id, from_ts, min(to_ts, cut)),
+        ).fetchone()
+        answered, total = answered + int(daily[0]), total + int(daily[1])
+    return answered, total
 
 
 def apply_retention(conn: sqlite3.Connection, now: float, retention: Mapping[str, int] | None = None) -> dict[str, int]:
@@ -237,6 +296,27 @@ def apply_retention(conn: sqlite3.Connection, now: float, retention: Mapping[str
         )
         deleted[tier] = cur.rowcount
     return deleted
+
+
+def apply_poll_retention(
+    conn: sqlite3.Connection, now: float, retention: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    """Delete old poll records: raw ``device_polls`` rows as old as raw samples may be (never before they are counted
+    per day), daily counts as old as daily rollups. Returns the rows deleted per table. Does not commit."""
+    keep = {**RETENTION_S, **(retention or {})}
+    counted = _done_until(conn, _POLLS_STATE)
+    if counted is None:
+        return {"device_polls": 0, "device_polls_1d": 0}
+    cutoff = int(min(now - keep["raw"], counted - _POLLS_DAY))
+    raw = conn.execute("DELETE FROM device_polls WHERE ts < ?", (cutoff,))
+    if raw.rowcount:
+        conn.execute(
+            "INSERT INTO rollup_state (tier, done_until) VALUES (?, ?) "
+            "ON CONFLICT(tier) DO UPDATE SET done_until = MAX(done_until, excluded.done_until)",
+            (_POLLS_RAW_FROM, cutoff),
+        )
+    daily = conn.execute("DELETE FROM device_polls_1d WHERE ts <= ?", (now - keep["1d"] - _POLLS_DAY,))
+    return {"device_polls": raw.rowcount, "device_polls_1d": daily.rowcount}
 
 
 # ---------------------------------------------------------------------------------------------------- reading

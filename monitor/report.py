@@ -393,12 +393,7 @@ def poll_step(conn: sqlite3.Connection, port_id: int, from_ts: float, to_ts: flo
 
 
 def _device_polls(conn: sqlite3.Connection, device_id: int, period: Period) -> tuple[int, int]:
-    row = conn.execute(
-        "SELECT COUNT(CASE WHEN status = 'up' THEN 1 END), COUNT(*) FROM device_polls "
-        "WHERE device_id = ? AND ts >= ? AND ts < ?",
-        (device_id, period.from_ts, period.to_ts),
-    ).fetchone()
-    return int(row[0]), int(row[1])
+    return history.poll_counts(conn, device_id, period.from_ts, period.to_ts)
 
 
 def _port_stats(

@@ -217,6 +217,7 @@ class Poller:
         if now - self._last_retention > RETENTION_EVERY_S:
             retention = retention_seconds(self.settings)
             await self._write(lambda conn: history.apply_retention(conn, now, retention))
+            await self._write(lambda conn: history.apply_poll_retention(conn, now, retention))
             self._last_retention = now
         await self._evaluate_alerts()
         cycle.finished = time.time()

@@ -340,6 +340,17 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     {"".join(_wireless_rollup(tier) for tier in ("5m", "30m", "2h", "1d"))}
     """,
+    # 7: each device's polls per UTC day (answered and made), so availability outlives the raw poll rows, which are
+    # now kept as long as raw samples (see monitor/history.py rollup and apply_retention).
+    """
+    CREATE TABLE device_polls_1d (
+        device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        ts INTEGER NOT NULL,
+        answered INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        PRIMARY KEY (device_id, ts)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
