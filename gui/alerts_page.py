@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -446,7 +447,18 @@ class AlertsPage(QWidget):
         self._loading = False
         self._again = False
         self._relay = Relay(self)
-        layout = QVBoxLayout(self)
+        from gui.events_page import EventsPage  # it builds on this module's Relay
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        alerts_tab = QWidget()
+        self.events = EventsPage(db_path, submit)
+        self.tabs.addTab(alerts_tab, self.tr("Alerts"))
+        self.tabs.addTab(self.events, self.tr("Event log"))
+        self.tabs.currentChanged.connect(lambda _i: self._reload_events())
+        outer.addWidget(self.tabs)
+        layout = QVBoxLayout(alerts_tab)
         layout.addLayout(self._filters())
         self.model = AlertsModel(self)
         self.proxy = AlertsFilter(self)
@@ -531,8 +543,14 @@ class AlertsPage(QWidget):
         """True while a read of the store is under way."""
         return self._loading
 
+    def _reload_events(self) -> None:
+        if self.tabs.currentWidget() is self.events:
+            self.events.reload()
+
     def reload(self) -> None:
-        """Read the alerts again off the GUI thread (a read already under way is followed by one more)."""
+        """Read the alerts again off the GUI thread (a read already under way is followed by one more); the event log
+        too when it is on show."""
+        self._reload_events()
         if self._loading:
             self._again = True
             return
