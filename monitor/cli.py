@@ -50,7 +50,11 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> Parser:
     """The full command-line grammar."""
     p = Parser(prog="campusnet", description="CampusNet: school network monitoring and configuration.")
-    p.add_argument("--db", type=Path, help="store file (default: $CAMPUSNET_DB or ./inventory.db)")
+    p.add_argument(
+        "--db",
+        type=Path,
+        help="store file (default: $CAMPUSNET_DB, else ./inventory.db; installed: the user's data folder)",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     _device_parsers(sub)
@@ -59,6 +63,12 @@ def build_parser() -> Parser:
     poll.add_argument("--json", action="store_true", help="JSON output (with --once)")
     poll.add_argument("--interval", type=float, help="seconds between cycles (default: the store's setting, 60)")
     poll.add_argument("--concurrency", type=int, help="devices polled at once (default: the store's setting, 32)")
+    poll.add_argument(
+        "--log-file",
+        type=Path,
+        metavar="PATH",
+        help="log to this file instead of stderr (UTF-8; rotated at 1 MB, five old files kept)",
+    )
     ports = sub.add_parser("ports", help="a device's interfaces with their latest rates")
     ports.add_argument("name")
     ports.add_argument("--json", action="store_true")
@@ -353,13 +363,24 @@ def cmd_device_remove(args: argparse.Namespace, db: Path) -> int:
 
 
 def cmd_poll(args: argparse.Namespace, db: Path) -> int:
-    """poll --once, or poll on a schedule until SIGINT/SIGTERM."""
+    """poll --once, or poll on a schedule until SIGINT/SIGTERM; refused while another poller polls the store."""
     if args.interval is not None and args.interval < 5:
         raise InputError(f"interval {args.interval} s is too short (at least 5 s)")
     if args.concurrency is not None and not 1 <= args.concurrency <= 1024:
         raise InputError(f"concurrency {args.concurrency} is out of range (1-1024)")
     connect(db).close()  # create/migrate the store, fail early on a bad path
-    if args.once:
+    from monitor.lock import PollerBusyError, PollerLock
+    from monitor.logs import log_file
+
+    with log_file(args.log_file), PollerLock(db) as lock:
+        try:
+            lock.hold("once" if args.once else "service")
+        except PollerBusyError as exc:  # exit 1, nothing polled; said in the log file too (stderr says it anyway)
+            if args.log_file is not None:
+                log.error("%s", exc)
+            raise
+        if not args.once:
+            return _poll_forever(db, args.interval, args.concurrency)
         from monitor.scheduler import CoreLoop, Poller
 
         core = CoreLoop()
@@ -378,7 +399,6 @@ def cmd_poll(args: argparse.Namespace, db: Path) -> int:
         else:
             print("no devices to poll")
         return 0
-    return _poll_forever(db, args.interval, args.concurrency)
 
 
 @contextlib.contextmanager
@@ -616,10 +636,14 @@ def cmd_demo(args: argparse.Namespace, db: Path | None) -> int:
         if GUI_DEMO is None:
             raise InputError("no window available here: use 'demo --headless'")
         return GUI_DEMO(demo_db, args.speed, args.interval)
+    from monitor.lock import PollerLock
+
     stop = threading.Event()
-    log.info("demo network polled into %s every %.0f s (Ctrl+C to stop)", demo_db, args.interval)
-    with _stop_on_signals(stop.set):
-        run_demo_headless(demo_db, args.speed, args.interval, stop, wireless=True)
+    with PollerLock(demo_db) as lock:
+        lock.hold("demo")
+        log.info("demo network polled into %s every %.0f s (Ctrl+C to stop)", demo_db, args.interval)
+        with _stop_on_signals(stop.set):
+            run_demo_headless(demo_db, args.speed, args.interval, stop, wireless=True)
     log.info("stopped")
     return 0
 
@@ -646,11 +670,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     service = (args.command == "poll" and not args.once) or args.command == "demo"
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else (logging.INFO if service else logging.WARNING),
-        format="%(asctime)s %(levelname)s %(message)s",
-        stream=sys.stderr,
-    )
+    level = logging.DEBUG if args.verbose else (logging.INFO if service else logging.WARNING)
+    if getattr(args, "log_file", None) is None:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    else:  # the command opens the file (poll --log-file)
+        logging.getLogger().setLevel(level)
     if args.command is None:
         parser.print_help()
         return 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import queue
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -361,9 +362,19 @@ class StoreError(CampusNetError):
 
 
 def default_db_path() -> Path:
-    """The store path: ``$CAMPUSNET_DB`` if set, else ``./inventory.db``."""
+    """The store path when ``--db`` is not given: ``$CAMPUSNET_DB`` if set; else, run from a source checkout,
+    ``./inventory.db``; else (the installed, frozen program) ``<user data dir>/inventory.db``, the folder created:
+    ``~/.local/share/CampusNet`` on Linux, ``%LOCALAPPDATA%\\CampusNet`` on Windows."""
     env = os.environ.get("CAMPUSNET_DB")
-    return Path(env) if env else Path("inventory.db")
+    if env:
+        return Path(env)
+    if not getattr(sys, "frozen", False):
+        return Path("inventory.db")
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("CampusNet", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "inventory.db"
 
 
 def to_sql_u64(value: int | None) -> int | None:
