@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import signal
 import socket
 import sys
@@ -10,14 +12,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
+from PySide6.QtCore import QCoreApplication, QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from devices.errors import InputError
 from gui.bridge import CoreBridge
 from gui.i18n import install_translator
 from gui.main_window import MainWindow
-from gui.settings_dialog import app_prefs
+from gui.settings_dialog import app_prefs, save_app_prefs
 from gui.tray import Tray, app_icon
+from gui.welcome import WelcomeDialog, should_welcome
+from monitor.logs import close_log_file, default_log_file, open_log_file
 from monitor.notify import Notice
 from monitor.scheduler import CycleResult
 from monitor.store import connect
@@ -39,6 +44,7 @@ class App:
         self._told_about_tray = False
         self._workers: list[threading.Thread] = []
         self._alert_bridges: list[CoreBridge] = []
+        self.welcome_dialog: WelcomeDialog | None = None
         if Tray.available():
             self.use_tray(Tray(app_icon()))
         qt_app.setQuitOnLastWindowClosed(self.tray is None)
@@ -102,6 +108,22 @@ class App:
             worker.start()
             self._workers.append(worker)
         return window
+
+    def welcome(self) -> WelcomeDialog:
+        """Show the first-run welcome over the window: language, add a device, import CSV, try the demo."""
+        dialog = WelcomeDialog(app_prefs().language)
+        dialog.languageChosen.connect(self._choose_language)
+        dialog.addRequested.connect(lambda: self.window.add_device() if self.window else None)
+        dialog.importRequested.connect(lambda: self.window.import_csv() if self.window else None)
+        dialog.demoRequested.connect(lambda: self.open_demo())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.welcome_dialog = dialog
+        return dialog
+
+    def _choose_language(self, language: str) -> None:
+        save_app_prefs(dataclasses.replace(app_prefs(), language=language))
+        self.switch_language(language)
 
     def switch_language(self, language: str) -> None:
         """Install another language and rebuild the window in it (polling carries on)."""
@@ -215,16 +237,33 @@ def _quit_on_signals(qt_app: QApplication, quit_app: Callable[[], None]) -> None
         signal.signal(signum, handler)
 
 
+def _log_to_file() -> logging.Handler | None:
+    """The installed app logs to ``<user log dir>/campusnet.log`` (rotating); from source it logs to stderr."""
+    path = default_log_file()
+    if path is None:
+        return None
+    try:
+        return open_log_file(path, logging.INFO)
+    except InputError:  # a log that cannot be written is no reason not to start
+        return None
+
+
 def run(db_path: Path) -> int:
-    """Open the main window over ``db_path`` with background polling; returns the exit status."""
+    """Open the main window over ``db_path`` with background polling (or following the background service's);
+    the welcome on the installed app's first start. Returns the exit status."""
     qt_app = _qt_app()
+    log_handler = _log_to_file()
     app = App(qt_app)
     _quit_on_signals(qt_app, app.quit)
     try:
-        app.open_store(db_path)
+        window = app.open_store(db_path)
+        if should_welcome(window.conn):
+            app.welcome()
         return int(qt_app.exec())
     finally:
         app.shutdown()
+        if log_handler is not None:
+            close_log_file(log_handler)
 
 
 def run_demo(db_path: Path, speed: float, interval: float) -> int:

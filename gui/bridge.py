@@ -18,6 +18,8 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from gui.service_watch import ServiceWatch
+from monitor.lock import Holder, PollerLock
 from monitor.notify import Notice
 from monitor.overview import Overview, overview
 from monitor.scheduler import CoreLoop, CycleResult, Poller
@@ -28,6 +30,10 @@ T = TypeVar("T")
 
 class CoreBridge(QObject):
     """Runs the background poller for one store and tells the GUI about it.
+
+    Only one poller polls a store (:mod:`monitor.lock`): when the background service (or another CampusNet) already
+    polls it, the bridge does not poll but follows the other poller's cycles (:class:`gui.service_watch.ServiceWatch`,
+    ``service`` says who), and takes over once it has stopped (``took_over_at``).
 
     Signals:
         cycleFinished(object): a :class:`CycleResult` after every poll cycle.
@@ -55,6 +61,16 @@ class CoreBridge(QObject):
         self.paused = False
         self.last_cycle: CycleResult | None = None
         self.next_cycle_at: float | None = None
+        self.lock = PollerLock(db_path)
+        self.watch: ServiceWatch | None = None
+        self.watch_every_ms: int | None = None  # how often the watch looks (None: ServiceWatch.EVERY_MS)
+        self.took_over_from: Holder | None = None
+        self.took_over_at: float | None = None
+
+    @property
+    def service(self) -> Holder | None:
+        """The other process that polls this store while this app only shows its results, else None."""
+        return self.watch.holder if self.watch is not None else None
 
     @property
     def running(self) -> bool:
@@ -69,9 +85,41 @@ class CoreBridge(QObject):
         sys.setswitchinterval(0.001)
         if self.core is None:
             self.core = CoreLoop()
+        if self.watch is not None:  # another process polls; the watch takes over when it stops
+            return
+        if self.poller is None:
+            if not self.lock.acquire("app"):
+                self._watch_service()
+                return
             self.poller = Poller(self.db_path, interval=self.interval, on_cycle=self._on_cycle)
             self.poller.on_alert = self._on_alert
         self._start_schedule()
+
+    def _watch_service(self) -> None:
+        """Another poller holds the store: show its cycles, take over when it stops."""
+        if self.watch is not None:
+            return
+        self.watch = ServiceWatch(self.db_path, self.lock, self.watch_every_ms, parent=self)
+        self.watch.cycleSeen.connect(self._on_service_cycle)
+        self.watch.lockFree.connect(self._take_over)
+        self.last_cycle, self.next_cycle_at = self.watch.last_cycle, None
+        self.watch.start()
+        self.stateChanged.emit()
+
+    def _on_service_cycle(self, cycle: CycleResult) -> None:
+        self.last_cycle = cycle
+        self.request_overview()
+        self.cycleFinished.emit(cycle)
+
+    def _take_over(self) -> None:
+        """The other poller stopped and the watch took the lock for us: poll from here."""
+        watch, self.watch = self.watch, None
+        self.took_over_from = watch.holder if watch is not None else None
+        self.took_over_at = time.time()
+        self.last_cycle = None
+        if watch is not None:
+            watch.deleteLater()
+        self.start()
 
     def write(self, job: Callable[[sqlite3.Connection], T]) -> Future[T] | None:
         """Run ``job(conn)`` in a transaction on the store's one writer (the poller's); None while not started.
@@ -119,7 +167,7 @@ class CoreBridge(QObject):
             conn.close()
 
     def poll_now(self) -> None:
-        """Run one cycle at once (in addition to the schedule)."""
+        """Run one cycle at once (in addition to the schedule); nothing while another process polls."""
         if self.core is None or self.poller is None:
             self.start()
             return
@@ -127,6 +175,8 @@ class CoreBridge(QObject):
 
     def pause(self) -> None:
         """Stop the schedule after the current device polls; the loop stays up."""
+        if self.watch is not None:  # nothing of ours to pause
+            return
         if self.core is not None and self._stop is not None:
             self.core.loop.call_soon_threadsafe(self._stop.set)
         self.paused = True
@@ -135,17 +185,21 @@ class CoreBridge(QObject):
 
     def resume(self) -> None:
         """Start the schedule again."""
-        if self.core is None:
+        if self.core is None or self.poller is None:
             self.start()
         else:
             self._start_schedule()
 
     def shutdown(self) -> None:
-        """Stop everything and release the store."""
+        """Stop everything and release the store (and its poller lock)."""
+        if self.watch is not None:
+            self.watch.stop()
+            self.watch = None
         if self.core is not None:
             self.core.stop()
         if self.poller is not None:
             self.poller.close()
+        self.lock.release()
         self.core = self.poller = None
         self._run = None
         self.stateChanged.emit()

@@ -61,6 +61,7 @@ from gui.csv_dialog import CsvImportDialog
 from gui.dashboard import Dashboard
 from gui.device_dialog import DeviceDialog
 from gui.plot import BandwidthPlot
+from gui.service_watch import service_status, service_tooltip, takeover_note
 from gui.settings_dialog import SettingsDialog
 from monitor import alerts, inventory
 from monitor.inventory import store_id
@@ -827,6 +828,10 @@ class MainWindow(QMainWindow):
         if bridge is None:
             self.statusBar().showMessage(self.tr("Polling is off"))
             return
+        self._show_poller(bridge)
+        if bridge.service is not None:
+            self.statusBar().showMessage(service_status(bridge.service, bridge.last_cycle))
+            return
         if bridge.paused:
             self.statusBar().showMessage(self.tr("Polling paused"))
             return
@@ -837,9 +842,17 @@ class MainWindow(QMainWindow):
         last = time.strftime("%H:%M:%S", time.localtime(cycle.finished))
         nxt = time.strftime("%H:%M:%S", time.localtime(bridge.next_cycle_at)) if bridge.next_cycle_at else "-"
         failing = len(cycle.failed)
-        self.statusBar().showMessage(
-            self.tr("Last poll {0}, next {1}, {2} device(s) failing").format(last, nxt, failing)
-        )
+        message = self.tr("Last poll {0}, next {1}, {2} device(s) failing").format(last, nxt, failing)
+        if bridge.took_over_at is not None:
+            message += " — " + takeover_note(bridge.took_over_from, bridge.took_over_at)
+        self.statusBar().showMessage(message)
+
+    def _show_poller(self, bridge: CoreBridge) -> None:
+        """Poll now and Pause are off, with a tooltip saying why, while another process polls the store."""
+        service = bridge.service
+        for action in (self.poll_now_action, self.pause_action):
+            action.setEnabled(service is None)
+            action.setToolTip(service_tooltip(service) if service is not None else "")
 
     def closeEvent(self, event: Any) -> None:
         """Hide to the tray when ``hide_on_close`` (polling goes on); else stop the core and release the store."""

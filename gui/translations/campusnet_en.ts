@@ -461,97 +461,9 @@
     </message>
 </context>
 <context>
-    <name>ApModel</name>
-    <message>
-        <location filename="../wireless_page.py" line="+337"/>
-        <source>Name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Status</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Clients</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>IP</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>MAC / serial</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Location</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Uptime</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Radios</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+33"/>
-        <source>offline since {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>offline</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>online</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>unknown</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>gone from the AP table</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The AP table gives no status for this AP</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>MIB status: {0} (since {1})</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>MIB status: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>App</name>
     <message>
-        <location filename="../app.py" line="+147"/>
+        <location filename="../app.py" line="+169"/>
         <source>CampusNet keeps polling in the background. Quit from this icon&apos;s menu.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -575,7 +487,6 @@
     </message>
     <message>
         <location line="+31"/>
-        <location filename="../wireless_page.py" line="+136"/>
         <source>Custom…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1261,34 +1172,6 @@
     </message>
 </context>
 <context>
-    <name>CountPlot</name>
-    <message>
-        <location filename="../wireless_page.py" line="-34"/>
-        <source>Clients</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>APs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+124"/>
-        <source>Clients in all</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>APs online</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>APs registered</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>CsvImportDialog</name>
     <message>
         <location filename="../csv_dialog.py" line="+127"/>
@@ -1412,7 +1295,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../dashboard.py" line="+38"/>
+        <location filename="../dashboard.py" line="+34"/>
         <source>alert</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1452,7 +1335,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+44"/>
         <location line="+2"/>
         <location line="+1"/>
         <source>Device</source>
@@ -1525,28 +1408,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+49"/>
         <source>Devices up: {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Not answering: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>Wi-Fi: {0} of {1} APs online, {2} clients</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0} AP(s) offline</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Open the school-wide Wireless page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1570,7 +1438,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="-151"/>
+        <location filename="../dashboard.py" line="-117"/>
         <location filename="../i18n.py" line="+2"/>
         <source>device down</source>
         <translation type="unfinished"></translation>
@@ -1832,12 +1700,7 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+328"/>
-        <source>Ports</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location filename="../main_window.py" line="+319"/>
         <source>Filter ports…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1852,13 +1715,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+46"/>
         <source>Vendor: {0}  Model: {1}  Uptime: {2} days</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>Wireless</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2004,7 +1862,7 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../main_window.py" line="-162"/>
+        <location filename="../main_window.py" line="-130"/>
         <source>Welcome to CampusNet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2057,12 +1915,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+402"/>
+        <location line="+374"/>
         <source>CampusNet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+26"/>
         <source>By location</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2072,7 +1930,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+32"/>
         <source>Add device…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2093,22 +1951,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+278"/>
+        <location line="+256"/>
         <source>Alerts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-277"/>
-        <source>Wireless</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>APs and clients of the whole school</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="-255"/>
         <source>Alert rules…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2173,7 +2021,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+70"/>
         <source>Remove device</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2183,17 +2031,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+40"/>
         <source>Polling…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+39"/>
         <source>(no location)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+78"/>
         <source>Alerts ({0})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2218,7 +2066,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
         <source>Polling paused</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2228,7 +2076,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Last poll {0}, next {1}, {2} device(s) failing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2253,12 +2101,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-336"/>
+        <location filename="../main_window.py" line="-319"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-85"/>
+        <location line="-79"/>
         <source>CampusNet — demo network</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2266,7 +2114,7 @@
 <context>
     <name>PortsModel</name>
     <message>
-        <location line="-292"/>
+        <location line="-264"/>
         <source>ifIndex</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2590,6 +2438,49 @@
     </message>
 </context>
 <context>
+    <name>ServiceWatch</name>
+    <message>
+        <location filename="../service_watch.py" line="+110"/>
+        <source>Polled by the background service (pid {0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Polled by CampusNet in another window (pid {0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Polled by another CampusNet program (pid {0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{0} — last poll {1}, {2} device(s) failing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The background service polls this store. Stop the service to poll from this window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Another CampusNet program polls this store. Stop it to poll from this window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the background service stopped at {0}; this window polls now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the other poller stopped at {0}; this window polls now</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../settings_dialog.py" line="+134"/>
@@ -2738,24 +2629,6 @@
     </message>
 </context>
 <context>
-    <name>SsidTable</name>
-    <message>
-        <location filename="../wireless_page.py" line="-351"/>
-        <source>SSID</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Clients</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Tick an SSID to draw its clients in the graph</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>Tray</name>
     <message>
         <location filename="../tray.py" line="+57"/>
@@ -2806,138 +2679,46 @@
     </message>
 </context>
 <context>
-    <name>WirelessOverview</name>
+    <name>WelcomeDialog</name>
     <message>
-        <location filename="../wireless_overview.py" line="+107"/>
-        <source>Wireless: the whole school</source>
+        <location filename="../welcome.py" line="+113"/>
+        <location line="+1"/>
+        <source>Welcome to CampusNet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>No wireless data yet: add a wireless controller or AP (role controller or ap) and let it poll.</source>
+        <location line="+3"/>
+        <source>CampusNet watches your school&apos;s switches, access points and wireless controllers: what is up, how full the uplinks are, and the history for reports. Start by adding your devices, or look around a simulated school network first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>Clients by SSID, all controllers</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Controller or AP</source>
+        <location line="+5"/>
+        <source>Language:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>APs online</source>
+        <source>Add a device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>APs registered</source>
+        <source>Import CSV…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Offline APs</source>
+        <source>Try the demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Clients</source>
+        <source>Don&apos;t show again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Latest data</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Double-click a controller to open its APs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>Could not read the wireless data: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>not given by: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>{0} from the devices that give it; not given by: {1}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>sum over {0} device(s)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>{0} — failed: {1}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>The device&apos;s MIB does not give this figure.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>WirelessPage</name>
-    <message>
-        <location filename="../wireless_page.py" line="+478"/>
-        <source>No wireless data for this device.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>Filter APs by name, status, IP, MAC, model, location…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>This device gives no AP table, only the counts above.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>The device gives no clients per SSID.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Clients by SSID</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+50"/>
-        <source>Could not read the wireless data: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>The device&apos;s MIB does not give this figure.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>never</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Latest wireless data: {0} (read with the {1} module)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The latest poll could not read the wireless data: {0}</source>
+        <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
