@@ -248,8 +248,9 @@ def test_task_xml_runs_poll_at_logon_without_time_limit_and_restarts() -> None:
     arguments = task.findtext("t:Actions/t:Exec/t:Arguments", namespaces=TASK_NS)
     assert arguments is not None
     words = arguments.split()
-    assert words[-1] == "poll" and "--once" not in words
+    assert words[2] == "poll" and "--once" not in words
     assert words[:2] == ["--db", '"%LOCALAPPDATA%\\CampusNet\\inventory.db"']
+    assert words[3:] == ["--log-file", '"%LOCALAPPDATA%\\CampusNet\\campusnet-poll.log"']  # no stderr without a window
     assert task.find("t:Triggers/t:LogonTrigger", TASK_NS) is not None
     assert task.findtext("t:Principals/t:Principal/t:GroupId", namespaces=TASK_NS) == "S-1-5-32-545"  # Users
     settings = task.find("t:Settings", TASK_NS)
