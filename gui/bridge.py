@@ -19,6 +19,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from gui.service_watch import ServiceWatch
+from monitor import alerts
 from monitor.lock import Holder, PollerLock
 from monitor.notify import Notice
 from monitor.overview import Overview, overview
@@ -99,6 +100,7 @@ class CoreBridge(QObject):
         """Another poller holds the store: show its cycles, take over when it stops."""
         if self.watch is not None:
             return
+        self._tray_since = self._read_last_event()
         self.watch = ServiceWatch(self.db_path, self.lock, self.watch_every_ms, parent=self)
         self.watch.cycleSeen.connect(self._on_service_cycle)
         self.watch.lockFree.connect(self._take_over)
@@ -110,6 +112,30 @@ class CoreBridge(QObject):
         self.last_cycle = cycle
         self.request_overview()
         self.cycleFinished.emit(cycle)
+        if self.core is not None:
+            self.core.submit(self._service_alerts())
+
+    def _read_last_event(self) -> int:
+        conn = connect(self.db_path, readonly=True)
+        try:
+            return alerts.last_event_id(conn)
+        finally:
+            conn.close()
+
+    async def _service_alerts(self) -> None:
+        """The alerts the other poller recorded since the last look, for the tray (as our own cycles give them)."""
+
+        def read() -> list[Notice]:
+            conn = connect(self.db_path, readonly=True)
+            try:
+                notices, self._tray_since = alerts.tray_notices(conn, self._tray_since)
+                return notices
+            finally:
+                conn.close()
+
+        notices = await asyncio.to_thread(read)
+        if notices:
+            self.alertsRaised.emit(notices)
 
     def _take_over(self) -> None:
         """The other poller stopped and the watch took the lock for us: poll from here."""

@@ -292,6 +292,50 @@ def pending_tray(conn: sqlite3.Connection, since_id: int, limit: int = 20) -> li
     return [TrayItem(int(r["id"]), r["ts"], r["kind"], r["device"], r["detail"]) for r in rows]
 
 
+def tray_notices(conn: sqlite3.Connection, since_id: int, limit: int = 20) -> tuple[list[Notice], int]:
+    """The alert notices recorded by another process (the background service) since event ``since_id``, for the
+    desktop tray of an app that does not poll itself; and the last event id seen.
+
+    Each ``alert``/``alert_resolved``/``alert_flapping`` event is matched to the latest alert of the same device and
+    port that had started by then.
+    """
+    items = pending_tray(conn, since_id, limit)
+    notices = []
+    for item in items:
+        row = conn.execute(
+            """SELECT a.*, d.host, d.location, p.alias FROM events e
+               JOIN alerts a ON a.device_id IS e.device_id AND a.port_id IS e.port_id AND a.started <= e.ts
+               LEFT JOIN devices d ON d.id = a.device_id LEFT JOIN ports p ON p.id = a.port_id
+               WHERE e.id = ? ORDER BY a.started DESC LIMIT 1""",
+            (item.event_id,),
+        ).fetchone()
+        if row is None:
+            continue
+        notices.append(
+            Notice(
+                event=item.kind,
+                rule_kind=row["kind"],
+                device=row["device_name"],
+                alert_id=int(row["id"]),
+                severity=row["severity"],
+                host=row["host"] or "",
+                location=row["location"] or "",
+                port=row["port_name"],
+                port_alias=row["alias"] or "",
+                started=row["started"],
+                resolved=row["resolved"] if item.kind == "alert_resolved" else None,
+                acknowledged_by=row["acknowledged_by"],
+                facts=json.loads(row["facts"]),
+            )
+        )
+    return notices, (items[-1].event_id if items else since_id)
+
+
+def last_event_id(conn: sqlite3.Connection) -> int:
+    """The newest event's id (0 when there is none): where :func:`tray_notices` starts."""
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
+
 # ---------------------------------------------------------------------------------------------------------- evaluation
 
 

@@ -528,6 +528,21 @@ def test_pending_tray(conn: sqlite3.Connection) -> None:
     ]
 
 
+def test_tray_notices_rebuild_another_processes_alerts(conn: sqlite3.Connection) -> None:
+    dev = make_device(conn)
+    start = alerts.last_event_id(conn)
+    fail_polls(conn, dev, 3, NOW - 3 * MIN)
+    evaluate(conn, NOW)
+    (down,), last = alerts.tray_notices(conn, start)
+    assert (down.event, down.rule_kind, down.device, down.severity) == ("alert", "device_down", "sw1", "critical")
+    assert notify.title(down, "zh_TW") == "裝置離線：sw1" and down.location == "圖書館"
+    assert alerts.tray_notices(conn, last) == ([], last)  # nothing new
+    conn.execute("UPDATE devices SET status = 'up' WHERE id = ?", (dev,))
+    evaluate(conn, NOW + MIN)
+    (up,), _ = alerts.tray_notices(conn, last)
+    assert (up.event, up.device, up.resolved) == ("alert_resolved", "sw1", NOW + MIN)
+
+
 # ------------------------------------------------------------------------------------------------ rules
 
 

@@ -250,3 +250,44 @@ def test_welcome_dialog_emits_its_choices(qtbot) -> None:  # type: ignore[no-unt
     with qtbot.waitSignal(dialog.importRequested, timeout=1_000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
+
+
+def test_the_services_alerts_reach_the_apps_tray(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from monitor import alerts
+    from monitor.lock import PollerLock
+
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    db = tmp_path / "inventory.db"
+    conn = connect(db)
+    device = conn.execute(
+        "INSERT INTO devices (name, host, status, created) VALUES ('gym-sw', '127.0.0.1', 'up', 0)"
+    ).lastrowid
+    conn.commit()
+    service = PollerLock(db)  # another poller holds the store (as the background service would)
+    assert service.acquire("service")
+    bridge = CoreBridge(db)
+    bridge.watch_every_ms = 100
+    try:
+        bridge.start()
+        assert bridge.poller is None and bridge.watch is not None
+        # The "service" finds the device down three times and records the alert, as its cycle would.
+        now = time.time()
+        for i in range(3):
+            conn.execute(
+                "INSERT INTO device_polls (device_id, ts, status, error) VALUES (?, ?, 'unreachable', 'no answer')",
+                (device, int(now - 180 + 60 * i)),
+            )
+        conn.execute(
+            "UPDATE devices SET status = 'unreachable', status_reason = 'no answer', last_poll = ? WHERE id = ?",
+            (now, device),
+        )
+        with conn:
+            alerts.evaluate(conn, now)
+        with qtbot.waitSignal(bridge.alertsRaised, timeout=10_000) as raised:
+            pass
+        (notice,) = raised.args[0]
+        assert (notice.event, notice.rule_kind, notice.device) == ("alert", "device_down", "gym-sw")
+    finally:
+        bridge.shutdown()
+        service.release()
+        conn.close()
