@@ -193,18 +193,40 @@ def restore_lines(driver: PushDriver, current: str, backup: str) -> list[str]:
         platform = Platform[driver.hier_platform]
         work = WorkflowRemediation(get_hconfig(platform, current), get_hconfig(platform, backup))
         return _dump(work.remediation_config)
+    return _restore_flat(current, backup)
+
+
+# A delete takes the object's other settings with it; it names the object by the word after "delete".
+_AIREOS_DELETE = re.compile(r"^config (wlan|acl) delete (\S+)$")
+# Objects that name others are deleted first: a WLAN names its ACL (and its RADIUS servers and interface, which
+# come after both).
+_AIREOS_DELETE_ORDER = ("config wlan ", "config acl ")
+
+
+def _restore_flat(current: str, backup: str) -> list[str]:
+    """Flat ``config ...`` lines back to ``backup``: deletes of created objects (referrers first), then the other
+    settings undone, then the backup's lines that are missing."""
     have = {_canon(line) for line in _flat_lines(current)}
     want = {_canon(line) for line in _flat_lines(backup)}
     missing = [line for line in _flat_lines(backup) if _canon(line) not in have]
     extra = [_negate(line) for line in _flat_lines(current) if _canon(line) not in want]
-    # A delete takes the object's other settings with it: their own undo lines are dropped, the delete goes first.
-    deleted = [re.escape(m.group(1)) for m in (re.match(r"^config wlan delete (\S+)$", line) for line in extra) if m]
+    deleted = [(m.group(1), re.escape(m.group(2))) for m in map(_AIREOS_DELETE.match, extra) if m]
     extra = [
         line
         for line in extra
-        if line and not (" delete " not in line and any(re.match(rf"^config wlan .*\b{d}\b", line) for d in deleted))
+        if line
+        and not (
+            " delete " not in line
+            and any(re.match(rf"^config {kind} .*(?<!\S){name}(?!\S)", line) for kind, name in deleted)
+        )
     ]
-    return sorted(extra, key=lambda line: " delete " not in line) + missing
+    return sorted(extra, key=_delete_rank) + missing
+
+
+def _delete_rank(line: str) -> int:
+    if " delete " not in line:
+        return len(_AIREOS_DELETE_ORDER) + 1
+    return next((i for i, p in enumerate(_AIREOS_DELETE_ORDER) if line.startswith(p)), len(_AIREOS_DELETE_ORDER))
 
 
 def with_block_exits(lines: Sequence[str], block_exit: str | None) -> list[str]:
@@ -299,8 +321,11 @@ def _present(key: tuple[str, str], have: set[tuple[str, str]]) -> bool:
     return (parent, canon) in have or ("", canon) in have
 
 
-# AireOS objects made by "config X create|add N ..." are undone by "config X delete N" (which asks y/n).
-_AIREOS_CREATE = re.compile(r"^(config (?:wlan|radius auth|radius acct|interface)) (?:create|add) (\S+)")
+# AireOS objects made by "config X create|add N ..." are undone by "config X delete N" (a WLAN delete asks y/n).
+# "config acl delete NAME" takes the ACL with its rules and URL domains; 'config acl apply NAME' (which pushes the ACL
+# to the data path) has no undo of its own: the delete is assumed to take the ACL off the data path too (public
+# controller scripts delete ACLs this way; not verified on gear).
+_AIREOS_CREATE = re.compile(r"^(config (?:wlan|radius auth|radius acct|interface|acl)) (?:create|add) (\S+)")
 
 
 def _negate(line: str) -> str:

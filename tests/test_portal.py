@@ -433,20 +433,21 @@ def test_refused_portal_line_on_aireos_is_rolled_back(store: Any, tmp_path: Path
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the compensating rollback has no undo for AireOS ACL objects yet ('config acl delete NAME'): an ACL "
-    "created before a refused line stays",
-)
 def test_refused_line_after_the_portal_acl_on_aireos_is_rolled_back(
     store: Any, tmp_path: Path, profile: Profile
 ) -> None:
     with EmulatedDevice("cisco_wlc", password=PASSWORD, reject=[r"^config wlan security web-auth acl"]) as dev:
         _with_eduroam(dev, profile)
         before = dev.normalized(dev.running_config)
+        assert "CN-PORTAL-18" not in before
         result = _push(store, _target(store, dev, "cisco_wlc"), _render("cisco_wlc", profile), tmp_path)
         assert result.status == "rolled-back", result.message
-        assert dev.normalized(dev.running_config) == before
+        assert "web-auth acl 18 CN-PORTAL-18' rejected" in result.message
+        assert "matches the backup" in result.message
+        assert dev.normalized(dev.running_config) == before  # the ACL, its domain and the WLAN are gone
+        assert "config acl create CN-PORTAL-18" in dev.commands  # it was created, then deleted
+        deletes = [c for c in dev.commands if " delete " in c]
+        assert deletes == ["config wlan delete 18", "config acl delete CN-PORTAL-18"]  # the WLAN (its user) first
 
 
 @pytest.mark.slow
