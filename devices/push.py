@@ -143,7 +143,9 @@ def compute_change(driver: PushDriver, running: str, lines: Sequence[str], secre
         rendered = _rendered(driver, lines, secret_values)
         send = compliance.remediation(driver.netmiko_type, running, rendered)
         undo = compliance.rollback_lines(driver.netmiko_type, running, rendered)
-        return Change(send, undo if undo is not None else _presence_change(running, send).rollback)
+        if undo is None:  # what the compensating rollback would send after the change
+            undo = restore_lines(driver, "\n".join([running, *send]), running) if send else []
+        return Change(send, undo)
     if driver.hier_platform:
         return _hier_change(driver.hier_platform, running, lines)
     return _presence_change(running, lines)
@@ -185,7 +187,11 @@ def _rendered(driver: PushDriver, lines: Sequence[str], secret_values: Iterable[
 
 
 def restore_lines(driver: PushDriver, current: str, backup: str) -> list[str]:
-    """Lines leading from ``current`` back to ``backup`` (the compensating rollback for platforms without revert)."""
+    """Lines leading from ``current`` back to ``backup`` (the compensating rollback for platforms without revert).
+
+    hier_config where it knows the platform; blocks re-entered by their header where the platform has blocks
+    (ArubaOS: :func:`devices.config.compliance.restore_blocks`); else flat ``config ...`` lines (AireOS).
+    """
     current, backup = _strip_volatile(driver, current), _strip_volatile(driver, backup)
     if driver.hier_platform:
         from hier_config import Platform, WorkflowRemediation, get_hconfig
@@ -193,6 +199,10 @@ def restore_lines(driver: PushDriver, current: str, backup: str) -> list[str]:
         platform = Platform[driver.hier_platform]
         work = WorkflowRemediation(get_hconfig(platform, current), get_hconfig(platform, backup))
         return _dump(work.remediation_config)
+    if driver.block_exit:
+        from devices.config.compliance import restore_blocks
+
+        return restore_blocks(current, backup, driver.references)
     return _restore_flat(current, backup)
 
 
@@ -229,8 +239,9 @@ def _delete_rank(line: str) -> int:
     return next((i for i, p in enumerate(_AIREOS_DELETE_ORDER) if line.startswith(p)), len(_AIREOS_DELETE_ORDER))
 
 
-def with_block_exits(lines: Sequence[str], block_exit: str | None) -> list[str]:
-    """``lines`` with ``block_exit`` sent once per level each time indentation goes back up."""
+def with_block_exits(lines: Sequence[str], block_exit: str | None, *, close: bool = False) -> list[str]:
+    """``lines`` with ``block_exit`` sent once per level each time indentation goes back up (and, with ``close``,
+    for every block still open at the end)."""
     if not block_exit:
         return list(lines)
     out: list[str] = []
@@ -243,6 +254,8 @@ def with_block_exits(lines: Sequence[str], block_exit: str | None) -> list[str]:
         if indent > levels[-1]:
             levels.append(indent)
         out.append(line)
+    if close:
+        out.extend([block_exit] * (len(levels) - 1))
     return out
 
 
@@ -567,6 +580,14 @@ class _Push:
         if self.driver.revert == "ios_timer":
             kwargs["config_mode_command"] = IOS_TIMER.enter.format(minutes=self.minutes)
         try:
+            if self.driver.prompt:
+                if "config_mode_command" in kwargs:  # under the revert timer
+                    conn.config_mode(kwargs["config_mode_command"])
+                elif self.driver.config_mode:
+                    conn.config_mode()
+                lines = with_block_exits(self.change.lines, self.driver.block_exit, close=True)
+                send_lines(conn, lines, self.driver.prompt, kwargs["error_pattern"], self.opts.read_timeout)
+                return
             for index, segment in enumerate(
                 banner_segments(with_block_exits(self.change.lines, self.driver.block_exit))
             ):
@@ -748,9 +769,12 @@ class _Push:
             return f"no rollback possible: device unreachable ({self.mask(str(exc))})", None
         try:
             undo = restore_lines(self.driver, self.read_running(conn), self.backup_text)
+            refused: list[str] = []
             if undo and not self.driver.config_mode:
                 for line in undo:  # one at a time: a delete asks "(y/n)" on AireOS
                     _quietly(functools.partial(_answer_yes, conn, line, self.opts.read_timeout))
+            elif undo and self.driver.prompt:
+                refused = self._send_undo(conn, with_block_exits(undo, self.driver.block_exit, close=True))
             elif undo:
                 lines = with_block_exits(undo, self.driver.block_exit)
                 _quietly(
@@ -760,11 +784,27 @@ class _Push:
                 )
                 _quietly(conn.exit_config_mode)
             how = f"{len(undo)} compensating line(s)" if undo else "nothing (no line had been applied)"
+            if refused:
+                how += f" ({len(refused)} refused: {'; '.join(self.mask(r) for r in refused[:3])})"
             return how, self.read_running(conn)
         except PushFailed as exc:
             return f"rollback interrupted: {exc}", None
         finally:
             _disconnect(conn)
+
+    def _send_undo(self, conn: Any, lines: list[str]) -> list[str]:
+        """Send compensating lines in configuration mode, each answered at the next prompt; a refused line is noted
+        (``'line' (error)``) and the rest are still sent. SessionLost when the session breaks."""
+        assert self.driver.prompt is not None
+        error = rf"^.*(?:{self.driver.error_pattern}).*$"
+        try:
+            conn.config_mode()
+            refused = send_lines(conn, lines, self.driver.prompt, error, self.opts.read_timeout, stop=False)
+        except Exception as exc:
+            raise self._lost("rolling back", exc) from exc
+        finally:
+            _quietly(conn.exit_config_mode)
+        return [f"{line.strip()!r} ({answer.strip()})" for line, answer in refused]
 
     # -- results ---------------------------------------------------------------------------------------------
 
@@ -956,6 +996,28 @@ def push_many(
         elif result.status == "cancelled":
             stop_reason = "cancelled by the user"
     return results
+
+
+def send_lines(
+    conn: Any, lines: Sequence[str], prompt: str, error_pattern: str, read_timeout: float, *, stop: bool = True
+) -> list[tuple[str, str]]:
+    """Send configuration lines one at a time, each done when the device's next prompt (regex ``prompt``) arrives:
+    no echo check, no timed read. At the first line whose answer matches ``error_pattern`` raise netmiko's
+    ConfigInvalidException as ``send_config_set(error_pattern=...)`` does, or with ``stop=False`` go on; returns the
+    refused lines with the error each got."""
+    from netmiko.exceptions import ConfigInvalidException
+
+    refused: list[tuple[str, str]] = []
+    conn.read_channel()  # a prompt left unread would end the first line's answer before it is typed
+    for line in lines:
+        conn.write_channel(conn.normalize_cmd(line))
+        answer = str(conn.read_until_pattern(pattern=prompt, read_timeout=read_timeout))
+        match = re.search(error_pattern, answer, re.M)
+        if match and stop:
+            raise ConfigInvalidException(f"Invalid input detected at command: {line}, matched error: {match.group(0)}")
+        if match:
+            refused.append((line, match.group(0)))
+    return refused
 
 
 def _log_path(log_dir: Path | None, name: str) -> Path | None:

@@ -300,20 +300,26 @@ def test_line_break_in_portal_url_is_caught_by_the_shape_check(url: str, platfor
         _render(platform, _with_portal(profile, portal_url=url))
 
 
-@pytest.fixture
-def wlc_in_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
-    """A cisco_wlc emulator added to a new store (as device wlc1), the county RADIUS secret saved."""
+def add_to_store(db: str, monkeypatch: pytest.MonkeyPatch, dev: EmulatedDevice, name: str, platform: str) -> None:
+    """Add the emulator ``dev`` to the store ``db`` with the command line, as device ``name`` of ``platform``, and
+    save the county RADIUS secret (secrets in the 0600 file)."""
     monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
     monkeypatch.setenv("COMM", "public")
     monkeypatch.setenv("SSHPW", PASSWORD)
     monkeypatch.setenv("RAD", RADIUS_KEY)
+    add = ["--db", db, "device", "add", name, "--host", "127.0.0.1", "--community-env", "COMM"]
+    add += ["--platform", platform, "--ssh-host", "127.0.0.1", "--ssh-port", str(dev.port)]
+    add += ["--ssh-user", dev.username, "--ssh-password-env", "SSHPW"]
+    assert cli(add) == 0
+    assert cli(["--db", db, "secret", "set", "county-radius", "--value-env", "RAD"]) == 0
+
+
+@pytest.fixture
+def wlc_in_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
+    """A cisco_wlc emulator added to a new store (as device wlc1), the county RADIUS secret saved."""
     with EmulatedDevice("cisco_wlc", password=PASSWORD) as dev:
         db = str(tmp_path / "inventory.db")
-        add = ["--db", db, "device", "add", "wlc1", "--host", "127.0.0.1", "--community-env", "COMM"]
-        add += ["--platform", "cisco_wlc", "--ssh-host", "127.0.0.1", "--ssh-port", str(dev.port)]
-        add += ["--ssh-user", dev.username, "--ssh-password-env", "SSHPW"]
-        assert cli(add) == 0
-        assert cli(["--db", db, "secret", "set", "county-radius", "--value-env", "RAD"]) == 0
+        add_to_store(db, monkeypatch, dev, "wlc1", "cisco_wlc")
         capsys.readouterr()
         yield dev, db, tmp_path
 
@@ -344,7 +350,8 @@ def test_the_cli_renders_the_portal_for_the_controller(wlc_in_store: Any, capsys
 # --- real pushes to the emulators ---------------------------------------------------------------------------------
 
 
-def _target(store: Any, dev: Any, platform: str) -> PushTarget:
+def emulator_target(store: Any, dev: Any, platform: str) -> PushTarget:
+    """A push target for the emulator ``dev``, added to the test store as a device of ``platform``."""
     from monitor.inventory import DeviceSpec, add_device
 
     conn, secrets, _ = store
@@ -361,7 +368,8 @@ def _target(store: Any, dev: Any, platform: str) -> PushTarget:
     return PushTarget(device_id, spec.name, "127.0.0.1", dev.port, dev.username, PASSWORD, platform)
 
 
-def _push(store: Any, target: PushTarget, rendered: Rendered, tmp_path: Path) -> PushResult:
+def push_rendered(store: Any, target: PushTarget, rendered: Rendered, tmp_path: Path) -> PushResult:
+    """A real push of ``rendered`` (backups and audit in the test store, session logs in ``tmp_path``)."""
     conn, secrets, _ = store
     return push(
         target,
@@ -399,8 +407,8 @@ config wlan enable 18
 
 def test_push_of_the_example_to_the_aireos_emulator(store: Any, tmp_path: Path, profile: Profile) -> None:
     with EmulatedDevice("cisco_wlc", password=PASSWORD) as dev:
-        target = _target(store, dev, "cisco_wlc")
-        result = _push(store, target, _render("cisco_wlc", profile), tmp_path)
+        target = emulator_target(store, dev, "cisco_wlc")
+        result = push_rendered(store, target, _render("cisco_wlc", profile), tmp_path)
         assert result.status == "applied", result.message
         running = dev.running_config
         assert AIREOS_PORTAL in running  # the portal WLAN, in the order sent, as `show run-config commands` shows
@@ -408,7 +416,7 @@ def test_push_of_the_example_to_the_aireos_emulator(store: Any, tmp_path: Path, 
         assert not re.search(r"^config wlan security (wpa (enable|wpa2|akm)|ft).* 18$", running, re.M)
         assert "config wlan disable 18" not in running  # the WLAN ends enabled
         assert dev.normalized(dev.startup_config) == dev.normalized(running)  # saved
-        again = _push(store, target, _render("cisco_wlc", profile), tmp_path)
+        again = push_rendered(store, target, _render("cisco_wlc", profile), tmp_path)
         assert again.status == "unchanged", again.message  # the compliance check sees the portal as configured
 
 
@@ -424,7 +432,7 @@ def test_refused_portal_line_on_aireos_is_rolled_back(store: Any, tmp_path: Path
     with EmulatedDevice("cisco_wlc", password=PASSWORD, reject=[r"^config wlan custom-web ext-webauth-url"]) as dev:
         _with_eduroam(dev, profile)
         before = dev.normalized(dev.running_config)
-        result = _push(store, _target(store, dev, "cisco_wlc"), _render("cisco_wlc", profile), tmp_path)
+        result = push_rendered(store, emulator_target(store, dev, "cisco_wlc"), _render("cisco_wlc", profile), tmp_path)
         assert result.status == "rolled-back", result.message
         assert "ext-webauth-url" in result.message and "matches the backup" in result.message
         assert dev.normalized(dev.running_config) == before
@@ -440,7 +448,7 @@ def test_refused_line_after_the_portal_acl_on_aireos_is_rolled_back(
         _with_eduroam(dev, profile)
         before = dev.normalized(dev.running_config)
         assert "CN-PORTAL-18" not in before
-        result = _push(store, _target(store, dev, "cisco_wlc"), _render("cisco_wlc", profile), tmp_path)
+        result = push_rendered(store, emulator_target(store, dev, "cisco_wlc"), _render("cisco_wlc", profile), tmp_path)
         assert result.status == "rolled-back", result.message
         assert "web-auth acl 18 CN-PORTAL-18' rejected" in result.message
         assert "matches the backup" in result.message
@@ -450,17 +458,15 @@ def test_refused_line_after_the_portal_acl_on_aireos_is_rolled_back(
         assert deletes == ["config wlan delete 18", "config acl delete CN-PORTAL-18"]  # the WLAN (its user) first
 
 
-@pytest.mark.slow
 def test_push_of_the_portal_ssid_to_the_aruba_os_emulator(store: Any, tmp_path: Path, profile: Profile) -> None:
-    # The controller already has eduroam (pushed earlier): this push adds the portal SSID only. The aruba_os driver
-    # reads each line's answer for 2 s (no echo check), so the fewer lines the faster the test.
+    # The controller already has eduroam (pushed earlier): this push adds the portal SSID only.
     eduroam = _render("aruba_os", dataclasses.replace(profile, ssids=profile.ssids[:1]))
     with EmulatedDevice("aruba_os", password=PASSWORD, privileged=True) as dev:
         lines = eduroam.lines[: eduroam.lines.index("ap-group default")]  # its VAP joins the existing AP group
         initial = dev.running_config.replace('ap-group "default"\n', 'ap-group "default"\n   virtual-ap CN-VAP-17\n')
         dev.set_running_config(initial + "\n".join(lines) + "\n")
         dev.platform.save()
-        result = _push(store, _target(store, dev, "aruba_os"), _render("aruba_os", profile), tmp_path)
+        result = push_rendered(store, emulator_target(store, dev, "aruba_os"), _render("aruba_os", profile), tmp_path)
         assert result.status == "applied", result.message
         blocks = _blocks(dev.running_config)
         assert blocks["netdestination CN-PORTAL-18"] == ["name portal.example.edu.tw"]
@@ -490,7 +496,8 @@ def test_push_of_the_portal_ssid_to_the_aruba_os_emulator(store: Any, tmp_path: 
 # --- the emulators check the portal lines -------------------------------------------------------------------------
 
 
-def _connect(dev: EmulatedDevice) -> Any:
+def connect_emulator(dev: EmulatedDevice) -> Any:
+    """A netmiko session to the emulator ``dev`` (echo checked: the emulators echo exactly)."""
     return ConnectHandler(
         device_type=dev.device_type,
         host=dev.host,
@@ -527,7 +534,7 @@ def test_aireos_emulator_refuses_malformed_portal_lines() -> None:
     incorrect = r"Incorrect usage\. Use the '\?' or <TAB> key to list commands\."
     with EmulatedDevice("cisco_wlc") as wlc:
         before = wlc.running_config
-        conn = _connect(wlc)  # one session for all (an AireOS login takes seconds)
+        conn = connect_emulator(wlc)  # one session for all (an AireOS login takes seconds)
         try:
             for line in AIREOS_MALFORMED:
                 with pytest.raises(ConfigInvalidException, match=incorrect):
@@ -541,7 +548,7 @@ def test_aireos_emulator_refuses_malformed_portal_lines() -> None:
 
 def test_aireos_emulator_keeps_and_shows_the_portal_lines_and_deletes_an_acl() -> None:
     with EmulatedDevice("cisco_wlc") as wlc:
-        conn = _connect(wlc)
+        conn = connect_emulator(wlc)
         try:
             conn.send_config_set(AIREOS_PORTAL.splitlines(), error_pattern=wlc.error_pattern)
             conn.send_config_set(
@@ -581,7 +588,7 @@ def test_aireos_emulator_keeps_and_shows_the_portal_lines_and_deletes_an_acl() -
 )
 def test_aruba_os_emulator_refuses_malformed_portal_lines(opener: str, line: str, bad: str) -> None:
     with EmulatedDevice("aruba_os") as mc:
-        conn = _connect(mc)
+        conn = connect_emulator(mc)
         try:
             out = conn.send_config_set([opener, line, "!"])  # no error_pattern: the answer comes back as text
         finally:
@@ -595,7 +602,7 @@ def test_aruba_os_emulator_refuses_malformed_portal_lines(opener: str, line: str
 
 def test_aruba_os_emulator_takes_the_portal_profiles() -> None:
     with EmulatedDevice("aruba_os") as mc:
-        conn = _connect(mc)
+        conn = connect_emulator(mc)
         try:
             out = conn.send_config_set(
                 [

@@ -19,11 +19,17 @@ intended config (that would negate everything else on the device). Instead:
 
 Lines that carry a secret (RADIUS keys, SNMPv3 users) usually read back encrypted or not at all; they are checked
 literally, and when not found they are listed in ``unverifiable`` (masked) instead of ``missing``.
+
+Where hier_config has no driver but the configuration has blocks (ArubaOS profiles), :func:`restore_blocks` gives the
+compensating lines that lead from one configuration back to another: a line inside a block is undone inside that
+block (``ap-group "default"`` / ``no virtual-ap X``), and objects the backup lacks are deleted whole with ``no HEADER``,
+the ones that refer to others first.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from hier_config import HConfig, HConfigChild, Platform, WorkflowRemediation, get_hconfig
@@ -268,3 +274,111 @@ def _ios_banner_send_form(lines: list[str]) -> list[str]:
         else:
             out.append(line)
     return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Compensating lines for platforms with blocks but no hier_config driver
+
+
+def restore_blocks(current: str, backup: str, references: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
+    """Lines leading from ``current`` back to ``backup`` where blocks are entered by typing their header line.
+
+    Nested lines follow their block's header, indented one space a level (send them with block exits, see
+    ``devices.push.with_block_exits``). The order keeps every step acceptable to the device:
+
+    1. lines added inside a block the backup has: ``no LINE`` inside that block (references go first);
+    2. top-level blocks and lines the backup lacks: ``no HEADER`` (the block's lines go with it), an object that
+       names another before the one it names (``wlan virtual-ap`` before its ``wlan ssid-profile``). ``references``
+       says which settings name an object of each kind (``{"wlan ssid-profile": ("ssid-profile",)}``, kinds being
+       headers without the name); for other kinds any setting ending in the object's name counts;
+    3. top-level blocks and lines the backup has and ``current`` lacks, whole;
+    4. lines missing inside a block both have.
+
+    Lines are compared with blanks normalised and quotes ignored (ArubaOS quotes profile names on its own).
+    """
+    now, then = _merged(_tree("", current)), _merged(_tree("", backup))
+    removals: list[tuple[str, ...]] = []
+    additions: list[tuple[str, ...]] = []
+    for node in now.children:
+        kept = then.find(node.text)
+        if kept is not None:
+            _block_changes(node, kept, (node.text,), removals, additions)
+    extra = [node for node in now.children if then.find(node.text) is None]
+    missing = [node for node in then.children if now.find(node.text) is None]
+    lines = _paths_to_lines(removals)
+    lines += [_undo(node.text) for node in _referrers_first(extra, references or {})]
+    lines += [line for node in missing for line in _subtree_lines(node, 0)]
+    return lines + _paths_to_lines(additions)
+
+
+def _block_changes(
+    now: _Node, then: _Node, path: tuple[str, ...], removals: list[tuple[str, ...]], additions: list[tuple[str, ...]]
+) -> None:
+    """Collect the lines to remove from and add to the block at ``path`` (both configs have it)."""
+    for child in now.children:
+        kept = then.find(child.text)
+        if kept is None:
+            removals.append((*path, _undo(child.text)))
+        else:
+            _block_changes(child, kept, (*path, child.text), removals, additions)
+    for child in then.children:
+        if now.find(child.text) is None:
+            additions.append((*path, child.text))
+            additions.extend((*path, child.text, *rest) for rest in _subpaths(child))
+
+
+def _subpaths(node: _Node) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
+    for child in node.children:
+        out.append((child.text,))
+        out.extend((child.text, *rest) for rest in _subpaths(child))
+    return out
+
+
+def _subtree_lines(node: _Node, depth: int) -> list[str]:
+    return [" " * depth + node.text, *(line for c in node.children for line in _subtree_lines(c, depth + 1))]
+
+
+def _undo(text: str) -> str:
+    return text[3:] if text.startswith("no ") else f"no {text}"
+
+
+def _merged(node: _Node) -> _Node:
+    """``node`` with children of the same text (quotes ignored) merged into the first: a block typed twice is one
+    block on the device."""
+    out = _Node(node.text)
+    for child in node.children:
+        same = out.find(child.text)
+        if same is None:
+            out.children.append(_Node(child.text, list(child.children)))
+        else:
+            same.children.extend(child.children)
+    out.children = [_merged(child) for child in out.children]
+    return out
+
+
+def _referrers_first(nodes: list[_Node], references: Mapping[str, tuple[str, ...]]) -> list[_Node]:
+    """``nodes`` ordered so that each comes before the nodes it names: a device refuses to delete an object still
+    in use. Among equals, the later one first (objects are usually created after what they use); a cycle is
+    broken in that order too."""
+    remaining = list(reversed(nodes))
+    out: list[_Node] = []
+    while remaining:
+        unused = [n for n in remaining if not any(_names(m, n, references) for m in remaining if m is not n)]
+        pick = unused[0] if unused else remaining[0]
+        out.append(pick)
+        remaining.remove(pick)
+    return out
+
+
+def _names(user: _Node, used: _Node, references: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether a setting of ``user`` (at any depth) names the object ``used``."""
+    kind, _, name = used.text.rpartition(" ")
+    if not kind:
+        return False  # a one-word line names no object
+    keywords = references.get(_unquoted(kind))
+    for line in _subtree_lines(user, 0)[1:]:
+        words = line.split()
+        if _unquoted(words[-1]) == _unquoted(name) and (keywords is None or words[0] in keywords):
+            return True
+    return False

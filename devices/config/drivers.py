@@ -12,7 +12,8 @@ Adding a platform is adding one row to :data:`DRIVERS`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from devices.errors import InputError
@@ -38,6 +39,11 @@ class PushDriver:
     dropped before hashing and diffing. ``hier_platform`` is a ``hier_config.Platform`` member name or None.
     ``block_exit`` is sent when an indented block ends, so the next line is taken at the level it is written at
     (None: the platform has no blocks, or the lines carry their own ``end``/``next``).
+    ``prompt`` is a regex of the end of every answer (the device's prompt on a line of its own, in any mode): when
+    set, lines are sent one at a time and each is done when the prompt comes back, instead of netmiko checking the
+    echo or, where netmiko turns that off, waiting 2 s of silence after every line.
+    ``references`` says, for a platform whose objects name each other, which settings name an
+    object of each kind (kind: its header line without the name), so a rollback deletes users before what they use.
     """
 
     netmiko_type: str
@@ -49,6 +55,8 @@ class PushDriver:
     volatile: tuple[str, ...] = ()
     hier_platform: str | None = None
     block_exit: str | None = "exit"
+    prompt: str | None = None
+    references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def volatile_re(self) -> re.Pattern[str] | None:
         """One compiled regex matching any volatile line, or None when the platform has none."""
@@ -103,6 +111,25 @@ _IOS_VOLATILE = (
 )
 _AIREOS_ERRORS = r"Incorrect usage|Incorrect input|Request failed|Error"
 _AOS8_ERRORS = r"% Invalid input|Invalid input detected|Error:"
+# Every ArubaOS 8 prompt starts a line with the host name in brackets and ends in '#' or '>': "(host) #",
+# "(host) [mynode] (config) #", '(host) (SSID Profile "x") #', "(host) (config-submode)#". netmiko's aruba_os driver
+# turns the echo check off (the CLI completes words on space), so without this every line waits 2 s.
+_AOS8_PROMPT = r"[\r\n]\([^\r\n]*[#>] ?$"
+# ArubaOS 8 profiles and the settings of other profiles that name them (the AOS 8 CLI reference's profile keywords;
+# a profile in use cannot be deleted). A user role and a netdestination may share a name: the kind tells them apart.
+_AOS8_REFERENCES = {
+    "wlan ssid-profile": ("ssid-profile",),
+    "wlan virtual-ap": ("virtual-ap",),
+    "wlan dot11r-profile": ("dot11r-profile",),
+    "wlan dot11k-profile": ("dot11k-profile",),
+    "aaa profile": ("aaa-profile",),
+    "aaa authentication-server radius": ("auth-server",),
+    "aaa server-group": ("server-group", "dot1x-server-group", "radius-accounting"),
+    "aaa authentication dot1x": ("authentication-dot1x",),
+    "aaa authentication captive-portal": ("captive-portal",),
+    "user-role": ("initial-role", "default-role", "default-guest-role"),
+    "netdestination": ("white-list", "black-list"),
+}
 # AOS-CX names the word it cannot take ("Invalid input: width"), without IOS's "% " or caret.
 _AOSCX_ERRORS = r"Invalid input: |% Command incomplete|Ambiguous command|% Unknown command|Error:"
 _PROCURVE_ERRORS = r"Invalid input|Unknown command|Incomplete input|Value .* is not"
@@ -133,6 +160,18 @@ _PROCURVE = PushDriver(
     volatile=_PROCURVE_VOLATILE,
     hier_platform="HP_PROCURVE",
 )
+_AOS8 = PushDriver(
+    netmiko_type="aruba_os",
+    show_running="show running-config",
+    error_pattern=_AOS8_ERRORS,
+    config_mode=True,
+    revert=None,
+    save=SaveCommand("write memory"),
+    volatile=(r"^Building Configuration\.\.\.", r"^Current configuration : \d+ bytes"),
+    hier_platform=None,
+    prompt=_AOS8_PROMPT,
+    references=_AOS8_REFERENCES,
+)
 
 DRIVERS: dict[str, PushDriver] = {
     "cisco_ios": _IOS,
@@ -148,16 +187,7 @@ DRIVERS: dict[str, PushDriver] = {
         hier_platform=None,
         block_exit=None,
     ),
-    "aruba_os": PushDriver(
-        netmiko_type="aruba_os",
-        show_running="show running-config",
-        error_pattern=_AOS8_ERRORS,
-        config_mode=True,
-        revert=None,
-        save=SaveCommand("write memory"),
-        volatile=(r"^Building Configuration\.\.\.", r"^Current configuration : \d+ bytes"),
-        hier_platform=None,
-    ),
+    "aruba_os": _AOS8,
     "hp_procurve": _PROCURVE,
     "aruba_osswitch": replace(_PROCURVE, netmiko_type="aruba_osswitch"),
     "aruba_procurve": replace(_PROCURVE, netmiko_type="aruba_procurve"),

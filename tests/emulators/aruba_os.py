@@ -13,6 +13,12 @@ their keywords (and the SSID profile's ``opmode``) are checked the way the CLI p
 right number of values, an IPv4 address for ``host``, a host name for ``name``), else the caret error under the
 first bad word and nothing changes. A netdestination holds several hosts, a role several ACLs, a captive-portal
 profile several white-lists.
+
+Deleting: ``no <profile> NAME`` at the top level removes the profile with its settings (the name quoted or not);
+inside a profile ``no SETTING ...`` removes that setting. A profile still named by another one (a virtual AP's
+``ssid-profile``, an AP group's ``virtual-ap``, an AAA profile's ``initial-role`` ...) cannot be deleted: the answer
+is an ``Error:`` line naming the user and nothing changes (the wording is assumed; AOS refuses to delete a profile
+in use).
 """
 
 from __future__ import annotations
@@ -81,6 +87,21 @@ OPMODES = frozenset(
     wpa2-aes-gcm-256""".split()  # noqa: SIM905
 )
 HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+#: Profile kind (its opener without the name) -> the settings of other profiles that name a profile of that kind.
+#: Written apart from the push driver's table on purpose: the emulator checks the push's order, it does not copy it.
+REFERENCED_BY = {
+    "wlan ssid-profile": ("ssid-profile",),
+    "wlan virtual-ap": ("virtual-ap",),
+    "wlan dot11r-profile": ("dot11r-profile",),
+    "wlan dot11k-profile": ("dot11k-profile",),
+    "aaa profile": ("aaa-profile",),
+    "aaa authentication-server radius": ("auth-server",),
+    "aaa server-group": ("server-group", "dot1x-server-group", "radius-accounting"),
+    "aaa authentication dot1x": ("authentication-dot1x",),
+    "aaa authentication captive-portal": ("captive-portal",),
+    "user-role": ("initial-role", "default-role"),
+    "netdestination": ("white-list",),
+}
 
 
 class ArubaOs(Platform):
@@ -106,11 +127,15 @@ ap-group "default"
         )
 
     def parse_config(self, text: str) -> ConfigTree:
-        """Configuration text as shown (``!`` separators and the header skipped)."""
-        return ConfigTree.parse(
+        """Configuration text as shown (``!`` separators and the header skipped); profile names quoted as AOS
+        shows them, also where the text was written without quotes."""
+        tree = ConfigTree.parse(
             text,
             skip=lambda line: line.strip() in ("!", "end", "Building Configuration...") or line.startswith("version"),
         )
+        for node in tree.nodes:
+            node.text = profile_opener(node.text) or node.text
+        return tree
 
     def config_changed(self) -> None:
         """The prompt follows ``hostname``."""
@@ -150,6 +175,17 @@ ap-group "default"
         """``show startup-config``."""
         return "Building Configuration...\n" + self.render(self.startup)
 
+    def user_of(self, opener: str) -> str | None:
+        """The top-level line of a profile whose settings name the profile ``opener`` (None: not in use)."""
+        kind, _, name = opener.rpartition(" ")
+        keywords = REFERENCED_BY.get(kind, ())
+        for top in self.running.nodes:
+            for _depth, text in _walk(top.children, 1):
+                words = text.split()
+                if words[0] in keywords and words[-1].strip('"') == name.strip('"'):
+                    return top.text
+        return None
+
     def normalized(self, text: str) -> str:
         """Without the ``Building Configuration...`` header and blank lines."""
         return super().normalized("\n".join(ln for ln in text.splitlines() if "Building Configuration" not in ln))
@@ -157,6 +193,15 @@ ap-group "default"
     def new_shell(self) -> ArubaShell:
         """An SSH session."""
         return ArubaShell(self)
+
+
+def profile_opener(text: str) -> str | None:
+    """A profile's opener as the configuration shows it (name quoted where AOS quotes it); None for other lines."""
+    for pattern, mode in PROFILES:
+        m = pattern.match(text)
+        if m:
+            return text if mode.startswith("config-") else text[: m.start(1)] + quoted(m.group(1))
+    return None
 
 
 def bad_word(mode: str, words: list[str]) -> int | None:
@@ -356,6 +401,12 @@ class ArubaShell(Shell):
         head = text[3:].split()[0] if text.startswith("no ") and len(text.split()) > 1 else text.split()[0]
         if head not in TOP_WORDS:
             return self.invalid(line, 0)
+        if text.startswith("no "):
+            opener = profile_opener(text[3:])
+            user = p.user_of(opener) if opener else None
+            if user is not None:
+                return f"Error: {opener} is in use by {user}\n"
+            text = f"no {opener or text[3:]}"
         if text.startswith("hostname "):
             text = f"hostname {quoted(text.split(None, 1)[1])}"
         p.apply([], text)
