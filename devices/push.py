@@ -141,8 +141,8 @@ def compute_change(driver: PushDriver, running: str, lines: Sequence[str], secre
     compliance = _compliance()
     if compliance is not None:
         rendered = _rendered(driver, lines, secret_values)
-        send = compliance.remediation(driver.netmiko_type, running, rendered)
-        undo = compliance.rollback_lines(driver.netmiko_type, running, rendered)
+        send = compliance.remediation(driver.folder, running, rendered)
+        undo = compliance.rollback_lines(driver.folder, running, rendered)
         if undo is None:  # what the compensating rollback would send after the change
             undo = restore_lines(driver, "\n".join([running, *send]), running) if send else []
         return Change(send, undo)
@@ -160,7 +160,7 @@ def missing_lines(
     if compliance is None:
         return compute_change(driver, running, lines, secret_values).lines
     rendered = _rendered(driver, lines, secret_values)
-    return list(compliance.check_compliance(driver.netmiko_type, _strip_volatile(driver, running), rendered).missing)
+    return list(compliance.check_compliance(driver.folder, _strip_volatile(driver, running), rendered).missing)
 
 
 def _compliance() -> Any:
@@ -178,7 +178,7 @@ def _rendered(driver: PushDriver, lines: Sequence[str], secret_values: Iterable[
     secrets = frozenset(s for s in secret_values if s)
     return Rendered(
         template="",
-        platform=driver.netmiko_type,
+        platform=driver.folder,
         template_path=Path(),
         lines=list(lines),
         masked_lines=[mask(line, secrets) for line in lines],

@@ -336,9 +336,20 @@ def _device_type(conn: sqlite3.Connection, device_id: int) -> str | None:
 
 
 def device_platform(device: sqlite3.Row) -> str:
-    """The netmiko device type to push with: the user's platform choice, else what polling detected."""
-    if device["platform"] and device["platform"] != "auto":
-        return netmiko_type_for(device["platform"]) or str(device["platform"])
+    """The platform to render templates for and push with (the user's choice, else what polling detected): a key
+    of the push drivers (``devices.config.drivers.DRIVERS``), which names the template folder too.
+
+    A platform with a driver of its own stays itself even where it shares a netmiko device type with another:
+    ``aruba_instant`` gets the Instant templates and ``commit apply``, while its SSH session is netmiko's
+    ``aruba_os`` (the driver's ``netmiko_type``). Any other platform is its netmiko device type.
+    """
+    chosen = device["platform"] if device["platform"] and device["platform"] != "auto" else None
+    # keys(): 'in' on a sqlite3.Row looks at the values
+    detected = device["detected_platform"] if "detected_platform" in device.keys() else None  # noqa: SIM118
+    if (chosen or detected) in DRIVERS:
+        return str(chosen or detected)
+    if chosen:
+        return netmiko_type_for(chosen) or str(chosen)
     if device["netmiko_type"]:
         return str(device["netmiko_type"])
     raise InputError(f"the platform of {device['name']} is not known yet: poll it once or set its platform")

@@ -347,6 +347,78 @@ def test_the_cli_renders_the_portal_for_the_controller(wlc_in_store: Any, capsys
     assert dev.sessions == 0
 
 
+# --- Aruba Instant: its own templates and push driver, over netmiko's aruba_os session ------------------------------
+
+
+@pytest.fixture
+def instant_in_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Any]:
+    """An 'aruba_instant' device iap1 in a new store whose SSH goes to the ArubaOS 8 emulator (Instant's SSH session
+    and 'show running-config' are the same netmiko aruba_os driver's)."""
+    with EmulatedDevice("aruba_os", password=PASSWORD, privileged=True) as dev:
+        db = str(tmp_path / "inventory.db")
+        add_to_store(db, monkeypatch, dev, "iap1", "aruba_instant")
+        capsys.readouterr()
+        yield dev, db
+
+
+def _instant_lines_ok(lines: list[str]) -> None:
+    """The Aruba Instant roaming lines (VENDORS.md 3.4), not the ArubaOS 8 controller's profiles."""
+    stripped = [line.strip() for line in lines]
+    for want in ("wlan auth-server CN-RAD1", "wlan ssid-profile eduroam", "type employee", "opmode wpa2-aes"):
+        assert want in stripped, want
+    assert "wlan ssid-profile TANetRoaming" in stripped and "type guest" in stripped
+    assert "wlan external-captive-portal CN-ECP-18" in stripped
+    assert not [line for line in stripped if line.startswith(("wlan virtual-ap", "aaa profile", "ap-group"))]
+
+
+def test_config_render_gives_an_instant_device_the_instant_template(
+    instant_in_store: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dev, db = instant_in_store
+    assert cli(["--db", db, "config", "render", "roaming", "iap1"]) == 0
+    _instant_lines_ok(capsys.readouterr().out.splitlines())
+    assert dev.sessions == 0
+
+
+def test_a_detected_instant_ap_gets_the_instant_template_and_driver(instant_in_store: Any) -> None:
+    from devices.config.drivers import driver_for
+    from monitor.inventory import get_device, store_id
+    from monitor.secrets import open_secrets
+    from monitor.store import connect
+
+    _dev, db = instant_in_store
+    conn = connect(Path(db))
+    with conn:  # as polling leaves it when the user kept the platform on auto
+        conn.execute(
+            "UPDATE devices SET platform = 'auto', detected_platform = 'aruba_instant', netmiko_type = 'aruba_os'"
+        )
+    device = get_device(conn, "iap1")
+    assert configs.device_platform(device) == "aruba_instant"
+    fields = configs.push_target_fields(device, open_secrets(Path(db), store_id(conn)))
+    driver = driver_for(fields["device_type"])
+    assert (driver.netmiko_type, driver.folder) == ("aruba_os", "aruba_instant")
+    assert driver.save is not None and driver.save.command == "commit apply"
+    with conn:  # an ArubaOS 8 controller is detected as such
+        conn.execute("UPDATE devices SET detected_platform = 'aruba_os'")
+    assert configs.device_platform(get_device(conn, "iap1")) == "aruba_os"
+    conn.close()
+
+
+def test_dry_run_to_an_instant_device_shows_the_instant_change(
+    instant_in_store: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dev, db = instant_in_store
+    code = cli(["--db", db, "config", "push", "roaming", "iap1", "--dry-run", "--json"])
+    results = json.loads(capsys.readouterr().out)
+    assert code == 0 and results[0]["status"] == "dry-run", results
+    _instant_lines_ok(results[0]["change"])
+    assert " key ********" in results[0]["change"] and RADIUS_KEY not in json.dumps(results)
+    assert "show running-config" in dev.commands  # read over netmiko's aruba_os session
+    assert [c for c in dev.commands if c.startswith(("wlan ", "configure"))] == []  # nothing sent
+
+
 # --- real pushes to the emulators ---------------------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""Per-platform knowledge for pushing configuration, in one table keyed by netmiko ``device_type``.
+"""Per-platform knowledge for pushing configuration, in one table keyed by netmiko ``device_type`` (and by CampusNet
+platform where one netmiko type serves two platforms: ``aruba_instant`` goes over netmiko's ``aruba_os``).
 
 Each :class:`PushDriver` says how to read the running configuration, which device answers mean "that line was
 refused", whether lines go in a config mode, which auto-revert mechanism the platform has, how to save, which lines
@@ -42,7 +43,8 @@ class PushDriver:
     ``prompt`` is a regex of the end of every answer (the device's prompt on a line of its own, in any mode): when
     set, lines are sent one at a time and each is done when the prompt comes back, instead of netmiko checking the
     echo or, where netmiko turns that off, waiting 2 s of silence after every line.
-    ``references`` says, for a platform whose objects name each other, which settings name an
+    ``platform`` is the template folder and compliance platform when it is not ``netmiko_type`` (see
+    :attr:`folder`). ``references`` says, for a platform whose objects name each other, which settings name an
     object of each kind (kind: its header line without the name), so a rollback deletes users before what they use.
     """
 
@@ -56,7 +58,13 @@ class PushDriver:
     hier_platform: str | None = None
     block_exit: str | None = "exit"
     prompt: str | None = None
+    platform: str = ""
     references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> str:
+        """The platform the templates and the compliance check are written for."""
+        return self.platform or self.netmiko_type
 
     def volatile_re(self) -> re.Pattern[str] | None:
         """One compiled regex matching any volatile line, or None when the platform has none."""
@@ -188,6 +196,16 @@ DRIVERS: dict[str, PushDriver] = {
         block_exit=None,
     ),
     "aruba_os": _AOS8,
+    # Aruba Instant (the IAP virtual controller), over netmiko's aruba_os driver: its own templates, and changes
+    # take effect on 'commit apply' (VENDORS.md 3.4). Unverified on gear and without an emulator: its prompt is not
+    # known well enough to wait for, so netmiko's slower timed reads are kept.
+    "aruba_instant": replace(
+        _AOS8,
+        save=SaveCommand("commit apply"),
+        prompt=None,
+        platform="aruba_instant",
+        references={"wlan auth-server": ("auth-server",), "wlan external-captive-portal": ("captive-portal",)},
+    ),
     "hp_procurve": _PROCURVE,
     "aruba_osswitch": replace(_PROCURVE, netmiko_type="aruba_osswitch"),
     "aruba_procurve": replace(_PROCURVE, netmiko_type="aruba_procurve"),
@@ -249,7 +267,8 @@ DRIVERS: dict[str, PushDriver] = {
 
 
 def driver_for(device_type: str) -> PushDriver:
-    """The push driver of a netmiko ``device_type`` (an ``_ssh`` suffix is ignored); InputError if unknown."""
+    """The push driver of a netmiko ``device_type`` or a platform with a row of its own (``aruba_instant``); an
+    ``_ssh`` suffix is ignored; InputError if unknown."""
     key = (device_type or "").strip().lower().removesuffix("_ssh")
     driver = DRIVERS.get(key)
     if driver is None:
