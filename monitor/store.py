@@ -439,13 +439,23 @@ class StoreWriter:
         self.path = Path(path)
         self._conn = connect(self.path)
         self._queue: queue.Queue[tuple[Callable[[sqlite3.Connection], Any], Future[Any]] | None] = queue.Queue()
+        self._closing = False
+        self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="campusnet-store-writer", daemon=True)
         self._thread.start()
 
     def submit(self, job: Callable[[sqlite3.Connection], T]) -> Future[T]:
-        """Queue ``job(conn)`` to run in a transaction on the writer thread."""
+        """Queue ``job(conn)`` to run in a transaction on the writer thread.
+
+        After :meth:`close` the future fails at once with :class:`StoreError` (a job from a thread that outlived its
+        poller must not wait forever for a writer that is gone).
+        """
         fut: Future[T] = Future()
-        self._queue.put((job, fut))
+        with self._lock:
+            if self._closing:
+                fut.set_exception(StoreError(f"the store {self.path} is closed: nothing more is written"))
+                return fut
+            self._queue.put((job, fut))
         return fut
 
     def run(self, job: Callable[[sqlite3.Connection], T]) -> T:
@@ -454,10 +464,13 @@ class StoreWriter:
 
     def close(self) -> None:
         """Finish queued jobs, then close the connection."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-        self._conn.close()
+        with self._lock:
+            already, self._closing = self._closing, True
+            if not already and self._thread.is_alive():
+                self._queue.put(None)
+        self._thread.join()
+        if not already:
+            self._conn.close()
 
     def _run(self) -> None:
         while True:

@@ -189,3 +189,17 @@ def test_cli_shows_and_changes_the_schedule(tmp_path: Path, capsys: pytest.Captu
     assert cli(["--db", db, "report-schedule", "--json"]) == 0
     shown = capsys.readouterr().out
     assert '"weekly": true' in shown and '"csv"' in shown and str(folder) in shown
+
+
+def test_a_report_outliving_its_poller_does_not_wait_for_the_gone_writer(tmp_path: Path) -> None:
+    """A report thread still running when the poller stops gets a clear error from the closed writer instead of
+    waiting forever (which kept the process from exiting)."""
+    from monitor.store import StoreError, StoreWriter
+
+    writer = StoreWriter(tmp_path / "inventory.db")
+    assert writer.run(lambda c: c.execute("SELECT 1").fetchone()[0]) == 1
+    writer.close()
+    future = writer.submit(lambda c: c.execute("SELECT 1"))
+    with pytest.raises(StoreError, match="closed"):
+        future.result(timeout=5)
+    writer.close()  # closing twice is harmless
