@@ -98,7 +98,7 @@ class App:
         from monitor.demo import DemoNetwork, backfill, default_demo_db
 
         if self.demo is None:
-            self.demo = DemoNetwork(speed=speed)
+            self.demo = DemoNetwork(speed=speed, wireless=True)
             self.demo.start()
         path = db_path or default_demo_db()
         self.demo.ensure_store(path)

@@ -19,7 +19,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from gui.service_watch import ServiceWatch
-from monitor import alerts
+from monitor import alerts, wireless
 from monitor.lock import Holder, PollerLock
 from monitor.notify import Notice
 from monitor.overview import Overview, overview
@@ -41,6 +41,8 @@ class CoreBridge(QObject):
         overviewReady(object): a fresh :class:`monitor.overview.Overview`, read off the GUI thread after every
             cycle and on :meth:`request_overview` (the dashboard's queries grow with history; the GUI only draws).
         stateChanged(): polling started, paused, resumed or stopped.
+        wirelessReady(object): the :func:`monitor.wireless.summaries` (every wireless device's latest figures),
+            read off the GUI thread after each overview, for the dashboard's Wi-Fi line.
         alertsRaised(object): the list of :class:`monitor.notify.Notice` a cycle's alert evaluation queued (new
             alerts, recoveries, flapping, reminders), for the tray.
     """
@@ -48,6 +50,7 @@ class CoreBridge(QObject):
     cycleFinished = Signal(object)
     stateChanged = Signal()
     overviewReady = Signal(object)
+    wirelessReady = Signal(object)
     alertsRaised = Signal(object)
 
     def __init__(self, db_path: Path, interval: float | None = None, parent: QObject | None = None) -> None:
@@ -184,11 +187,19 @@ class CoreBridge(QObject):
 
     async def _overview(self) -> None:
         self.overviewReady.emit(await asyncio.to_thread(self._read_overview))
+        self.wirelessReady.emit(await asyncio.to_thread(self._read_wireless))
 
     def _read_overview(self) -> Overview:
         conn = connect(self.db_path, readonly=True)
         try:
             return overview(conn, time.time())
+        finally:
+            conn.close()
+
+    def _read_wireless(self) -> list[wireless.DeviceWireless]:
+        conn = connect(self.db_path, readonly=True)
+        try:
+            return wireless.summaries(conn)
         finally:
             conn.close()
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
@@ -21,6 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from gui.plot import BandwidthPlot
+from gui.wireless_overview import SchoolWireless
+from gui.wireless_page import count_text, lamp_icon
+from monitor import wireless
 from monitor.overview import Overview, PortLoad, overview
 from monitor.units import format_bps
 
@@ -70,9 +74,11 @@ class Dashboard(QWidget):
 
     Signals:
         portRequested(int): the user double-clicked a port (open its device page).
+        wirelessRequested(): the user clicked the Wi-Fi line (open the school-wide Wireless page).
     """
 
     portRequested = Signal(int)
+    wirelessRequested = Signal()
 
     def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +86,17 @@ class Dashboard(QWidget):
         self.summary = QLabel()
         self.summary.setStyleSheet("font-size: 15pt;")
         self.summary.setWordWrap(True)
-        layout.addWidget(self.summary, 0, 0, 1, 2)
+        # "Wi-Fi: 11 of 12 APs online, 342 clients" after a lamp, when there is wireless data.
+        self.wifi_lamp, self.wifi = QLabel(), QLabel()
+        self.wifi.linkActivated.connect(lambda _link: self.wirelessRequested.emit())
+        wifi_row = QHBoxLayout()
+        wifi_row.addWidget(self.wifi_lamp)
+        wifi_row.addWidget(self.wifi, 1)
+        top = QVBoxLayout()
+        top.addWidget(self.summary)
+        top.addLayout(wifi_row)
+        layout.addLayout(top, 0, 0, 1, 2)
+        self.show_wireless([])
         self.uplinks = _table(
             [self.tr("Device"), self.tr("Port"), self.tr("In"), self.tr("Out"), self.tr("Utilization")]
         )
@@ -110,6 +126,7 @@ class Dashboard(QWidget):
     def refresh(self, conn: sqlite3.Connection) -> None:
         """Re-read the store on this thread and redraw (without background polling; see show_overview)."""
         self.show_overview(overview(conn, time.time()))
+        self.show_wireless(wireless.summaries(conn))
 
     def show_overview(self, data: Overview) -> None:
         """Draw an overview read elsewhere (the bridge reads it off the GUI thread)."""
@@ -146,6 +163,25 @@ class Dashboard(QWidget):
             text += "  —  " + self.tr("Not answering: {0}").format(names)
         self.summary.setText(text)
         self.summary.setToolTip("\n".join(f"{n}: {reason}" for n, _, reason in data.down))
+
+    def show_wireless(self, devices: Sequence[wireless.DeviceWireless]) -> None:
+        """The Wi-Fi line: APs online of registered and clients, summed over the wireless devices (hidden without
+        any); a red lamp while an AP is offline."""
+        self.wifi.setVisible(bool(devices))
+        self.wifi_lamp.setVisible(bool(devices))
+        if not devices:
+            return
+        school = SchoolWireless(list(devices), {})
+        online, registered, clients = (
+            count_text(school.total(f)[0]) for f in ("aps_online", "aps_total", "clients_total")
+        )
+        offline = sum(d.aps_offline for d in devices)
+        self.wifi_lamp.setPixmap(lamp_icon("offline" if offline else "online").pixmap(16, 16))
+        text = self.tr("Wi-Fi: {0} of {1} APs online, {2} clients").format(online, registered, clients)
+        if offline:
+            text += "  —  " + self.tr("{0} AP(s) offline").format(offline)
+        self.wifi.setText(f'<a href="wireless">{text}</a>')
+        self.wifi.setToolTip(self.tr("Open the school-wide Wireless page"))
 
     def _show_uplinks(self, loads: Sequence[PortLoad]) -> None:
         _set_rows(

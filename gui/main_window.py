@@ -48,13 +48,14 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QTabWidget,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from devices.ifmib import IF_STATUS
-from gui.alerts_page import AlertsPage, Job, Relay, direct_write, one_line
+from gui.alerts_page import AlertsPage, Job, Relay, Submit, direct_write, one_line
 from gui.bridge import CoreBridge
 from gui.config_page import ConfigPage
 from gui.csv_dialog import CsvImportDialog
@@ -63,6 +64,8 @@ from gui.device_dialog import DeviceDialog
 from gui.plot import BandwidthPlot
 from gui.service_watch import service_status, service_tooltip, takeover_note
 from gui.settings_dialog import SettingsDialog
+from gui.wireless_overview import WirelessOverview
+from gui.wireless_page import WirelessPage, has_wireless_data
 from monitor import alerts, inventory
 from monitor.inventory import store_id
 from monitor.overview import Overview
@@ -308,16 +311,26 @@ class DevicePage(QWidget):
 
     portMarkRequested = Signal(int, str, bool)
 
-    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, db_path: Path, submit: Submit | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         self.facts = QLabel()
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.facts)
+        # Ports and, for a device with wireless data, its APs and clients on a second tab.
+        self.tabs = QTabWidget()
+        self.tabs.setTabBarAutoHide(True)
+        self.tabs.setDocumentMode(True)
+        layout.addWidget(self.tabs)
+        ports = QWidget()
+        ports_layout = QVBoxLayout(ports)
+        ports_layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(ports, self.tr("Ports"))
+        self.wireless = WirelessPage(db_path, submit) if submit is not None else None
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(self.tr("Filter ports…"))
-        layout.addWidget(self.filter)
+        ports_layout.addWidget(self.filter)
         self.model = PortsModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -345,7 +358,7 @@ class DevicePage(QWidget):
         split.addWidget(self.table)
         split.addWidget(self.plot)
         split.setSizes([320, 420])
-        layout.addWidget(split)
+        ports_layout.addWidget(split)
         self.table.selectionModel().currentRowChanged.connect(self._on_port_selected)
 
     def _on_port_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -383,6 +396,7 @@ class DevicePage(QWidget):
 
     def select_port(self, port_id: int) -> None:
         """Select (and so graph) a port of the shown device."""
+        self.tabs.setCurrentIndex(0)
         for row in range(self.model.rowCount()):
             if self.model.port_at(row)[0] == port_id:
                 index = self.proxy.mapFromSource(self.model.index(row, 0))
@@ -423,6 +437,23 @@ class DevicePage(QWidget):
             self._device_id = device_id
         if self.model.load(conn, device_id) or new_device:
             self._size_columns()
+        self._show_wireless(conn, device_id, new_device)
+
+    def _show_wireless(self, conn: sqlite3.Connection, device_id: int, new_device: bool) -> None:
+        """The Wireless tab for a device with wireless data (opened first: a controller's APs matter more than its
+        few ports), none for others."""
+        if self.wireless is None:
+            return
+        shown = has_wireless_data(conn, device_id)
+        index = self.tabs.indexOf(self.wireless)
+        if shown and index < 0:
+            self.tabs.addTab(self.wireless, self.tr("Wireless"))
+        elif not shown and index >= 0:
+            self.tabs.removeTab(index)
+        if shown:
+            self.wireless.show_device(device_id)
+            if new_device:
+                self.tabs.setCurrentWidget(self.wireless)
 
 
 class MainWindow(QMainWindow):
@@ -463,14 +494,17 @@ class MainWindow(QMainWindow):
         self.first_run.demo_button.clicked.connect(self.demoRequested)
         self.dashboard = Dashboard(db_path)
         self.dashboard.portRequested.connect(self.show_port)
-        self.device_page = DevicePage(db_path)
+        self.device_page = DevicePage(db_path, self._submit)
         self.device_page.portMarkRequested.connect(self.mark_port)
         self._relay = Relay(self)
         self.alerts_page = AlertsPage(db_path, self.conn, self._submit, self._write, self._secrets)
         self.alerts_page.deviceRequested.connect(self.show_device)
         self.alerts_page.portRequested.connect(self.show_port)
         self.alerts_page.countsChanged.connect(self._show_alert_counts)
-        for page in (self.first_run, self.dashboard, self.device_page, self.alerts_page):
+        self.wireless_overview = WirelessOverview(db_path, self._submit)
+        self.wireless_overview.deviceRequested.connect(self.show_device_wireless)
+        self.dashboard.wirelessRequested.connect(self.show_wireless)
+        for page in (self.first_run, self.dashboard, self.device_page, self.alerts_page, self.wireless_overview):
             self.stack.addWidget(page)
         splitter = QSplitter()
         left = QWidget()
@@ -499,6 +533,7 @@ class MainWindow(QMainWindow):
         if bridge is not None:
             bridge.cycleFinished.connect(self._on_cycle)
             bridge.overviewReady.connect(self._on_overview)
+            bridge.wirelessReady.connect(self.dashboard.show_wireless)
             bridge.stateChanged.connect(self._update_status)
         self.reload()
 
@@ -515,6 +550,8 @@ class MainWindow(QMainWindow):
         self.remove_action = self._action(self.tr("Remove device…"), self.remove_device)
         self.config_action = self._action(self.tr("Configuration…"), self.show_config)
         self.alerts_action = self._action(self.tr("Alerts"), self.show_alerts)
+        self.wireless_action = self._action(self.tr("Wireless"), self.show_wireless)
+        self.wireless_action.setToolTip(self.tr("APs and clients of the whole school"))
         self.rules_action = self._action(self.tr("Alert rules…"), self.open_rules)
         self.channels_action = self._action(self.tr("Notification channels…"), self.open_channels)
         self.import_action = self._action(self.tr("Import CSV…"), self.import_csv)
@@ -545,7 +582,8 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addActions([self.dashboard_action, self.alerts_action, self.add_action, self.config_action])
+        toolbar.addActions([self.dashboard_action, self.alerts_action, self.wireless_action])
+        toolbar.addActions([self.add_action, self.config_action])
         toolbar.addAction(self.report_action)
         toolbar.addActions([self.poll_now_action, self.pause_action])
         self.toolbar = toolbar
@@ -647,6 +685,7 @@ class MainWindow(QMainWindow):
         if bridge is not None:
             bridge.cycleFinished.disconnect(self._on_cycle)
             bridge.overviewReady.disconnect(self._on_overview)
+            bridge.wirelessReady.disconnect(self.dashboard.show_wireless)
             bridge.stateChanged.disconnect(self._update_status)
         return bridge
 
@@ -684,6 +723,8 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.dashboard)
         if self.stack.currentWidget() is self.dashboard:
             self._refresh_dashboard(after_cycle)
+        elif self.stack.currentWidget() is self.wireless_overview:
+            self.wireless_overview.reload()
         elif self._current_device is not None:
             self.device_page.show_device(self.conn, self._current_device)
             self.device_page.plot.refresh()
@@ -751,6 +792,22 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.alerts_page)
         self.alerts_page.reload()
         return self.alerts_page
+
+    def show_wireless(self) -> WirelessOverview:
+        """Open the school-wide Wireless page (read again off the GUI thread)."""
+        self._current_device = None
+        self._update_device_actions()
+        self.tree.clearSelection()
+        self.stack.setCurrentWidget(self.wireless_overview)
+        self.wireless_overview.reload()
+        return self.wireless_overview
+
+    def show_device_wireless(self, device_id: int) -> None:
+        """Open a device's page on its Wireless tab."""
+        self.show_device(device_id)
+        wireless = self.device_page.wireless
+        if wireless is not None and self.device_page.tabs.indexOf(wireless) >= 0:
+            self.device_page.tabs.setCurrentWidget(wireless)
 
     def open_rules(self) -> QWidget:
         """Open the alert rules editor."""

@@ -461,6 +461,94 @@
     </message>
 </context>
 <context>
+    <name>ApModel</name>
+    <message>
+        <location filename="../wireless_page.py" line="+252"/>
+        <source>Name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clients</source>
+        <translation>用戶端</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>IP</source>
+        <translation>IP</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>MAC / serial</source>
+        <translation>MAC / 序號</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model</source>
+        <translation>型號</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Uptime</source>
+        <translation>運作時間</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Radios</source>
+        <translation>射頻</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>offline since {0}</source>
+        <translation>離線（自 {0}）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>offline</source>
+        <translation>離線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>online</source>
+        <translation>連線中</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>gone from the AP table</source>
+        <translation>已不在無線基地台清單中</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The AP table gives no status for this AP</source>
+        <translation>無線基地台清單未提供此基地台的狀態</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>MIB status: {0} (since {1})</source>
+        <translation>MIB 狀態：{0}（自 {1}）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>MIB status: {0}</source>
+        <translation>MIB 狀態：{0}</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <location filename="../app.py" line="+169"/>
@@ -487,6 +575,7 @@
     </message>
     <message>
         <location line="+31"/>
+        <location filename="../wireless_plot.py" line="+200"/>
         <source>Custom…</source>
         <translation>自訂…</translation>
     </message>
@@ -1172,6 +1261,39 @@
     </message>
 </context>
 <context>
+    <name>CountPlot</name>
+    <message>
+        <location filename="../wireless_plot.py" line="-34"/>
+        <source>Clients</source>
+        <translation>用戶端</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>APs</source>
+        <translation>基地台</translation>
+    </message>
+    <message>
+        <location line="+112"/>
+        <source>Could not read the history: {0}</source>
+        <translation>無法讀取歷史資料：{0}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Clients in all</source>
+        <translation>用戶端總數</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>APs online</source>
+        <translation>連線中的基地台</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>APs registered</source>
+        <translation>已註冊的基地台</translation>
+    </message>
+</context>
+<context>
     <name>CsvImportDialog</name>
     <message>
         <location filename="../csv_dialog.py" line="+127"/>
@@ -1295,7 +1417,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../dashboard.py" line="+34"/>
+        <location filename="../dashboard.py" line="+38"/>
         <source>alert</source>
         <translation>告警</translation>
     </message>
@@ -1335,7 +1457,7 @@
         <translation>排程報表產生失敗</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+56"/>
         <location line="+2"/>
         <location line="+1"/>
         <source>Device</source>
@@ -1408,7 +1530,7 @@
         <translation>最近事件</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+50"/>
         <source>Devices up: {0} of {1}</source>
         <translation>上線裝置：{0} / {1}</translation>
     </message>
@@ -1416,6 +1538,21 @@
         <location line="+3"/>
         <source>Not answering: {0}</source>
         <translation>沒有回應：{0}</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Wi-Fi: {0} of {1} APs online, {2} clients</source>
+        <translation>Wi-Fi：無線基地台 {0} / {1} 台連線中，用戶端 {2} 個</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} AP(s) offline</source>
+        <translation>{0} 台無線基地台離線</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open the school-wide Wireless page</source>
+        <translation>開啟全校無線網路頁面</translation>
     </message>
     <message>
         <location filename="../i18n.py" line="-20"/>
@@ -1438,7 +1575,7 @@
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="-117"/>
+        <location filename="../dashboard.py" line="-151"/>
         <location filename="../i18n.py" line="+2"/>
         <source>device down</source>
         <translation>裝置離線</translation>
@@ -1700,7 +1837,12 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+319"/>
+        <location filename="../main_window.py" line="+329"/>
+        <source>Ports</source>
+        <translation>連接埠</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Filter ports…</source>
         <translation>篩選連接埠…</translation>
     </message>
@@ -1715,9 +1857,14 @@
         <translation>上行鏈路</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>Vendor: {0}  Model: {1}  Uptime: {2} days</source>
         <translation>廠牌：{0}  型號：{1}  運作時間：{2} 天</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Wireless</source>
+        <translation>無線網路</translation>
     </message>
     <message>
         <location filename="../i18n.py" line="-17"/>
@@ -1862,7 +2009,7 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../main_window.py" line="-130"/>
+        <location filename="../main_window.py" line="-162"/>
         <source>Welcome to CampusNet</source>
         <translation>歡迎使用 CampusNet</translation>
     </message>
@@ -1915,12 +2062,12 @@
         <translation>防火牆</translation>
     </message>
     <message>
-        <location line="+374"/>
+        <location line="+402"/>
         <source>CampusNet</source>
         <translation>CampusNet</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+29"/>
         <source>By location</source>
         <translation>依位置</translation>
     </message>
@@ -1930,7 +2077,7 @@
         <translation>依角色</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>Add device…</source>
         <translation>新增裝置…</translation>
     </message>
@@ -1951,12 +2098,22 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+256"/>
+        <location line="+278"/>
         <source>Alerts</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location line="-255"/>
+        <location line="-277"/>
+        <source>Wireless</source>
+        <translation>無線網路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>APs and clients of the whole school</source>
+        <translation>全校的無線基地台與用戶端</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Alert rules…</source>
         <translation>告警規則…</translation>
     </message>
@@ -2021,7 +2178,7 @@
         <translation>主工具列</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+71"/>
         <source>Remove device</source>
         <translation>移除裝置</translation>
     </message>
@@ -2031,17 +2188,17 @@
         <translation>要移除 {0} 及其所有歷史資料嗎？此動作無法復原。</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Polling…</source>
         <translation>輪詢中…</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+41"/>
         <source>(no location)</source>
         <translation>（未設定位置）</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+94"/>
         <source>Alerts ({0})</source>
         <translation>告警 ({0})</translation>
     </message>
@@ -2101,12 +2258,12 @@
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-319"/>
+        <location filename="../main_window.py" line="-339"/>
         <source>Dashboard</source>
         <translation>儀表板</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-85"/>
         <source>CampusNet — demo network</source>
         <translation>CampusNet — 示範網路</translation>
     </message>
@@ -2114,7 +2271,7 @@
 <context>
     <name>PortsModel</name>
     <message>
-        <location line="-264"/>
+        <location line="-292"/>
         <source>ifIndex</source>
         <translation>ifIndex</translation>
     </message>
@@ -2629,6 +2786,24 @@
     </message>
 </context>
 <context>
+    <name>SsidTable</name>
+    <message>
+        <location filename="../wireless_page.py" line="-123"/>
+        <source>SSID</source>
+        <translation>SSID</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Clients</source>
+        <translation>用戶端</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Tick an SSID to draw its clients in the graph</source>
+        <translation>勾選 SSID，在圖表中畫出它的用戶端數</translation>
+    </message>
+</context>
+<context>
     <name>Tray</name>
     <message>
         <location filename="../tray.py" line="+57"/>
@@ -2720,6 +2895,207 @@
         <location line="+1"/>
         <source>Close</source>
         <translation>關閉</translation>
+    </message>
+</context>
+<context>
+    <name>WirelessOverview</name>
+    <message>
+        <location filename="../wireless_overview.py" line="+97"/>
+        <source>Wireless: the whole school</source>
+        <translation>無線網路：全校</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No wireless data yet: add a wireless controller or AP (role controller or ap) and let it poll.</source>
+        <translation>尚無無線網路資料：請新增無線控制器或無線基地台（角色選 controller 或 ap），並等它輪詢。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Clients by SSID, all controllers</source>
+        <translation>依 SSID 的用戶端（所有控制器）</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Controller or AP</source>
+        <translation>控制器或基地台</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>APs online</source>
+        <translation>連線中的基地台</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>APs registered</source>
+        <translation>已註冊的基地台</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offline APs</source>
+        <translation>離線基地台</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clients</source>
+        <translation>用戶端</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Latest data</source>
+        <translation>最新資料</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Double-click a controller to open its APs</source>
+        <translation>按兩下控制器可開啟它的無線基地台</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Could not read the wireless data: {0}</source>
+        <translation>無法讀取無線網路資料：{0}</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>not given by: {0}</source>
+        <translation>未提供此數字：{0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} from the devices that give it; not given by: {1}</source>
+        <translation>有提供的裝置合計 {0}；未提供：{1}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>sum over {0} device(s)</source>
+        <translation>{0} 台裝置的合計</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>{0} — failed: {1}</source>
+        <translation>{0} — 失敗：{1}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{0} AP(s) offline</source>
+        <translation>{0} 台無線基地台離線</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the latest poll failed: {0}</source>
+        <translation>最近一次輪詢失敗：{0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no AP offline</source>
+        <translation>沒有離線的無線基地台</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The device&apos;s MIB does not give this figure.</source>
+        <translation>這台裝置的 MIB 沒有提供這個數字。</translation>
+    </message>
+</context>
+<context>
+    <name>WirelessPage</name>
+    <message>
+        <location filename="../wireless_page.py" line="-132"/>
+        <source>not given by this device</source>
+        <translation>這台裝置未提供</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the AP itself (it answers)</source>
+        <translation>基地台本身（有回應）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>sum of {0}</source>
+        <translation>{0} 的合計</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{0} d {1} h</source>
+        <translation>{0} 天 {1} 小時</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} h {1} min</source>
+        <translation>{0} 小時 {1} 分鐘</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} min</source>
+        <translation>{0} 分鐘</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>radio {0}</source>
+        <translation>射頻 {0}</translation>
+    </message>
+    <message>
+        <location line="+276"/>
+        <source>APs online</source>
+        <translation>連線中的基地台</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>APs registered</source>
+        <translation>已註冊的基地台</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clients</source>
+        <translation>用戶端</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>No wireless data for this device.</source>
+        <translation>這台裝置沒有無線網路資料。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Filter APs by name, status, IP, MAC, model, location…</source>
+        <translation>依名稱、狀態、IP、MAC、型號、位置篩選無線基地台…</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>This device gives no AP table, only the counts above.</source>
+        <translation>這台裝置沒有提供無線基地台清單，只有上方的數字。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The device gives no clients per SSID.</source>
+        <translation>這台裝置沒有提供各 SSID 的用戶端數。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Clients by SSID</source>
+        <translation>依 SSID 的用戶端</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>Could not read the wireless data: {0}</source>
+        <translation>無法讀取無線網路資料：{0}</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>The device&apos;s MIB does not give this figure.</source>
+        <translation>這台裝置的 MIB 沒有提供這個數字。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>never</source>
+        <translation>從未</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Latest wireless data: {0} (read with the {1} module)</source>
+        <translation>最新無線網路資料：{0}（以 {1} 模組讀取）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The latest poll could not read the wireless data: {0}</source>
+        <translation>最近一次輪詢無法讀取無線網路資料：{0}</translation>
     </message>
 </context>
 </TS>
