@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import signal
 import socket
@@ -44,6 +45,7 @@ class App:
         self._told_about_tray = False
         self._workers: list[threading.Thread] = []
         self._alert_bridges: list[CoreBridge] = []
+        self._retired: list[MainWindow] = []  # closed windows waiting for deleteLater (see _retire)
         self.welcome_dialog: WelcomeDialog | None = None
         if Tray.available():
             self.use_tray(Tray(app_icon()))
@@ -85,7 +87,24 @@ class App:
         if previous is not None:
             previous.hide_on_close = False
             previous.quit_requested()
+            self._retire(previous)
         return window
+
+    def _retire(self, window: MainWindow) -> None:
+        """Delete a closed window's Qt objects here, on the GUI thread, and only then let Python forget it.
+
+        Left to Python's garbage collector, the window could be freed on whichever thread happens to collect (the
+        poller's, a worker's) while this thread uses Qt: the two deadlock.
+        """
+        self._retired.append(window)
+
+        def forget() -> None:
+            if window in self._retired:
+                self._retired.remove(window)
+            QTimer.singleShot(0, gc.collect)
+
+        window.destroyed.connect(forget)
+        window.deleteLater()
 
     def open_demo(
         self, db_path: Path | None = None, speed: float = 60.0, interval: float = 15.0, backfill_days: int = 7

@@ -23,6 +23,11 @@ def test_language_switch_rebuilds_the_window_and_keeps_polling(qtbot, tmp_path: 
         chinese = app.window
         assert chinese is not None and chinese is not first and not first.isVisible()
         assert chinese.bridge is bridge and bridge.running  # polling went on
+        # The old window's Qt objects are deleted on this (the GUI) thread, not whenever Python collects it.
+        import shiboken6
+
+        qtbot.waitUntil(lambda: not shiboken6.isValid(first), timeout=5_000)
+        assert app._retired == []
         assert chinese.first_run.add_button.text() == "新增裝置…"  # as in gui/translations/campusnet_zh_TW.ts
         assert chinese.settings_action.text() == "設定…"
         app.switch_language("en")
