@@ -8,8 +8,10 @@ time), bits/s with SI prefixes on the y axis, peak downsampling and clip-to-view
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +36,33 @@ from PySide6.QtWidgets import (
 from monitor.history import choose_tier, percentile95, traffic
 from monitor.store import connect
 from monitor.units import format_bps
+
+# DateAxisItem tick formats replaced per language: Chinese gets numeric dates instead of English month and weekday
+# names ("11/27" rather than "Fri 27", "11月" rather than "Nov").
+DATE_TICK_FORMATS: dict[str, dict[str, str]] = {"en": {}, "zh_TW": {"%b": "%m月", "%a %d": "%m/%d", "%d": "%m/%d"}}
+
+
+def localise_date_axis(axis: pg.DateAxisItem, lang: str, extra: dict[str, str] | None = None) -> None:
+    """Give ``axis`` the tick formats of ``lang`` (plus ``extra``), starting from pyqtgraph's own."""
+    formats = {**DATE_TICK_FORMATS.get(lang, {}), **(extra or {})}
+    levels = OrderedDict()
+    for spacing, level in pg.DateAxisItem().zoomLevels.items():
+        mine = copy.copy(level)
+        mine.tickSpecs = [copy.copy(spec) for spec in level.tickSpecs]
+        for spec in mine.tickSpecs:
+            spec.format = formats.get(spec.format, spec.format)
+        levels[spacing] = mine
+    axis.zoomLevels = levels
+
+
+def date_axis(lang: str | None = None) -> pg.DateAxisItem:
+    """A bottom date axis in ``lang`` (default: the language the app speaks now)."""
+    from gui.tray import message_language
+
+    axis = pg.DateAxisItem(orientation="bottom")
+    localise_date_axis(axis, lang or message_language())
+    return axis
+
 
 HOUR = 3600
 DAY = 86400
@@ -193,7 +222,7 @@ class BandwidthPlot(QWidget):
     # ------------------------------------------------------------------------------------------------ building
 
     def _build_plot(self) -> None:
-        self.plot_widget = pg.PlotWidget(background="w", axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        self.plot_widget = pg.PlotWidget(background="w", axisItems={"bottom": date_axis()})
         item = self.plot_widget.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.2)
         item.setLabel("left", self.tr("Rate"), units="bit/s")

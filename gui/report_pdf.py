@@ -11,14 +11,12 @@ Chinese font) is chosen by name, so the PDF embeds it.
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
 import html
 import io
 import os
 import re
 import sys
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -178,16 +176,10 @@ def _quiet_offscreen() -> Iterator[None]:
 
 def _localise_axis(axis: object, lang: str, utc_offset: int) -> None:
     """Show the report's time zone on a DateAxisItem, with dates written as :data:`_TICK_FORMATS` says."""
+    from gui.plot import localise_date_axis
+
     axis.utcOffset = utc_offset  # type: ignore[attr-defined]
-    formats = _TICK_FORMATS[lang]
-    levels = OrderedDict()
-    for spacing, level in axis.zoomLevels.items():  # type: ignore[attr-defined]
-        mine = copy.copy(level)
-        mine.tickSpecs = [copy.copy(spec) for spec in level.tickSpecs]
-        for spec in mine.tickSpecs:
-            spec.format = formats.get(spec.format, spec.format)
-        levels[spacing] = mine
-    axis.zoomLevels = levels  # type: ignore[attr-defined]
+    localise_date_axis(axis, lang, _TICK_FORMATS[lang])  # type: ignore[arg-type]
 
 
 def render_chart(db_path: Path, report: Report, port: PortStats, lang: str) -> tuple[QImage, str]:

@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui.alerts_page import Relay, Submit, one_line
-from gui.plot import DEFAULT_RANGE, RANGES, CustomRangeDialog, tier_text
+from gui.plot import DEFAULT_RANGE, RANGES, CustomRangeDialog, date_axis, tier_text
 from monitor import wireless
 from monitor.history import choose_tier
 from monitor.store import ROLLUP_TIERS, connect
@@ -157,8 +157,8 @@ class CountPlot(QWidget):
         # One legend for both plots, in a row of its own above them: inside a plot it would hide the morning.
         self.legend = pg.LegendItem(labelTextColor="#222")
         self.graphics.addItem(self.legend, row=0, col=0)
-        self.clients_plot = self.graphics.addPlot(row=1, col=0, axisItems={"bottom": pg.DateAxisItem()})
-        self.aps_plot = self.graphics.addPlot(row=2, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self.clients_plot = self.graphics.addPlot(row=1, col=0, axisItems={"bottom": date_axis()})
+        self.aps_plot = self.graphics.addPlot(row=2, col=0, axisItems={"bottom": date_axis()})
         self.aps_plot.setXLink(self.clients_plot)
         self.graphics.ci.layout.setRowStretchFactor(0, 0)
         self.graphics.ci.layout.setRowStretchFactor(1, 3)

@@ -8,7 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import math
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -293,3 +293,23 @@ def test_zooming_into_a_year_loads_the_finer_tier(qtbot, plot: BandwidthPlot) ->
     assert_same(curve_in.xData, x)
     assert_same(curve_in.yData, y_in)
     assert not any(b.isChecked() for b in plot.range_buttons.values())
+
+
+def test_date_ticks_are_numeric_in_chinese(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import pyqtgraph as pg
+
+    from gui.plot import date_axis
+
+    t0 = datetime(2026, 11, 27, tzinfo=UTC).timestamp()
+    shown = {}
+    for lang in ("en", "zh_TW"):
+        axis = date_axis(lang)
+        widget = pg.PlotWidget(axisItems={"bottom": axis})
+        qtbot.addWidget(widget)
+        widget.resize(800, 300)
+        widget.show()
+        qtbot.waitUntil(lambda axis=axis: hasattr(axis, "fontMetrics"), timeout=5_000)  # set when first laid out
+        levels = axis.tickValues(t0, t0 + 6 * 86400, 800)
+        shown[lang] = [axis.tickStrings(ticks[:3], 1, spacing) for spacing, ticks in levels]
+    assert shown["zh_TW"][0] == ["12月"] and "/" in shown["zh_TW"][1][0]
+    assert shown["en"][0] == ["Dec"] and shown["en"][1][0].isdigit()
