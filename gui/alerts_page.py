@@ -477,6 +477,9 @@ class AlertsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setResizeContentsPrecision(50)
+        self._sizing = False
+        self._user_sized = False
+        header.sectionResized.connect(self._on_section_resized)
         self.table.doubleClicked.connect(self._on_double_click)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.table, 1)
@@ -608,9 +611,20 @@ class AlertsPage(QWidget):
 
     def _size_columns(self) -> None:
         # Every column but the detail fits its contents (measured on the first rows only); the detail takes the
-        # rest of the width, elided, with the whole text as its tooltip.
-        for column in range(AlertsModel.DETAIL):
-            self.table.resizeColumnToContents(column)
+        # rest of the width, elided, with the whole text as its tooltip. Once the user has dragged a column's
+        # width, refreshes leave the widths alone.
+        if self._user_sized:
+            return
+        self._sizing = True
+        try:
+            for column in range(AlertsModel.DETAIL):
+                self.table.resizeColumnToContents(column)
+        finally:
+            self._sizing = False
+
+    def _on_section_resized(self, *_args: object) -> None:
+        if not self._sizing:
+            self._user_sized = True
 
     def _show_counts(self) -> None:
         snap = self.snapshot

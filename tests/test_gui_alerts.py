@@ -158,6 +158,18 @@ def open_page(qtbot: Any, db: Path, conn: sqlite3.Connection, core: CoreLoop, se
     return page
 
 
+def test_a_column_width_the_user_set_survives_refreshes(  # type: ignore[no-untyped-def]
+    qtbot, english, db, conn, core, secrets, school
+) -> None:
+    page = open_page(qtbot, db, conn, core, secrets)
+    header = page.table.horizontalHeader()
+    fitted = header.sectionSize(AlertsModel.DEVICE)
+    header.resizeSection(AlertsModel.DEVICE, fitted + 77)  # as a drag of the column's edge does
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.reload()  # what every poll cycle does
+    assert header.sectionSize(AlertsModel.DEVICE) == fitted + 77
+
+
 def answer(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list[str]:
     """Answer every confirmation with ``button``; returns the questions asked."""
     asked: list[str] = []
