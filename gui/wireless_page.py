@@ -283,6 +283,11 @@ class ApModel(QAbstractTableModel):
         """The stored key (MAC, else serial, else name) of a source row."""
         return str(self._aps[row]["key"])
 
+    def name_of(self, key: str) -> str:
+        """The name of the AP with ``key`` (the key itself when it is gone)."""
+        row = self.row_of(key)
+        return key if row is None else str(self._aps[row]["name"])
+
     def row_of(self, key: str) -> int | None:
         """The source row of an AP key, or None."""
         return next((i for i, ap in enumerate(self._aps) if ap["key"] == key), None)
@@ -395,6 +400,7 @@ class WirelessPage(QWidget):
         super().__init__(parent)
         self.db_path, self.submit = db_path, submit
         self.device_id: int | None = None
+        self._graphed_ap: str | None = None  # the AP whose clients the graph shows
         self.view: WirelessView | None = None
         self._relay = Relay(self)
         self._loading = False
@@ -439,6 +445,7 @@ class WirelessPage(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._graph_selected_ap())
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -482,6 +489,7 @@ class WirelessPage(QWidget):
         if device_id != self.device_id:
             self.device_id = device_id
             self.filter.clear()
+            self._graphed_ap = None
             self.plot.set_reader(functools.partial(device_counts, self.db_path, device_id))
         else:
             self.plot.refresh()
@@ -552,6 +560,16 @@ class WirelessPage(QWidget):
         self.table.setVisible(bool(aps))
         self.filter.setVisible(bool(aps))
         self.no_aps.setVisible(not aps)
+
+    def _graph_selected_ap(self) -> None:
+        """Add the selected AP's clients to the graph (one AP at a time)."""
+        key = self.selected_key()
+        if self.device_id is None or key == self._graphed_ap:
+            return
+        self._graphed_ap = key
+        if key is not None:
+            self.plot.ap_labels[key] = self.model.name_of(key)
+        self.plot.set_reader(functools.partial(device_counts, self.db_path, self.device_id, ap=key))
 
     def selected_key(self) -> str | None:
         """The key of the selected AP, or None."""

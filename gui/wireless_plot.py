@@ -40,6 +40,7 @@ LineKey = tuple[str, str]
 CLIENTS: LineKey = ("clients", "")
 APS_ONLINE: LineKey = ("aps_online", "")
 APS_TOTAL: LineKey = ("aps_total", "")
+AP_COLOUR = "#d81b60"  # the selected AP's clients
 
 
 # ------------------------------------------------------------------------------------------------- reading
@@ -57,12 +58,18 @@ def _arrays(series: wireless.CountSeries) -> tuple[np.ndarray, np.ndarray]:
     return np.array(series.ts, dtype=float), np.array(series.avg, dtype=float)
 
 
-def device_counts(db_path: Path, device_id: int, from_ts: float, to_ts: float, now: float) -> Counts:
-    """A device's clients (in all and per SSID) and APs online and registered over [from_ts, to_ts]."""
+def device_counts(
+    db_path: Path, device_id: int, from_ts: float, to_ts: float, now: float, ap: str | None = None
+) -> Counts:
+    """A device's clients (in all and per SSID) and APs online and registered over [from_ts, to_ts]; with ``ap``
+    (an AP key), that AP's clients too."""
     conn = connect(db_path, readonly=True)
     try:
         keys = [CLIENTS, APS_ONLINE, APS_TOTAL]
-        keys += [("ssid", name) for name in wireless.series_names(conn, device_id)["ssid"]]
+        names = wireless.series_names(conn, device_id)
+        keys += [("ssid", name) for name in names["ssid"]]
+        if ap is not None and ap in names["ap"]:
+            keys.append(("ap", ap))
         lines: dict[LineKey, tuple[np.ndarray, np.ndarray]] = {}
         tier = "raw"
         for kind, name in keys:
@@ -134,6 +141,7 @@ class CountPlot(QWidget):
         self._counts = Counts("raw", {})
         self._curves: dict[LineKey, pg.PlotDataItem] = {}
         self.hidden: set[LineKey] = set()
+        self.ap_labels: dict[str, str] = {}  # AP key -> the name its line is called by
         self.custom_dialog: CustomRangeDialog | None = None
         self._build_plots()
         layout = QVBoxLayout(self)
@@ -289,9 +297,13 @@ class CountPlot(QWidget):
             APS_ONLINE: self.tr("APs online"),
             APS_TOTAL: self.tr("APs registered"),
         }
+        if key[0] == "ap":
+            return self.tr("AP %1").replace("%1", self.ap_labels.get(key[1], key[1]))
         return names.get(key, key[1])
 
     def _pen(self, key: LineKey, ssids: list[str]) -> Any:
+        if key[0] == "ap":
+            return pg.mkPen(AP_COLOUR, width=2.5)
         if key == CLIENTS:
             return pg.mkPen(CLIENTS_COLOUR, width=2)
         if key == APS_ONLINE:
@@ -304,7 +316,8 @@ class CountPlot(QWidget):
         """(Re)draw the loaded lines that are not hidden, creating and removing curves as needed."""
         lines = self._counts.lines
         ssids = sorted(name for kind, name in lines if kind == "ssid")
-        wanted = [k for k in (CLIENTS, *(("ssid", s) for s in ssids), APS_TOTAL, APS_ONLINE) if k in lines]
+        aps = [k for k in lines if k[0] == "ap"]
+        wanted = [k for k in (CLIENTS, *(("ssid", s) for s in ssids), *aps, APS_TOTAL, APS_ONLINE) if k in lines]
         wanted = [k for k in wanted if k not in self.hidden]
         for key in [k for k in self._curves if k not in wanted]:
             curve = self._curves.pop(key)
@@ -320,8 +333,8 @@ class CountPlot(QWidget):
         for key in wanted:
             self.legend.addItem(self._curves[key], self._line_name(key))
         self.graphics.ci.layout.setRowFixedHeight(0, self.legend.boundingRect().height())
-        aps = [lines[k][1] for k in (APS_ONLINE, APS_TOTAL) if k in lines and len(lines[k][1])]
-        top = max((float(np.nanmax(y)) for y in aps if not np.isnan(y).all()), default=1.0)
+        ap_counts = [lines[k][1] for k in (APS_ONLINE, APS_TOTAL) if k in lines and len(lines[k][1])]
+        top = max((float(np.nanmax(y)) for y in ap_counts if not np.isnan(y).all()), default=1.0)
         self.aps_plot.setYRange(0, top * 1.15 + 0.5, padding=0)
 
     # ------------------------------------------------------------------------------------------------- events

@@ -218,8 +218,18 @@ def test_the_graph_has_the_polled_clients_and_keeps_the_table_on_refresh(qtbot, 
     for value, (low, high) in zip(values, polled.stations, strict=True):
         assert low <= value <= high
     # A refresh after a cycle keeps the selected AP and where the table was scrolled to.
-    page.select_ap(page.model.key_at(400))
+    with qtbot.waitSignal(page.plot.loaded, timeout=15_000):
+        page.select_ap(page.model.key_at(400))
     selected = page.selected_key()
+    assert selected is not None
+    # The selected AP's clients join the graph, as the table shows them at the latest poll.
+    ap_curve = page.plot.curve(("ap", selected))
+    assert ap_curve is not None
+    ap_values = [v for v in ap_curve.yData if np.isfinite(v)]
+    row = page.model.row_of(selected)
+    assert row is not None and ap_values
+    shown = page.model.index(row, ApModel.CLIENTS).data()
+    assert str(int(ap_values[-1])) == shown
     page.table.verticalScrollBar().setValue(page.table.verticalScrollBar().maximum() // 2)
     scroll = page.table.verticalScrollBar().value()
     assert scroll > 0

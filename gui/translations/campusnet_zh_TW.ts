@@ -349,7 +349,7 @@
         <translation>事件紀錄</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+42"/>
         <source>Firing</source>
         <translation>告警中</translation>
     </message>
@@ -415,7 +415,7 @@
         <translation>無法讀取告警：{0}</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+64"/>
         <source>Reading the alerts…</source>
         <translation>讀取告警中…</translation>
     </message>
@@ -508,7 +508,7 @@
         <translation>射頻</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+38"/>
         <source>offline since {0}</source>
         <translation>離線（自 {0}）</translation>
     </message>
@@ -551,7 +551,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../app.py" line="+169"/>
+        <location filename="../app.py" line="+188"/>
         <source>CampusNet keeps polling in the background. Quit from this icon&apos;s menu.</source>
         <translation>CampusNet 會在背景繼續輪詢。要結束請使用此圖示的選單。</translation>
     </message>
@@ -569,13 +569,13 @@
 <context>
     <name>BandwidthPlot</name>
     <message>
-        <location filename="../plot.py" line="+199"/>
+        <location filename="../plot.py" line="+228"/>
         <source>Rate</source>
         <translation>速率</translation>
     </message>
     <message>
         <location line="+31"/>
-        <location filename="../wireless_plot.py" line="+200"/>
+        <location filename="../wireless_plot.py" line="+208"/>
         <source>Custom…</source>
         <translation>自訂…</translation>
     </message>
@@ -1291,6 +1291,11 @@
         <location line="+1"/>
         <source>APs registered</source>
         <translation>已註冊的基地台</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>AP %1</source>
+        <translation>基地台 %1</translation>
     </message>
 </context>
 <context>
@@ -2788,7 +2793,7 @@
 <context>
     <name>SsidTable</name>
     <message>
-        <location filename="../wireless_page.py" line="-123"/>
+        <location filename="../wireless_page.py" line="-128"/>
         <source>SSID</source>
         <translation>SSID</translation>
     </message>
@@ -3033,7 +3038,7 @@
         <translation>射頻 {0}</translation>
     </message>
     <message>
-        <location line="+276"/>
+        <location line="+281"/>
         <source>APs online</source>
         <translation>連線中的基地台</translation>
     </message>
@@ -3048,7 +3053,7 @@
         <translation>用戶端</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>No wireless data for this device.</source>
         <translation>這台裝置沒有無線網路資料。</translation>
     </message>
@@ -3058,7 +3063,7 @@
         <translation>依名稱、狀態、IP、MAC、型號、位置篩選無線基地台…</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>This device gives no AP table, only the counts above.</source>
         <translation>這台裝置沒有提供無線基地台清單，只有上方的數字。</translation>
     </message>
@@ -3073,7 +3078,7 @@
         <translation>依 SSID 的用戶端</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
         <source>Could not read the wireless data: {0}</source>
         <translation>無法讀取無線網路資料：{0}</translation>
     </message>
