@@ -66,6 +66,8 @@ def test_agent_restart_stores_a_gap_not_a_spike(net: AgentNetwork, db: Path) -> 
         net.send_traffic(2_000_000, direction="to_agent")
         time.sleep(1.1)  # samples are kept per second
         run_cycle(poller)
+        # sysUpTime must clearly go back at the restart: let the agent run well past the 1.1 s it will have after it.
+        time.sleep(2.0)
         net.restart_agent()
         net.send_traffic(2_000_000, direction="to_agent")
         time.sleep(1.1)
