@@ -10,10 +10,8 @@ import argparse
 import concurrent.futures
 import contextlib
 import csv
-import getpass
 import json
 import logging
-import os
 import signal
 import sqlite3
 import sys
@@ -28,7 +26,7 @@ from typing import Any, NoReturn
 from devices.errors import CampusNetError, InputError
 from devices.ifmib import IF_STATUS
 from monitor import defaults, inventory
-from monitor.secrets import open_secrets
+from monitor.secrets import open_secrets, secret_from
 from monitor.store import connect, default_db_path
 from monitor.units import format_bps
 
@@ -205,17 +203,6 @@ def _iso(ts: float | None) -> str | None:
 # ---------------------------------------------------------------------------------------------------------- commands
 
 
-def _secret_from(env_var: str | None, prompt: str | None) -> str | None:
-    if env_var:
-        value = os.environ.get(env_var)
-        if value is None:
-            raise InputError(f"environment variable {env_var} is not set")
-        return value
-    if prompt and sys.stdin.isatty():
-        return getpass.getpass(prompt)
-    return None
-
-
 def cmd_device_add(args: argparse.Namespace, db: Path) -> int:
     """device add: validate everything, store the device, its secrets in the keyring."""
     secrets: dict[str, str] = {}
@@ -227,7 +214,7 @@ def cmd_device_add(args: argparse.Namespace, db: Path) -> int:
         ("ssh_password", args.ssh_password_env, None),
     ]
     for kind, env_var, prompt in wanted:
-        value = _secret_from(env_var, prompt)
+        value = secret_from(env_var, prompt)
         if value:
             secrets[kind] = value
     spec = inventory.DeviceSpec(
@@ -296,7 +283,7 @@ def cmd_device_edit(args: argparse.Namespace, db: Path) -> int:
         ("ssh_password", args.ssh_password_env),
     ]
     for kind, env_var in wanted:
-        value = _secret_from(env_var, None)
+        value = secret_from(env_var, None)
         if value:
             spec.secrets[kind] = value
             changed.append(kind.replace("_", "-"))

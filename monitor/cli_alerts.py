@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import os
-import sys
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -22,7 +20,7 @@ from typing import Any
 
 from devices.errors import CampusNetError, InputError
 from monitor import alerts, inventory, notify
-from monitor.secrets import SecretStore, open_secrets
+from monitor.secrets import SecretStore, open_secrets, secret_from
 from monitor.store import connect
 
 # Options of 'notify add' that only some kinds take.
@@ -184,17 +182,6 @@ def cmd_rules(args: argparse.Namespace, db: Path) -> int:
 # ---------------------------------------------------------------------------------------------------------- notify
 
 
-def _secret(env_var: str | None, prompt: str | None) -> str | None:
-    if env_var:
-        value = os.environ.get(env_var)
-        if value is None:
-            raise InputError(f"environment variable {env_var} is not set")
-        return value
-    if prompt and sys.stdin.isatty():
-        return getpass.getpass(prompt)
-    return None
-
-
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
     for option, kinds in _KIND_OPTIONS.items():
         if getattr(args, option) not in (None, False) and args.kind not in kinds:
@@ -234,10 +221,10 @@ def cmd_notify_add(args: argparse.Namespace, db: Path) -> int:
         if args.password_env and not checked.settings.get("user"):
             raise InputError("--password-env needs --user (the SMTP login)")
         prompt = f"SMTP password of {checked.settings['user']}: " if checked.settings.get("user") else None
-        secret = _secret(args.password_env, prompt)
+        secret = secret_from(args.password_env, prompt)
     else:
         prompt = None if args.kind == "webhook" else f"{args.kind} token: "
-        secret = _secret(args.token_env, prompt)
+        secret = secret_from(args.token_env, prompt)
     if notify.needs_secret(checked) and not secret:
         flag = "--password-env" if args.kind == "email" else "--token-env"
         raise InputError(

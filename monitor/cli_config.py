@@ -7,7 +7,6 @@ Nothing secret is printed: rendered lines and diffs are shown masked.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sqlite3
@@ -20,7 +19,7 @@ from typing import Any
 from devices.errors import InputError
 from monitor import inventory
 from monitor.configs import device_platform, known_hosts_path, session_log_dir
-from monitor.secrets import SecretStore, open_secrets
+from monitor.secrets import SecretStore, open_secrets, secret_from
 from monitor.store import connect
 
 EXAMPLE_PROFILE = Path(__file__).resolve().parent.parent / "devices" / "profiles" / "example.toml"
@@ -74,13 +73,8 @@ def cmd_secret(args: argparse.Namespace, db: Path) -> int:
         secrets.delete_named(args.name)
         print(f"secret {args.name} removed")
         return 0
-    if args.value_env:
-        value = os.environ.get(args.value_env)
-        if value is None:
-            raise InputError(f"environment variable {args.value_env} is not set")
-    elif sys.stdin.isatty():
-        value = getpass.getpass(f"value of secret {args.name}: ")
-    else:
+    value = secret_from(args.value_env, f"value of secret {args.name}: ")
+    if value is None:
         raise InputError("no terminal to ask on: give the value with --value-env VAR")
     secrets.set_named(args.name, value)
     print(f"secret {args.name} saved in {secrets.backend_description}")

@@ -10,10 +10,12 @@ is told.
 from __future__ import annotations
 
 import contextlib
+import getpass
 import json
 import logging
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import Protocol
@@ -171,6 +173,20 @@ class SecretStore:
     def delete_named(self, name: str) -> None:
         """Forget a named secret; absent is fine."""
         self.backend.delete(self._named_key(name))
+
+
+def secret_from(env_var: str | None, prompt: str | None) -> str | None:
+    """A secret for the command line: from the environment variable named ``env_var`` (an :class:`InputError`
+    when it is not set), else asked with ``prompt`` on a terminal (never echoed), else None. Secrets are never
+    taken as plain arguments."""
+    if env_var:
+        value = os.environ.get(env_var)
+        if value is None:
+            raise InputError(f"environment variable {env_var} is not set")
+        return value
+    if prompt and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return None
 
 
 def open_secrets(db_path: Path, store_id: str) -> SecretStore:
