@@ -55,6 +55,15 @@ def localise_date_axis(axis: pg.DateAxisItem, lang: str, extra: dict[str, str] |
     axis.zoomLevels = levels
 
 
+def uncheck_all(group: QButtonGroup) -> None:
+    """Leave no button of an exclusive group checked (the view no longer matches a range button)."""
+    checked = group.checkedButton()
+    if checked is not None:
+        group.setExclusive(False)
+        checked.setChecked(False)
+        group.setExclusive(True)
+
+
 def date_axis(lang: str | None = None) -> pg.DateAxisItem:
     """A bottom date axis in ``lang`` (default: the language the app speaks now)."""
     from gui.tray import message_language
@@ -386,11 +395,7 @@ class BandwidthPlot(QWidget):
         if loaded == {wanted} and x0 >= lo and x1 <= hi:
             return
         self._span = None
-        checked = self._button_group.checkedButton()
-        if checked is not None:
-            self._button_group.setExclusive(False)
-            checked.setChecked(False)
-            self._button_group.setExclusive(True)
+        uncheck_all(self._button_group)
         self._load(x0, x1)
 
     def _show(self, items: _PortItems, series: Series) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui.alerts_page import Relay, Submit, one_line
-from gui.plot import DEFAULT_RANGE, RANGES, CustomRangeDialog, date_axis, tier_text
+from gui.plot import DEFAULT_RANGE, RANGES, CustomRangeDialog, date_axis, tier_text, uncheck_all
 from monitor import wireless
 from monitor.history import choose_tier
 from monitor.store import ROLLUP_TIERS, connect
@@ -353,11 +353,7 @@ class CountPlot(QWidget):
         ):
             return
         self._span = None
-        checked = self._buttons.checkedButton()
-        if checked is not None:
-            self._buttons.setExclusive(False)
-            checked.setChecked(False)
-            self._buttons.setExclusive(True)
+        uncheck_all(self._buttons)
         self._load(x0, x1)
 
     def _ask_custom_range(self) -> None:
