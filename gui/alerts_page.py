@@ -25,7 +25,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -50,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
+from gui.table_model import CellTableModel
 from gui.tray import message_language
 from monitor import alerts, notify
 from monitor.alerts import AlertInfo
@@ -280,7 +280,7 @@ def duration_text(seconds: float) -> str:
     return QCoreApplication.translate("AlertsPage", "{0} d {1} h").format(days, hours)
 
 
-class AlertsModel(QAbstractTableModel):
+class AlertsModel(CellTableModel):
     """The alerts of an :class:`AlertsSnapshot` as a table (firing first, then the most recent)."""
 
     COLUMNS = (
@@ -338,19 +338,9 @@ class AlertsModel(QAbstractTableModel):
             (row.detail, row.detail),
         )
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Qt override."""
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Qt override."""
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Qt override: translated column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.COLUMNS[section])
-        return None
+    def row_count(self) -> int:
+        """The number of rows."""
+        return len(self.rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Qt override: text, sort values (UserRole), the state's colour, firing rows tinted, the detail as tooltip."""

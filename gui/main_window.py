@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -64,6 +63,7 @@ from gui.device_dialog import DeviceDialog
 from gui.plot import BandwidthPlot
 from gui.service_watch import service_status, service_tooltip, takeover_note
 from gui.settings_dialog import SettingsDialog
+from gui.table_model import CellTableModel
 from gui.wireless_overview import WirelessOverview
 from gui.wireless_page import WirelessPage, has_wireless_data
 from monitor import alerts, inventory
@@ -178,7 +178,7 @@ class UtilizationDelegate(QStyledItemDelegate):
         super().paint(painter, option, index)
 
 
-class PortsModel(QAbstractTableModel):
+class PortsModel(CellTableModel):
     """A device's ports as a table (a thin adapter over a store query)."""
 
     # Marked for lupdate here, translated in headerData().
@@ -230,19 +230,9 @@ class PortsModel(QAbstractTableModel):
         self.endResetModel()
         return True
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Qt override."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Qt override."""
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Qt override: translated column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.COLUMNS[section])
-        return None
+    def row_count(self) -> int:
+        """The number of rows."""
+        return len(self._rows)
 
     def _cells(self, row: sqlite3.Row) -> tuple[tuple[Any, Any], ...]:
         """(display text, sort value) of every column of one port, computed once per load."""

@@ -19,7 +19,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -47,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.alerts_page import Relay, Submit, one_line
+from gui.table_model import CellTableModel
 from gui.wireless_plot import DASH, CountPlot, device_counts
 from monitor import wireless
 from monitor.store import connect
@@ -245,7 +245,7 @@ class SsidTable(QTableWidget):
 # ------------------------------------------------------------------------------------------------ the AP table
 
 
-class ApModel(QAbstractTableModel):
+class ApModel(CellTableModel):
     """A device's APs as a table: display text and, for sorting, numbers as numbers (UserRole)."""
 
     COLUMNS = (
@@ -338,19 +338,9 @@ class ApModel(QAbstractTableModel):
             lines.append(line)
         return "\n".join(lines)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Qt override."""
-        return 0 if parent.isValid() else len(self._aps)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Qt override."""
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Qt override: translated column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.COLUMNS[section])
-        return None
+    def row_count(self) -> int:
+        """The number of rows."""
+        return len(self._aps)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Qt override: text, sort values (UserRole), the status lamp and the MIB's own status word."""
