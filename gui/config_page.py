@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
 
 from devices.errors import CampusNetError
 from monitor import inventory
-from monitor.cli_config import EXAMPLE_PROFILE, TEMPLATES, load_profile_with, secret_resolver
-from monitor.configs import device_platform, known_hosts_path, session_log_dir
+from monitor.cli_config import EXAMPLE_PROFILE, TEMPLATES, load_profile_with, render_job
+from monitor.configs import known_hosts_path, session_log_dir
 
 Submit = Callable[[Coroutine[Any, Any, Any]], Future[Any]]
 
@@ -105,9 +105,8 @@ def run_config_job(
     ``overrides`` are ``KEY=VALUE`` pairs as the command line's ``--set`` (the one-SSID case).
     """
     from devices.config.compliance import check_compliance
-    from devices.config.render import render
-    from devices.push import PushJob, PushTarget, push_many
-    from monitor.configs import ConfigArchive, push_target_fields
+    from devices.push import push_many
+    from monitor.configs import ConfigArchive
     from monitor.secrets import open_secrets
     from monitor.store import connect
 
@@ -120,24 +119,13 @@ def run_config_job(
         rendered_of: dict[str, Any] = {}
         for name in names:
             try:
-                device = inventory.get_device(conn, name)
-                rendered = render(template, device_platform(device), profile, secrets=secret_resolver(secrets))
-                target = PushTarget(**push_target_fields(device, secrets))
+                rendered, job = render_job(conn, secrets, name, template, profile, phash)
             except CampusNetError as exc:
                 outcomes[name] = DeviceOutcome(name, "error", str(exc))
                 continue
             rendered_of[name] = rendered
             outcomes[name] = DeviceOutcome(name, "rendered", "", masked_lines=list(rendered.masked_lines))
-            jobs.append(
-                PushJob(
-                    target,
-                    rendered.lines,
-                    rendered.masked_lines,
-                    sorted(rendered.secret_values),
-                    template=template,
-                    profile_hash=phash,
-                )
-            )
+            jobs.append(job)
         if not dry_run and len(jobs) != len(names):
             for outcome in outcomes.values():
                 if outcome.status != "error":

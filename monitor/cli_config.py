@@ -152,27 +152,36 @@ def cmd_render(args: argparse.Namespace, db: Path) -> int:
 # ------------------------------------------------------------------------------------------------------- push
 
 
-def _jobs(args: argparse.Namespace, conn: sqlite3.Connection, secrets: SecretStore) -> list[Any]:
-    """Render every device first: a bad parameter or a missing secret stops everything before anything connects."""
+def render_job(
+    conn: sqlite3.Connection, secrets: SecretStore, name: str, template: str, profile: Any, phash: str
+) -> tuple[Any, Any]:
+    """Render ``template`` for the device ``name`` and make its push job: (rendered, PushJob).
+
+    Raises :class:`CampusNetError` for a bad parameter, a missing secret or missing SSH settings, before anything
+    connects.
+    """
+    from devices.config.render import render
     from devices.push import PushJob, PushTarget
     from monitor.configs import push_target_fields
 
-    _profile_obj, phash = _profile(args)
-    jobs = []
-    for name in args.devices:
-        rendered = _render(args, conn, secrets, name)
-        target = PushTarget(**push_target_fields(inventory.get_device(conn, name), secrets))
-        jobs.append(
-            PushJob(
-                target,
-                rendered.lines,
-                rendered.masked_lines,
-                sorted(rendered.secret_values),
-                template=args.template,
-                profile_hash=phash,
-            )
-        )
-    return jobs
+    device = inventory.get_device(conn, name)
+    rendered = render(template, device_platform(device), profile, secrets=secret_resolver(secrets))
+    target = PushTarget(**push_target_fields(device, secrets))
+    job = PushJob(
+        target,
+        rendered.lines,
+        rendered.masked_lines,
+        sorted(rendered.secret_values),
+        template=template,
+        profile_hash=phash,
+    )
+    return rendered, job
+
+
+def _jobs(args: argparse.Namespace, conn: sqlite3.Connection, secrets: SecretStore) -> list[Any]:
+    """Render every device first: a bad parameter or a missing secret stops everything before anything connects."""
+    profile, phash = _profile(args)
+    return [render_job(conn, secrets, name, args.template, profile, phash)[1] for name in args.devices]
 
 
 def _run_push(args: argparse.Namespace, db: Path, jobs: list[Any], *, dry_run: bool) -> list[Any]:
