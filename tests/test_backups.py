@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
+from devices.emulators.server import EmulatedDevice
 from monitor import backups, configs
 from monitor.cli import main as cli
 from monitor.inventory import DeviceSpec, add_device
 from monitor.scheduler import CoreLoop, Poller
 from monitor.secrets import SecretStore
 from monitor.settings import PollSettings, save_settings
-from tests.emulators.server import EmulatedDevice
 
 PASSWORD = "Sw1tch-Pass"
 Store = tuple[sqlite3.Connection, SecretStore, Path]

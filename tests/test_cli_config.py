@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from devices.emulators import EmulatedDevice
 from monitor.cli import main as cli
-from tests.emulators import EmulatedDevice
 
 SSH_PASSWORD = "Ssh-Pa55word"
 RADIUS_SECRET = "Rad1us-S3cret"

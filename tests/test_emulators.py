@@ -10,7 +10,7 @@ from netmiko import ConnectHandler
 from netmiko.base_connection import BaseConnection
 from netmiko.exceptions import ConfigInvalidException, NetmikoAuthenticationException
 
-from tests.emulators import EmulatedDevice
+from devices.emulators import EmulatedDevice
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTableWidget
 
+from devices.emulators import EmulatedDevice
 from gui.config_page import ConfigPage
 from monitor.cli import main as cli
 from monitor.scheduler import CoreLoop
 from monitor.store import connect
-from tests.emulators import EmulatedDevice
 
 SSH_PASSWORD = "Ssh-Pa55word"
 RADIUS_SECRET = "Rad1us-S3cret"

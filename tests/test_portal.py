@@ -22,11 +22,11 @@ from netmiko.exceptions import ConfigInvalidException
 from devices.config import render as render_mod
 from devices.config.profile import Profile, load_profile, parse_profile
 from devices.config.render import Rendered, render
+from devices.emulators import EmulatedDevice
 from devices.errors import InputError
 from devices.push import PushResult, PushTarget, push
 from monitor import configs
 from monitor.cli import main as cli
-from tests.emulators import EmulatedDevice
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "devices" / "profiles" / "example.toml"
 URL = "https://portal.example.edu.tw/login"

@@ -134,7 +134,7 @@ Store = tuple[sqlite3.Connection, SecretStore, Path]
 
 
 def _emulator() -> Any:
-    from tests.emulators import EmulatedDevice
+    from devices.emulators import EmulatedDevice
 
     return EmulatedDevice
 

@@ -22,12 +22,12 @@ from netmiko.exceptions import ConfigInvalidException
 
 from devices.config.profile import load_profile
 from devices.config.render import Rendered, render
+from devices.emulators import EmulatedDevice
+from devices.emulators.server import ConfigNode
 from devices.push import PushResult, PushTarget, push
 from monitor import configs
 from monitor.inventory import DeviceSpec, add_device
 from monitor.secrets import SecretStore
-from tests.emulators import EmulatedDevice
-from tests.emulators.server import ConfigNode
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from tests.emulators.server import ConfigNode, ConfigTree, Platform, Shell, caret_error, word_column
+from devices.emulators.server import ConfigNode, ConfigTree, Platform, Shell, caret_error, word_column
 
 INVALID = "% Invalid input detected at '^' marker."
 INCOMPLETE = "% Incomplete command."

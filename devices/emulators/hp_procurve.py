@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from tests.emulators.server import ConfigTree, Platform, Shell, quoted
+from devices.emulators.server import ConfigTree, Platform, Shell, quoted
 
 BANNER = """HP J9778A 2530-48G-PoEP Switch
 Software revision YA.16.10.0012

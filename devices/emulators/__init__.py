@@ -1,8 +1,9 @@
-"""SSH device emulators on 127.0.0.1 that answer like the real CLI, for testing configuration pushes with netmiko.
+"""SSH device emulators on 127.0.0.1 that answer like the real CLI: the demo's switches and controller, and the
+peers of the configuration-push tests.
 
 ::
 
-    from tests.emulators import EmulatedDevice
+    from devices.emulators import EmulatedDevice
 
     with EmulatedDevice("cisco_ios", password="pw", enable_secret="en") as dev:
         conn = ConnectHandler(device_type="cisco_ios", host=dev.host, port=dev.port, username=dev.username,
@@ -11,10 +12,10 @@
         assert "hostname SW2" in dev.running_config
 
 One module per platform (``cisco_ios``, ``cisco_wlc``, ``aruba_os``, ``hp_procurve``, ``aruba_aoscx``) holds its
-prompts, modes, error strings and running-config rendering; :mod:`tests.emulators.server` holds the SSH server,
+prompts, modes, error strings and running-config rendering; :mod:`devices.emulators.server` holds the SSH server,
 the terminal handling and the shared configuration tree.
 """
 
-from tests.emulators.server import PLATFORMS, EmulatedDevice
+from devices.emulators.server import PLATFORMS, EmulatedDevice
 
 __all__ = ["PLATFORMS", "EmulatedDevice"]

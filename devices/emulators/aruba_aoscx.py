@@ -40,7 +40,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from tests.emulators.server import ConfigNode, ConfigTree, Platform, Shell
+from devices.emulators.server import ConfigNode, ConfigTree, Platform, Shell
 
 VERSION = "FL.10.13.1040"
 PORTS = 52

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from tests.emulators.server import ConfigNode, ConfigTree, Platform, Shell
+from devices.emulators.server import ConfigNode, ConfigTree, Platform, Shell
 
 INCORRECT = "Incorrect usage. Use the '?' or <TAB> key to list commands."
 KNOWN = frozenset(

@@ -26,7 +26,7 @@ import asyncssh
 HOST = "127.0.0.1"
 START_TIMEOUT = 10.0
 
-#: netmiko device_type -> module under tests.emulators that implements it.
+#: netmiko device_type -> module under devices.emulators that implements it.
 PLATFORMS: dict[str, str] = {
     "cisco_ios": "cisco_ios",
     "cisco_xe": "cisco_ios",
@@ -508,7 +508,7 @@ class EmulatedDevice:
     ) -> None:
         if platform not in PLATFORMS:
             raise ValueError(f"no emulator for {platform!r}; known: {', '.join(sorted(PLATFORMS))}")
-        module = importlib.import_module(f"tests.emulators.{PLATFORMS[platform]}")
+        module = importlib.import_module(f"devices.emulators.{PLATFORMS[platform]}")
         platform_class: type[Platform] = module.PLATFORM
         self.device_type = platform
         self.host = HOST

@@ -27,7 +27,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Sequence
 
-from tests.emulators.server import ConfigNode, ConfigTree, Platform, Shell, caret_error, quoted, word_column
+from devices.emulators.server import ConfigNode, ConfigTree, Platform, Shell, caret_error, quoted, word_column
 
 INVALID = "% Invalid input detected at '^' marker."
 #: Configuration lines that open a profile, and how the prompt names it.
@@ -402,11 +402,11 @@ class ArubaShell(Shell):
         if head not in TOP_WORDS:
             return self.invalid(line, 0)
         if text.startswith("no "):
-            opener = profile_opener(text[3:])
-            user = p.user_of(opener) if opener else None
+            removed = profile_opener(text[3:])
+            user = p.user_of(removed) if removed else None
             if user is not None:
-                return f"Error: {opener} is in use by {user}\n"
-            text = f"no {opener or text[3:]}"
+                return f"Error: {removed} is in use by {user}\n"
+            text = f"no {removed or text[3:]}"
         if text.startswith("hostname "):
             text = f"hostname {quoted(text.split(None, 1)[1])}"
         p.apply([], text)
