@@ -35,6 +35,14 @@ class SshUnreachable(SshError):
     """No SSH answer: wrong address or port, SSH disabled, a firewall, or the device is down."""
 
 
+class SshRefused(SshError):
+    """The address answers but refuses the SSH port: SSH is off, or listens on another port."""
+
+
+class SshLoginTimeout(SshError):
+    """The SSH server took the connection but did not answer the login in time (busy, or its AAA server is slow)."""
+
+
 class SshAuthError(SshError):
     """The device refused the user name or password."""
 
@@ -62,6 +70,10 @@ def fetch_host_key(host: str, port: int, timeout: float, preferred: Iterable[str
     """
     try:
         sock = socket.create_connection((host, port), timeout=timeout)
+    except ConnectionRefusedError as exc:
+        raise SshRefused(
+            f"SSH connection to {host}:{port} refused: SSH is off on the device, or listens on another port"
+        ) from exc
     except OSError as exc:
         raise _unreachable(host, port, timeout) from exc
     transport = paramiko.Transport(sock)
@@ -74,8 +86,15 @@ def fetch_host_key(host: str, port: int, timeout: float, preferred: Iterable[str
             transport.get_security_options().key_types = (*wanted, *others)
         transport.start_client(timeout=timeout)
         key = transport.get_remote_server_key()
+    except TimeoutError as exc:
+        raise _unreachable(host, port, timeout) from exc
     except (paramiko.SSHException, EOFError, OSError) as exc:
-        raise SshError(f"SSH handshake with {host}:{port} failed: {exc or type(exc).__name__}") from exc
+        text = _first_line(exc)
+        if "banner" in text.lower() or "timeout" in text.lower():
+            raise SshUnreachable(
+                f"{host}:{port} took the connection but did not start SSH within {timeout:g} s: is it an SSH port?"
+            ) from exc
+        raise SshError(f"SSH handshake with {host}:{port} failed: {text}") from exc
     finally:
         transport.close()
     return key
@@ -159,6 +178,11 @@ def open_session(
     try:
         return ConnectHandler(**params)
     except NetmikoAuthenticationException as exc:
+        if "timeout" in str(exc).lower():
+            raise SshLoginTimeout(
+                f"{host}:{port} did not answer the SSH login within {timeout:g} s (busy, or its login server is slow):"
+                " try again later or raise the timeout"
+            ) from exc
         raise SshAuthError(
             f"SSH login refused for user {username} on {host}:{port}: check the user name and password"
         ) from exc

@@ -48,16 +48,17 @@ from monitor.configs import known_hosts_path, session_log_dir
 Submit = Callable[[Coroutine[Any, Any, Any]], Future[Any]]
 
 
-# Status -> colour of its word in the results table (ok green, rolled back amber, failed red).
+# Status -> colour of its word in the results table (ok green, rolled back amber, not tried grey, attention red).
 _STATUS_COLORS = {
     "applied": "#2e7d32",
     "unchanged": "#2e7d32",
-    "dry-run": "#2e7d32",
+    "preview": "#2e7d32",
     "rolled-back": "#ef6c00",
-    "failed": "#c62828",
-    "rollback-failed": "#c62828",
+    "not-tried": "#616161",
+    "attention": "#c62828",
     "error": "#c62828",
 }
+_OK = ("preview", "unchanged", "applied")
 
 
 @dataclass
@@ -129,7 +130,7 @@ def run_config_job(
         if not dry_run and len(jobs) != len(names):
             for outcome in outcomes.values():
                 if outcome.status != "error":
-                    outcome.status, outcome.message = "cancelled", "not tried: another device has an error"
+                    outcome.status, outcome.message = "not-tried", "not tried: another device has an error"
             return [outcomes[n] for n in names]
         archive = ConfigArchive(conn, secrets)
         results = push_many(
@@ -391,13 +392,12 @@ class ConfigPage(QWidget):
         """A push or preview status (``devices.push`` and audit words) in the user's language."""
         words = {
             "rendered": self.tr("rendered"),
-            "dry-run": self.tr("previewed"),
+            "preview": self.tr("previewed"),
             "unchanged": self.tr("no change needed"),
-            "applied": self.tr("applied"),
-            "failed": self.tr("failed"),
+            "applied": self.tr("applied and saved"),
             "rolled-back": self.tr("rolled back"),
-            "rollback-failed": self.tr("ROLLBACK FAILED"),
-            "cancelled": self.tr("not tried"),
+            "not-tried": self.tr("not tried"),
+            "attention": self.tr("NEEDS ATTENTION"),
             "error": self.tr("error"),
         }
         return words.get(status, status)
@@ -430,7 +430,7 @@ class ConfigPage(QWidget):
                 if col == 1 and outcome.status in _STATUS_COLORS:
                     item.setForeground(QBrush(QColor(_STATUS_COLORS[outcome.status])))
                 self.results.setItem(row, col, item)
-        ok = sum(1 for o in outcomes if o.status in ("dry-run", "unchanged", "applied"))
+        ok = sum(1 for o in outcomes if o.status in _OK)
         done = self.tr("Preview done") if dry_run else self.tr("Push done")
         self.progress_label.setText(
             self.tr("%1: %2 of %3 device(s) ok")
@@ -458,7 +458,7 @@ class ConfigPage(QWidget):
         if outcome.change:
             parts.append(self.tr("Change:"))
             parts.extend(outcome.change)
-        elif outcome.status in ("dry-run", "unchanged", "applied"):
+        elif outcome.status in _OK:
             parts.append(self.tr("No change needed."))
         if outcome.masked_lines:
             if parts:

@@ -666,6 +666,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     db = args.db or default_db_path()
+    if not (args.command == "config" and args.config_command in ("push", "recover")) and args.command != "demo":
+        from monitor.recovery import notice
+
+        reminder = notice(db)
+        if reminder:
+            print(f"note: {reminder}", file=sys.stderr)
     try:
         if args.command == "demo":
             return cmd_demo(args, args.db)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -41,6 +43,14 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
             p.add_argument("--yes", action="store_true", help="push without asking")
             p.add_argument("--keep-going", action="store_true", help="go on with the next device after a failure")
             p.add_argument("--json", action="store_true")
+    recover = csub.add_parser(
+        "recover", help="find interrupted pushes, show the state of their devices, finish or roll them back"
+    )
+    recover.add_argument("devices", nargs="*", metavar="DEVICE")
+    action = recover.add_mutually_exclusive_group()
+    action.add_argument("--finish", action="store_true", help="complete the push (confirm and save)")
+    action.add_argument("--rollback", action="store_true", help="bring the device back to its backup")
+    recover.add_argument("--json", action="store_true")
     backup = csub.add_parser("backup", help="back up the running config of some or all devices")
     backup.add_argument("devices", nargs="*", metavar="DEVICE")
     hist = csub.add_parser("history", help="a device's backups and pushes")
@@ -163,6 +173,7 @@ def render_job(
     from devices.config.render import render
     from devices.push import PushJob, PushTarget
     from monitor.configs import push_target_fields
+    from monitor.recovery import device_facts
 
     device = inventory.get_device(conn, name)
     rendered = render(template, device_platform(device), profile, secrets=secret_resolver(secrets))
@@ -174,6 +185,7 @@ def render_job(
         sorted(rendered.secret_values),
         template=template,
         profile_hash=phash,
+        facts=device_facts(device),
     )
     return rendered, job
 
@@ -184,36 +196,106 @@ def _jobs(args: argparse.Namespace, conn: sqlite3.Connection, secrets: SecretSto
     return [render_job(conn, secrets, name, args.template, profile, phash)[1] for name in args.devices]
 
 
-def _run_push(args: argparse.Namespace, db: Path, jobs: list[Any], *, dry_run: bool) -> list[Any]:
+def _run_push(
+    args: argparse.Namespace, db: Path, jobs: list[Any], *, dry_run: bool, stop: threading.Event | None = None
+) -> list[Any]:
     from devices.push import push_many
     from monitor.configs import ConfigArchive
+    from monitor.journal import PushJournal
 
     conn, secrets = _open(db)
     return push_many(
         jobs,
         stop_on_first_failure=not args.keep_going,
-        progress=lambda text: print(f"  {text}", file=sys.stderr),
+        progress=_say,
+        cancelled=stop.is_set if stop is not None else (lambda: False),
         dry_run=dry_run,
         known_hosts=known_hosts_path(db),
         backup_store=ConfigArchive(conn, secrets),
+        journal=PushJournal(conn, secrets, db),
         log_dir=session_log_dir(db),
     )
 
 
+def _say(text: str) -> None:
+    print(f"  {text}", file=sys.stderr, flush=True)
+
+
+# Outcome -> the words the user reads.
+OUTCOME_WORDS = {
+    "applied": "applied and saved",
+    "rolled-back": "rolled back",
+    "unchanged": "unchanged",
+    "not-tried": "not tried",
+    "attention": "NEEDS ATTENTION",
+    "preview": "preview",
+}
+
+
 def _print_results(results: list[Any], as_json: bool) -> None:
+    from devices.push import summarize
+
     if as_json:
-        rows = [{"device": r.device, "status": r.status, "message": r.message, "change": r.change} for r in results]
+        rows = [
+            {
+                "device": r.device,
+                "status": r.status,
+                "message": r.message,
+                "change": r.change,
+                "holds_change": r.holds_change,
+                "saved": r.saved,
+                "checks": r.checks,
+                "notes": r.notes,
+            }
+            for r in results
+        ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for r in results:
-        print(f"== {r.device}: {r.status}")
+        print(f"== {r.device}: {OUTCOME_WORDS.get(r.status, r.status)}")
         if r.change:
             print("\n".join(f"   {line}" for line in r.change))
+        for check in r.checks:
+            print(f"   check: {check}")
+        for note in r.notes:
+            print(f"   note: {note}")
         print(f"   {r.message}")
+    if len(results) > 1 or any(r.status not in ("preview",) for r in results):
+        print("summary:")
+        for line in summarize(results):
+            print(f"  {line}")
+
+
+def _stop_on_signals() -> tuple[threading.Event, Callable[[], None]]:
+    """SIGINT and SIGTERM ask the push to stop: lines sent are rolled back (or, past confirm, saved) first."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        return stop, lambda: None
+
+    def handler(signum: int, _frame: Any) -> None:
+        if not stop.is_set():
+            print(
+                "\n  stopping: what was sent is being rolled back (a confirmed change is saved); please wait",
+                file=sys.stderr,
+                flush=True,
+            )
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore() -> None:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+    return stop, restore
 
 
 def cmd_push(args: argparse.Namespace, db: Path) -> int:
-    """config push TEMPLATE DEVICE...: render all, then push one at a time (asks first unless --yes/--dry-run)."""
+    """config push TEMPLATE DEVICE...: settle earlier interrupted pushes, render all, then push one at a time (asks
+    first unless --yes/--dry-run); Ctrl-C or SIGTERM roll back what was sent, then stop."""
+    from devices.push import PushResult
+    from monitor.recovery import reconcile
+
     conn, secrets = _open(db)
     jobs = _jobs(args, conn, secrets)
     if not args.dry_run and not args.yes:
@@ -225,9 +307,62 @@ def cmd_push(args: argparse.Namespace, db: Path) -> int:
         if answer not in ("y", "yes"):
             print("nothing pushed")
             return 1
-    results = _run_push(args, db, jobs, dry_run=args.dry_run)
-    _print_results(results, args.json)
-    return 0 if all(r.ok for r in results) else 1
+    blocked = {} if args.dry_run else reconcile(conn, secrets, db, [j.target.name for j in jobs], _say)
+    stop, restore = _stop_on_signals()
+    try:
+        ready = [j for j in jobs if j.target.name not in blocked]
+        results = {r.device: r for r in _run_push(args, db, ready, dry_run=args.dry_run, stop=stop)}
+    finally:
+        restore()
+    ordered = [
+        results.get(j.target.name) or PushResult(j.target.name, "not-tried", f"not tried: {blocked[j.target.name]}")
+        for j in jobs
+    ]
+    _print_results(ordered, args.json)
+    return 0 if all(r.ok for r in ordered) and not stop.is_set() else 1
+
+
+def cmd_recover(args: argparse.Namespace, db: Path) -> int:
+    """config recover [DEVICE...] [--finish|--rollback]: interrupted pushes, their devices' state, and the action."""
+    from monitor import recovery
+
+    conn, secrets = _open(db)
+    names = list(args.devices) or None
+    for name in names or []:
+        inventory.get_device(conn, name)  # an unknown name is bad input
+    entries = recovery.unfinished(conn, db, names)
+    if not entries:
+        print("no interrupted push" + (f" for {', '.join(names)}" if names else ""))
+        return 0
+    rows: list[dict[str, Any]] = []
+    settled = True
+    for entry in entries:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.started))
+        row: dict[str, Any] = {"device": entry.device_name, "started": entry.started, "last_step": entry.step}
+        seen = recovery.look(conn, secrets, db, entry)
+        row.update(state=seen.found.words, actions=[a for a in seen.found.actions if a != "settle"])
+        if recovery.settle_found(conn, entry, seen.found):
+            row["result"] = "settled: nothing to do"
+        elif args.finish or args.rollback:
+            done = recovery.act(conn, secrets, db, entry, "finish" if args.finish else "rollback")
+            row["result"] = f"{OUTCOME_WORDS.get(done.outcome, done.outcome)}: {done.message}"
+            settled = settled and done.outcome != "attention"
+        else:
+            settled = False
+        rows.append(row)
+        if not args.json:
+            print(f"== {entry.device_name}: push of {entry.template or '?'} started {when} by {entry.user}")
+            print(f"   last step: {entry.step}")
+            print(f"   state: {seen.found.words}")
+            if "result" in row:
+                print(f"   {row['result']}")
+            elif row["actions"]:
+                hints = {"finish": "--finish (confirm and save)", "rollback": "--rollback (back to the backup)"}
+                options = " or ".join(hints.get(a, a) for a in row["actions"])
+                print(f"   to settle it: config recover {entry.device_name} {options}")
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    return 0 if settled else 1
 
 
 # ------------------------------------------------------------------------------------------------ backups
@@ -310,6 +445,7 @@ def dispatch(args: argparse.Namespace, db: Path) -> int:
     handlers: dict[str, Callable[[argparse.Namespace, Path], int]] = {
         "render": cmd_render,
         "push": cmd_push,
+        "recover": cmd_recover,
         "backup": cmd_backup,
         "history": cmd_history,
         "diff": cmd_diff,

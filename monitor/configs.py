@@ -39,7 +39,7 @@ T = TypeVar("T")
 STORE_SECRETS_NAME = "__store__"
 BACKUP_KEY_KIND = "backup_key"
 SOURCES = ("push-before", "push-after", "manual", "schedule")
-RESULTS = ("dry-run", "applied", "failed", "rolled-back", "rollback-failed")
+RESULTS = ("applied", "rolled-back", "unchanged", "not-tried", "attention")
 MASK = "********"
 _KEY_LOCK = threading.Lock()
 
@@ -120,7 +120,7 @@ def save_backup(
     latest = _latest(conn, device_id)
     if latest is not None and latest.sha256 == digest:
         return latest
-    token = _fernet(secrets).encrypt(text.encode("utf-8"))
+    token = cipher(secrets).encrypt(text.encode("utf-8"))
     ts = time.time()
     size = len(text.encode("utf-8"))
     with conn:
@@ -146,7 +146,7 @@ def load_backup(conn: sqlite3.Connection, secrets: SecretStore, backup_id: int) 
     if row is None:
         raise InputError(f"no configuration backup number {backup_id}")
     try:
-        return _fernet(secrets, create=False).decrypt(bytes(row[0])).decode("utf-8")
+        return cipher(secrets, create=False).decrypt(bytes(row[0])).decode("utf-8")
     except InvalidToken as exc:
         raise CampusNetError(
             f"backup {backup_id} cannot be decrypted: the backup key in {secrets.backend_description} "
@@ -301,7 +301,8 @@ def push_target_fields(device: sqlite3.Row, secrets: SecretStore) -> dict[str, A
     }
 
 
-def _fernet(secrets: SecretStore, *, create: bool = True) -> Fernet:
+def cipher(secrets: SecretStore, *, create: bool = True) -> Fernet:
+    """The store's Fernet key for secret-bearing texts (backups, a push's intended lines), made on first use."""
     with _KEY_LOCK:
         key = secrets.get(STORE_SECRETS_NAME, BACKUP_KEY_KIND)
         if not key:

@@ -205,8 +205,8 @@ def record_poll(conn: sqlite3.Connection, device_id: int, poll: DevicePoll) -> P
     ident = poll.identity
     conn.execute(
         """UPDATE devices SET status='up', status_reason=NULL, sys_descr=?, sys_object_id=?, sys_name=?,
-           sys_uptime=?, vendor=?, model=?, detected_platform=?, netmiko_type=?, last_poll=?, last_duration_s=?
-           WHERE id=?""",
+           sys_uptime=?, vendor=?, model=?, os_version=?, detected_platform=?, netmiko_type=?, last_poll=?,
+           last_duration_s=? WHERE id=?""",
         (
             poll.sys_descr,
             poll.sys_object_id,
@@ -214,6 +214,7 @@ def record_poll(conn: sqlite3.Connection, device_id: int, poll: DevicePoll) -> P
             poll.uptime,
             ident.vendor,
             ident.model,
+            ident.os_version,
             ident.platform,
             ident.netmiko_device_type,
             poll.ts,

@@ -352,6 +352,59 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (device_id, ts)
     ) WITHOUT ROWID;
     """,
+    # 8: the push journal (monitor/journal.py: each step of a push written before it is taken, so an interrupted push
+    # is found and reconciled), audit results as push outcomes (previews are not pushes: their old rows go), and each
+    # device's OS version from sysDescr (it picks the configuration syntax).
+    """
+    CREATE TABLE config_audit_v8 (
+        id INTEGER PRIMARY KEY,
+        ts REAL NOT NULL,
+        user TEXT NOT NULL,
+        device_id INTEGER REFERENCES devices(id) ON DELETE SET NULL,
+        device_name TEXT NOT NULL,
+        template TEXT NOT NULL DEFAULT '',
+        profile_hash TEXT NOT NULL DEFAULT '',
+        diff_masked TEXT NOT NULL DEFAULT '',
+        result TEXT NOT NULL CHECK (result IN ('applied', 'rolled-back', 'unchanged', 'not-tried', 'attention')),
+        rollback TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    INSERT INTO config_audit_v8
+        SELECT id, ts, user, device_id, device_name, template, profile_hash, diff_masked,
+               CASE result WHEN 'failed' THEN 'not-tried' WHEN 'rollback-failed' THEN 'attention' ELSE result END,
+               rollback, detail
+        FROM config_audit WHERE result != 'dry-run';
+    DROP TABLE config_audit;
+    ALTER TABLE config_audit_v8 RENAME TO config_audit;
+    CREATE INDEX config_audit_device ON config_audit(device_id, ts);
+    CREATE TABLE push_journal (
+        id INTEGER PRIMARY KEY,
+        device_id INTEGER REFERENCES devices(id) ON DELETE SET NULL,
+        device_name TEXT NOT NULL,
+        template TEXT NOT NULL DEFAULT '',
+        profile_hash TEXT NOT NULL DEFAULT '',
+        strategy TEXT NOT NULL,
+        user TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started REAL NOT NULL,
+        updated REAL NOT NULL,
+        step TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT '{}',
+        intent BLOB,
+        finished REAL,
+        outcome TEXT,
+        message TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX push_journal_open ON push_journal(finished, device_id);
+    CREATE TABLE push_steps (
+        journal_id INTEGER NOT NULL REFERENCES push_journal(id) ON DELETE CASCADE,
+        ts REAL NOT NULL,
+        step TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX push_steps_journal ON push_steps(journal_id, ts);
+    ALTER TABLE devices ADD COLUMN os_version TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -44,7 +44,7 @@ def test_render_dry_run_push_history_and_diff(switch: Any, capsys: pytest.Captur
     assert code == 0
     assert "vlan 200" in out.splitlines()  # the example profile's eduroam VLAN
     code, out, _ = run(capsys, "--db", db, "config", "push", "roaming", "sw1", "--dry-run")
-    assert code == 0 and "== sw1: dry-run" in out and "vlan 200" in out
+    assert code == 0 and "== sw1: preview" in out and "vlan 200" in out
     assert not any(c.startswith("conf") for c in dev.commands)  # nothing sent in config mode
     assert not dev.has_line("vlan 200")
     code, out, _ = run(capsys, "--db", db, "config", "push", "roaming", "sw1", "--yes")

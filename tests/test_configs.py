@@ -93,11 +93,11 @@ def test_diff_needs_two_backups_and_backups_are_per_device(store: Store) -> None
 def test_audit_records_newest_first_and_per_device(store: Store) -> None:
     conn, _, _ = store
     dev = _device(store)
-    configs.record_audit(conn, device_id=dev, device_name="sw1", result="dry-run", diff_masked="+x")
+    configs.record_audit(conn, device_id=dev, device_name="sw1", result="unchanged", diff_masked="+x")
     configs.record_audit(conn, device_id=dev, device_name="sw1", result="rolled-back", rollback="configure revert")
-    configs.record_audit(conn, device_id=None, device_name="gone", result="failed", detail="no SSH answer")
+    configs.record_audit(conn, device_id=None, device_name="gone", result="not-tried", detail="no SSH answer")
     mine = configs.audit_log(conn, dev)
-    assert [r.result for r in mine] == ["rolled-back", "dry-run"]
+    assert [r.result for r in mine] == ["rolled-back", "unchanged"]
     assert mine[0].user and mine[0].rollback == "configure revert"
     assert len(configs.audit_log(conn)) == 3
     with pytest.raises(ValueError):

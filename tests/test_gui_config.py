@@ -87,7 +87,7 @@ def test_preview_push_history_and_diff(qtbot: Any, switch: Any, page: ConfigPage
     with qtbot.waitSignal(page.finished, timeout=60_000):
         assert page.preview()
     _device, status, compliance, message = row_of(page, "sw1")
-    assert page.outcomes["sw1"].status == "dry-run" and status == "previewed", message
+    assert page.outcomes["sw1"].status == "preview" and status == "previewed", message
     assert "missing" in compliance  # the roaming lines are not on the switch yet
     assert "vlan 200" in page.outcomes["sw1"].change
     assert "vlan 200" in page.detail.toPlainText()
@@ -97,7 +97,7 @@ def test_preview_push_history_and_diff(qtbot: Any, switch: Any, page: ConfigPage
     with qtbot.waitSignal(page.finished, timeout=120_000):
         assert page.push(confirm=False)
     _device, status, compliance, message = row_of(page, "sw1")
-    assert status == "applied", message
+    assert status == "applied and saved", message
     assert compliance == "ok"  # checked against the backup taken after the push
     assert dev.has_line("vlan 200")
     assert page.backups.rowCount() >= 2
@@ -105,7 +105,7 @@ def test_preview_push_history_and_diff(qtbot: Any, switch: Any, page: ConfigPage
 
     # The push is in the device's history (newest first, after the dry run); selecting it shows what was sent.
     pushes = [tuple(page.pushes.item(r, c).text() for c in range(4)) for r in range(page.pushes.rowCount())]
-    assert [(p[1], p[2]) for p in pushes] == [("roaming", "applied"), ("roaming", "previewed")]
+    assert [(p[1], p[2]) for p in pushes] == [("roaming", "applied and saved")]  # a preview is not a push
     page.pushes.selectRow(0)
     shown = page.diff_view.toPlainText()
     assert "pushed roaming" in shown and "vlan 200" in shown
@@ -136,7 +136,7 @@ def test_overrides_change_the_profile_for_the_one_ssid_case(qtbot: Any, switch: 
     page.overrides_edit.setText("vlan=321")
     with qtbot.waitSignal(page.finished, timeout=60_000):
         assert page.preview()
-    assert page.outcomes["sw1"].status == "dry-run", page.outcomes["sw1"].message
+    assert page.outcomes["sw1"].status == "preview", page.outcomes["sw1"].message
     assert "vlan 321" in page.outcomes["sw1"].change and "vlan 200" not in page.outcomes["sw1"].change
 
 

@@ -412,7 +412,7 @@ def test_dry_run_to_an_instant_device_shows_the_instant_change(
     dev, db = instant_in_store
     code = cli(["--db", db, "config", "push", "roaming", "iap1", "--dry-run", "--json"])
     results = json.loads(capsys.readouterr().out)
-    assert code == 0 and results[0]["status"] == "dry-run", results
+    assert code == 0 and results[0]["status"] == "preview", results
     _instant_lines_ok(results[0]["change"])
     assert " key ********" in results[0]["change"] and RADIUS_KEY not in json.dumps(results)
     assert "show running-config" in dev.commands  # read over netmiko's aruba_os session

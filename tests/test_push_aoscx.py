@@ -254,10 +254,10 @@ def test_good_push_applies_both_templates_confirms_and_saves(store: Store, tmp_p
         assert "vlan access 1" not in _block(dev, "interface 1/1/41")  # now a trunk
         assert dev.normalized(dev.startup_config) == dev.normalized(dev.running_config)  # saved
         sent = _sent(dev)
-        # Each push: a named checkpoint, the auto checkpoint sized to the change, the lines, confirm, save.
+        # Each push: a named checkpoint, the auto checkpoint (1-60 minutes, sized from the measured time per line),
+        # the lines, confirm, save.
         starts = [i for i, line in enumerate(sent) if re.fullmatch(r"checkpoint auto \d+", line)]
-        sized = [f"checkpoint auto {2 + len(r.lines) // 100}" for r in (baseline, roaming)]
-        assert [sent[i] for i in starts] == sized
+        assert len(starts) == 2 and all(1 <= int(sent[i].split()[-1]) <= 60 for i in starts)
         for start in starts:
             assert sent[start - 1].startswith("copy running-config checkpoint campusnet-")
             assert sent[start + 1] == "configure term"
@@ -306,7 +306,7 @@ def test_session_lost_before_confirm_is_restored_by_the_checkpoint_timer(
     started = time.monotonic()
     result = _push(store, _target(store, cx), roaming, tmp_path, progress=progress, read_timeout=2)
     assert result.status == "rolled-back", result.message
-    assert "auto checkpoint timer (2 min; the device was unreachable)" in result.message
+    assert re.search(r"auto checkpoint timer \(\d+ min; the device was unreachable\)", result.message)
     assert cx.has_line("name ROAM-200") is False
     assert cx.normalized(cx.running_config) == before
     assert "Restoration successful" in cx.log  # the switch restored it, on its own
@@ -320,7 +320,7 @@ def test_session_lost_before_confirm_is_restored_by_the_checkpoint_timer(
 def test_dry_run_changes_nothing(store: Store, cx: EmulatedDevice, tmp_path: Path) -> None:
     before = cx.normalized(cx.running_config)
     result = _push(store, _target(store, cx), _render("baseline"), tmp_path, dry_run=True)
-    assert result.status == "dry-run", result.message
+    assert result.status == "preview", result.message
     assert "+ ntp server 192.0.2.1" in result.diff and SECRETS["snmpv3-auth"] not in result.diff
     assert _sent(cx) == []  # not even a checkpoint
     assert cx.normalized(cx.running_config) == before and cx.platform.checkpoints == {}
@@ -331,7 +331,7 @@ def test_checkpoint_refused_means_nothing_sent(store: Store, tmp_path: Path) -> 
     with _device(reject=[r"^checkpoint auto \d"]) as dev:
         before = dev.normalized(dev.running_config)
         result = _push(store, _target(store, dev), _render("roaming"), tmp_path)
-        assert result.status == "failed", result.message
-        assert "'checkpoint auto 2' refused: Invalid input: 2; nothing changed" in result.message
+        assert result.status == "not-tried", result.message
+        assert re.search(r"'checkpoint auto (\d+)' refused: Invalid input: \1; nothing sent", result.message)
         assert not any(c.startswith("conf") for c in dev.commands)
         assert dev.normalized(dev.running_config) == before and dev.platform.checkpoints == {}

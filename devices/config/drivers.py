@@ -43,6 +43,9 @@ class PushDriver:
     ``prompt`` is a regex of the end of every answer (the device's prompt on a line of its own, in any mode): when
     set, lines are sent one at a time and each is done when the prompt comes back, instead of netmiko checking the
     echo or, where netmiko turns that off, waiting 2 s of silence after every line.
+    ``prompt_from_base``: the CLI has a Cisco-like prompt (``host(mode)#``), so lines are sent one at a time and
+    each is done at the next prompt, as with ``prompt``. ``show_startup`` reads the saved configuration (None: the
+    platform has no such command CampusNet knows).
     ``platform`` is the template folder and compliance platform when it is not ``netmiko_type`` (see
     :attr:`folder`). ``references`` says, for a platform whose objects name each other, which settings name an
     object of each kind (kind: its header line without the name), so a rollback deletes users before what they use.
@@ -60,6 +63,8 @@ class PushDriver:
     prompt: str | None = None
     platform: str = ""
     references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    prompt_from_base: bool = False
+    show_startup: str | None = None
 
     @property
     def folder(self) -> str:
@@ -78,6 +83,8 @@ class IosTimer:
     enter: str = "configure terminal revert timer {minutes}"
     confirm: str = "configure confirm"
     revert_now: str = "configure revert now"
+    reset: str = "configure revert timer {minutes}"
+    show: str = "show archive config rollback timer"
 
 
 IOS_TIMER = IosTimer()
@@ -116,6 +123,7 @@ _IOS_VOLATILE = (
     r"^ntp clock-period",
     r"^Current configuration : \d+ bytes",
     r"^Building configuration\.\.\.",
+    r"^Using \d+ out of \d+ bytes",
 )
 _AIREOS_ERRORS = r"Incorrect usage|Incorrect input|Request failed|Error"
 _AOS8_ERRORS = r"% Invalid input|Invalid input detected|Error:"
@@ -141,7 +149,11 @@ _AOS8_REFERENCES = {
 # AOS-CX names the word it cannot take ("Invalid input: width"), without IOS's "% " or caret.
 _AOSCX_ERRORS = r"Invalid input: |% Command incomplete|Ambiguous command|% Unknown command|Error:"
 _PROCURVE_ERRORS = r"Invalid input|Unknown command|Incomplete input|Value .* is not"
-_PROCURVE_VOLATILE = (r"^; \S+ Configuration Editor; Created on release", r"^Running configuration:")
+_PROCURVE_VOLATILE = (
+    r"^; \S+ Configuration Editor; Created on release",
+    r"^Running configuration:",
+    r"^Startup configuration:",
+)
 _COMWARE_ERRORS = r"% Unrecognized command|% Incomplete command|% Too many parameters|% Wrong parameter"
 _HUAWEI_ERRORS = r"Error: |% Unrecognized command|% Incomplete command|% Too many parameters|% Wrong parameter"
 _HUAWEI_VOLATILE = (r"^!Last configuration was (?:updated|saved) at", r"^!Software Version")
@@ -157,6 +169,8 @@ _IOS = PushDriver(
     save=SaveCommand("write memory"),
     volatile=_IOS_VOLATILE,
     hier_platform="CISCO_IOS",
+    prompt_from_base=True,
+    show_startup="show startup-config",
 )
 _PROCURVE = PushDriver(
     netmiko_type="hp_procurve",
@@ -167,6 +181,8 @@ _PROCURVE = PushDriver(
     save=SaveCommand("write memory"),
     volatile=_PROCURVE_VOLATILE,
     hier_platform="HP_PROCURVE",
+    prompt_from_base=True,
+    show_startup="show config",
 )
 _AOS8 = PushDriver(
     netmiko_type="aruba_os",
@@ -218,6 +234,8 @@ DRIVERS: dict[str, PushDriver] = {
         save=SaveCommand("copy running-config startup-config"),
         volatile=(r"^Current configuration:",),
         hier_platform="ARUBA_AOSCX",
+        prompt_from_base=True,
+        show_startup="show startup-config",
     ),
     "hp_comware": PushDriver(
         netmiko_type="hp_comware",

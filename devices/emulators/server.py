@@ -16,7 +16,7 @@ import asyncio
 import importlib
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import ClassVar
@@ -340,6 +340,9 @@ class _Session(asyncssh.SSHServerSession):
         self._buf = ""
         self._skip_lf = False
         self._out: list[str] = []
+        self._pending = ""  # typed ahead while a slow line is being handled (the vty buffers it)
+        self._busy = False
+        self._question = False  # an unexpected question is open: the next line only answers it
 
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
         self._chan = chan
@@ -364,10 +367,16 @@ class _Session(asyncssh.SSHServerSession):
         self._flush()
 
     def data_received(self, data: str, datatype: object) -> None:
+        self._pending += data
+        self._pump()
+
+    def _pump(self) -> None:
+        """Handle the typed characters, up to a line the device takes its time over (see ``slow_lines``)."""
         shell = self._shell
         if shell is None or self._chan is None:
             return
-        for ch in data:
+        while self._pending and not self._busy:
+            ch, self._pending = self._pending[0], self._pending[1:]
             if shell.closed or self._chan is None:
                 break
             if self._skip_lf and ch == "\n":
@@ -380,15 +389,16 @@ class _Session(asyncssh.SSHServerSession):
             elif ch in "\r\n":
                 self._write("\n")
                 self._flush()
-                if not self._line(shell, self._buf):
+                line, self._buf = self._buf, ""
+                if not self._line(shell, line):
                     return
-                self._buf = ""
             elif ch == "\x1a":  # Ctrl-Z
                 self._buf = ""
                 with self._device.lock:
                     self._write("^Z\n" + shell.ctrl_z())
             elif ch == "\x03":  # Ctrl-C
                 self._buf = ""
+                self._question = False
                 with self._device.lock:
                     self._write("^C\n" + shell.ctrl_c())
             elif ch in "\x7f\x08":
@@ -407,22 +417,56 @@ class _Session(asyncssh.SSHServerSession):
     def _line(self, shell: Shell, line: str) -> bool:
         """Handle one line; False when the connection was dropped."""
         device = self._device
+        if self._question:  # any answer to a question CampusNet did not expect: the device drops the command
+            self._question = False
+            with device.lock:
+                self._write(shell.prompt())
+            return True
         with device.lock:
             if shell.echo and line.strip():
                 device.commands.append(line)
+            device._run_hooks(line, after=False)
+            delay = device._slow_for(line)
+            if delay:
+                self._busy = True
+                loop = asyncio.get_running_loop()
+                loop.call_later(delay, self._finish_slow, shell, line)
+                return True
+            return self._answer(shell, line)
+
+    def _finish_slow(self, shell: Shell, line: str) -> None:
+        """The end of a slow line: its effect lands even when the session is gone, as on a device's vty."""
+        with self._device.lock:
+            ok = self._answer(shell, line)
+        self._busy = False
+        if ok:
+            self._pump()
+        self._flush()
+
+    def _answer(self, shell: Shell, line: str) -> bool:
+        """Apply one line and write its answer (called with the device lock held); False when dropped."""
+        device = self._device
+        canned = device._canned_for(line)
+        if canned is not None:
+            text, question = canned
+            self._question = question
+            output = text if question else text + shell.prompt()
+        else:
             output = shell.feed(line)
-            drop = device._drop_after
-            if drop is not None and drop.search(line):
-                device._drop_after = None
-            else:
-                drop = None
+        device._run_hooks(line, after=True)
+        drop = device._drop_after
+        if drop is not None and drop.search(line):
+            device._drop_after = None
+        else:
+            drop = None
         if drop is not None:
             self._out.clear()
             chan, self._chan = self._chan, None
             if chan is not None:
                 chan.get_connection().abort()  # abrupt: no close message, as when the link goes away
             return False
-        self._write(output)
+        if self._chan is not None:
+            self._write(output)
         return True
 
     def _write(self, text: str) -> None:
@@ -469,8 +513,17 @@ class _Server(asyncssh.SSHServer):
     def kbdint_auth_supported(self) -> bool:
         return False
 
-    def validate_password(self, username: str, password: str) -> bool:
-        return username == self._device.username and password == self._device.password
+    def validate_password(self, username: str, password: str) -> bool | Awaitable[bool]:
+        ok = username == self._device.username and password == self._device.password
+        delay = self._device.login_delay
+        if not delay:
+            return ok
+
+        async def late() -> bool:  # a device too busy to answer the login in time
+            await asyncio.sleep(delay)
+            return ok
+
+        return late()
 
     def session_requested(self) -> _Session:
         return _Session(self._device)
@@ -526,6 +579,10 @@ class EmulatedDevice:
         self.lock = threading.RLock()
         self._host_key = host_key or asyncssh.generate_private_key("ssh-ed25519")
         self._drop_after: re.Pattern[str] | None = None
+        self._slow: list[tuple[re.Pattern[str], float, int]] = []  # (line pattern, seconds, times left; -1 always)
+        self._canned: list[tuple[re.Pattern[str], str, bool, int]] = []  # (pattern, answer, is a question, times)
+        self._hooks: list[tuple[re.Pattern[str], Callable[[], None], bool, int]] = []  # (pattern, call, after, times)
+        self.login_delay = 0.0
         self._connections: set[asyncssh.SSHServerConnection | None] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -582,6 +639,62 @@ class EmulatedDevice:
         is received and handled, as when an applied change cuts management access."""
         with self.lock:
             self._drop_after = re.compile(pattern)
+
+    # -- faults (the fault harness of the push tests) ------------------------------------------------------------
+
+    def slow_lines(self, pattern: str, seconds: float, *, times: int = -1) -> None:
+        """Lines matching ``pattern`` take ``seconds`` before the device answers (their effect lands then, even if
+        the session is gone); ``times`` limits how many (-1: every one). Typed-ahead input waits, as on a vty."""
+        with self.lock:
+            self._slow.append((re.compile(pattern), seconds, times))
+
+    def answer_with(self, pattern: str, text: str, *, question: bool = False, times: int = 1) -> None:
+        """Answer the next ``times`` lines matching ``pattern`` with ``text`` instead of running them (e.g. an
+        error in a ``show`` command). ``question=True``: ``text`` is a question without a prompt (``[confirm]``);
+        whatever is typed next only closes it, and the line is not run."""
+        with self.lock:
+            self._canned.append((re.compile(pattern), text, question, times))
+
+    def on_line(self, pattern: str, action: Callable[[], None], *, after: bool = True, times: int = 1) -> None:
+        """Call ``action`` (under :attr:`lock`) when a line matching ``pattern`` arrives, before it is handled or
+        (``after=True``) once it has been: to fire a timer, kill a client, change the device in between."""
+        with self.lock:
+            self._hooks.append((re.compile(pattern), action, after, times))
+
+    def clear_faults(self) -> None:
+        """Forget every slow line, canned answer and hook: the device behaves normally again."""
+        with self.lock:
+            self._slow.clear()
+            self._canned.clear()
+            self._hooks.clear()
+
+    def refuse_connections(self) -> None:
+        """Stop listening (TCP connections are refused) without losing any state; :meth:`accept_connections` again."""
+        self._call(self._close())
+
+    def accept_connections(self) -> None:
+        """Listen again on the same port after :meth:`refuse_connections`."""
+        self._call(self._listen())
+
+    def _slow_for(self, line: str) -> float:
+        for i, (pattern, seconds, times) in enumerate(self._slow):
+            if times != 0 and pattern.search(line):
+                self._slow[i] = (pattern, seconds, times - 1 if times > 0 else times)
+                return seconds
+        return 0.0
+
+    def _canned_for(self, line: str) -> tuple[str, bool] | None:
+        for i, (pattern, text, question, times) in enumerate(self._canned):
+            if times != 0 and pattern.search(line):
+                self._canned[i] = (pattern, text, question, times - 1 if times > 0 else times)
+                return text, question
+        return None
+
+    def _run_hooks(self, line: str, *, after: bool) -> None:
+        for i, (pattern, action, when_after, times) in enumerate(list(self._hooks)):
+            if when_after == after and times != 0 and pattern.search(line):
+                self._hooks[i] = (pattern, action, when_after, times - 1 if times > 0 else times)
+                action()
 
     # -- lifecycle ----------------------------------------------------------------------------------------------
 
