@@ -49,7 +49,6 @@ FAMILIES = {
     "cisco_ios": "cisco",
     "cisco_xe": "cisco",
     "cisco_ioswlc": "cisco",
-    "edgecore": "cisco",
     "hp_procurve": "procurve",
     "aruba_osswitch": "procurve",
     "aruba_procurve": "procurve",
@@ -480,10 +479,7 @@ def _expand(fam: str, text: str) -> str | None:
         if full.casefold() == prefix.casefold():
             return f"{full}{rest}"
     short = _SHORT.get(fam, {}).get(prefix.casefold())
-    if short is not None:
-        return f"{short}{rest}"
-    starting = [full for full in fulls if full.casefold().startswith(prefix.casefold())]
-    return f"{starting[0]}{rest}" if len(starting) == 1 else None
+    return f"{short}{rest}" if short is not None else None
 
 
 def _dlink_port(text: str) -> str | None:
