@@ -282,3 +282,28 @@ def test_walks_are_bounded(sim: tuple[SnmpSim, dict[str, Path]]) -> None:
 def test_what_counts_as_network_gear(caps: set[str], platform: str, network: bool, ap: bool) -> None:
     neighbour = Neighbour("Gi1/0/1", "n", "p", frozenset(caps), platform)
     assert (neighbour.is_network_device, neighbour.is_access_point) == (network, ap)
+
+
+def test_recorded_neighbours_decide_roles_on_the_recorded_switch(sim: tuple[SnmpSim, dict[str, Path]]) -> None:
+    """The 2960-X recording end to end: its ports (IF-MIB rows) and CDP neighbours give the uplink to the 3850 no
+    edge hardening and make the AP ports AP ports, even with every port an access port in the configuration."""
+    from devices.config.roles import PortInfo, RoleRequest, assign_roles
+    from tests.helpers import recorded_interfaces
+
+    agent, recordings = sim
+    ports = [
+        PortInfo(row["name"], row["descr"], "", row["type"])
+        for row in recorded_interfaces(recordings["ios_2960x"]).values()
+    ]
+    running = "".join(f"interface {p.descr}\n switchport mode access\n!\n" for p in ports if p.if_type == 6)
+    neighbours = _read(agent, "ios_2960x")
+    roles = {
+        r.port: r
+        for r in assign_roles("cisco_ios", running=running, ports=ports, neighbours=neighbours, requested=RoleRequest())
+    }
+    for port in ("GigabitEthernet1/0/52", "GigabitEthernet3/0/52"):
+        assert roles[port].role == "excluded" and "acme-fr-s-001" in roles[port].reason
+    for port in ("GigabitEthernet1/0/3", "GigabitEthernet1/0/4", "GigabitEthernet1/0/5", "GigabitEthernet3/0/3"):
+        assert roles[port].role == "ap", roles[port]
+    assert roles["GigabitEthernet1/0/10"].role == "edge"
+    assert roles["Vlan1"].role == "excluded"
