@@ -668,3 +668,37 @@ def test_unknown_model_sends_no_encapsulation_and_says_so(profile: Profile) -> N
     block = _block(rendered.lines, "interface GigabitEthernet1/0/41")
     assert "switchport trunk encapsulation dot1q" not in block and "spanning-tree portfast trunk" in block
     assert any("switch model unknown" in note for note in rendered.notes)
+
+
+@pytest.mark.parametrize(
+    ("platform", "text", "key"),
+    [
+        ("cisco_ios", "15.2(7)E9", (15, 2, 7, 9)),
+        ("cisco_ios", "15.0(2a)EX5", (15, 0, 2, 5)),
+        ("cisco_ios", "12.2(55)SE12", (12, 2, 55, 12)),
+        ("cisco_ios", "15.2(2)E", (15, 2, 2, 0)),
+        ("cisco_xe", "16.12.4", (16, 12, 4)),
+        ("cisco_xe", "17.9.4a", (17, 9, 4)),
+        ("cisco_xe", "03.06.05E", (3, 6, 5)),
+        ("hp_procurve", "WC.16.10.0010", (16, 10, 10)),
+        ("aruba_aoscx", "ML.10.07.0005", (10, 7, 5)),
+        ("cisco_ios", "unknown", None),
+        ("cisco_xe", "", None),
+    ],
+)
+def test_versions_are_read_per_platform(platform: str, text: str, key: tuple[int, ...] | None) -> None:
+    from devices.config.versions import parse_version
+
+    parsed = parse_version(platform, text)
+    assert (parsed.key if parsed else None) == key
+
+
+def test_versions_compare_by_release_not_text() -> None:
+    from devices.config.versions import compare_versions
+
+    assert compare_versions("cisco_ios", "15.2(7)E9", "15.2(2)E") == 1
+    assert compare_versions("cisco_ios", "15.2(10)E1", "15.2(7)E9") == 1  # not text order
+    assert compare_versions("cisco_xe", "17.9.4", "17.10.1") == -1
+    assert compare_versions("cisco_xe", "16.12.4", "16.12.04") == 0
+    with pytest.raises(InputError, match="cannot compare"):
+        compare_versions("cisco_ios", "15.2(7)E9", "next")
