@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from devices.config import params
-from devices.config.profile import Profile, load_profile, parse_profile, profile_hash, profile_to_dict
+from devices.config.profile import Profile, load_profile, parse_profile, port_request, profile_hash, profile_to_dict
+from devices.config.roles import RoleRequest
 from devices.errors import InputError
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "devices" / "profiles" / "example.toml"
@@ -239,3 +240,67 @@ def test_override_ssid_refuses_several_ssids() -> None:
     )
     with pytest.raises(InputError, match="several SSIDs"):
         params.apply_overrides(two, {"ssid": "x"})
+
+
+# --- ports by role -----------------------------------------------------------------------------------------------
+
+PORTS = """
+[baseline.ports]
+edge = "auto"
+
+[[baseline.ports.device]]
+name = "core-sw"
+edge = "none"
+uplink = "GigabitEthernet1/0/48"
+
+[[baseline.ports.device]]
+name = "sw-1"
+edge = ["Gi1/0/1-40", "Gi1/0/45"]
+ap = ["Gi1/0/41-44"]
+"""
+
+
+def test_ports_by_role_and_per_device() -> None:
+    profile = parse_profile(GOOD + PORTS)
+    assert port_request(profile, "cisco_ios", "core-sw") == RoleRequest(
+        edge="none", uplink=("GigabitEthernet1/0/48",), where="baseline.ports.device 'core-sw'"
+    )
+    sw1 = port_request(profile, "cisco_ios", "sw-1")
+    assert (sw1.edge, sw1.edge_candidates, sw1.ap) == ("auto", ("Gi1/0/1-40", "Gi1/0/45"), ("Gi1/0/41-44",))
+    other = port_request(profile, "cisco_ios", "sw-9")
+    assert other == RoleRequest(edge="auto", where="baseline.ports")
+    assert port_request(parse_profile(GOOD), "hp_procurve") == RoleRequest(where="baseline.ports")
+    import tomli_w
+
+    assert parse_profile(tomli_w.dumps(profile_to_dict(profile))) == profile
+
+
+def test_older_per_platform_port_lists_become_candidates() -> None:
+    old = GOOD + (
+        '\n[baseline.access_ports]\ncisco_ios = "GigabitEthernet1/0/1-40"\nhp_procurve = "1-40"\n'
+        '[baseline.uplink_ports]\ncisco_ios = "GigabitEthernet1/0/48"\n'
+    )
+    profile = parse_profile(old)
+    request = port_request(profile, "cisco_ios", "any-switch")
+    assert request.edge_candidates == ("GigabitEthernet1/0/1-40",) and request.uplink == ("GigabitEthernet1/0/48",)
+    assert request.where == "the profile's cisco_ios port lists"
+    assert port_request(profile, "aruba_osswitch").edge_candidates == ("1-40",)  # aliases find their platform
+    assert port_request(profile, "huawei").edge_candidates is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ('edge = "auto"', 'edge = "some"', "baseline.ports.edge"),
+        ('name = "sw-1"', 'name = "core-sw"', "baseline.ports.device[1].name"),
+        ('uplink = "GigabitEthernet1/0/48"', 'uplink = "Gi1/0/48; reload"', "baseline.ports.device[0].uplink[0]"),
+        ('ap = ["Gi1/0/41-44"]', 'ap = ["Gi1/0/44-41"]', "baseline.ports.device[1].ap[0]"),
+        ('ap = ["Gi1/0/41-44"]', "ap = [41]", "baseline.ports.device[1].ap[0]"),
+        ('ap = ["Gi1/0/41-44"]', 'trunk = ["Gi1/0/41"]', "baseline.ports.device[1].trunk"),
+        ('name = "sw-1"', 'name = "sw\\n1"', "baseline.ports.device[1].name"),
+    ],
+)
+def test_bad_port_choices_are_refused_naming_the_field(old: str, new: str, field: str) -> None:
+    text = GOOD + PORTS
+    assert old in text
+    _refused(text.replace(old, new, 1), field)

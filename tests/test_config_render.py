@@ -1,5 +1,6 @@
 """Templates and rendering: key lines per platform (from VENDORS.md section 3), masking, the structural injection
-guard, overrides, and compliance / remediation / rollback against running configs."""
+guard, overrides, per-port lines from port roles, syntax by OS version and model, and compliance / remediation /
+rollback against running configs."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import pytest
 
 from devices.config import render as render_mod
 from devices.config.compliance import check_compliance, remediation, rollback_lines
+from devices.config.facts import DeviceFacts
 from devices.config.params import apply_overrides
 from devices.config.profile import Profile, load_profile
-from devices.config.render import MASK, Rendered, available, render
+from devices.config.render import CONTROLLERS, MASK, Rendered, available, render
+from devices.config.roles import PortRole
 from devices.errors import InputError
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "devices" / "profiles" / "example.toml"
@@ -25,8 +28,39 @@ def profile() -> Profile:
     return load_profile(EXAMPLE)
 
 
-def _render(template: str, platform: str, profile: Profile) -> Rendered:
-    return render(template, platform, profile, secrets=SECRETS.__getitem__)
+# Port roles as assign_roles would give them for a 48-port access switch: edge ports 1-40, AP ports 41-44, uplink
+# 48 (D-Link: 1-20, 21-22, 24), in each platform's interface names. Written out here, so the render tests do not
+# depend on the role rules (tests/test_roles.py has those).
+_NAMES = {
+    "cisco_ios": "GigabitEthernet1/0/{}",
+    "cisco_xe": "GigabitEthernet1/0/{}",
+    "hp_procurve": "{}",
+    "aruba_aoscx": "1/1/{}",
+    "hp_comware": "GigabitEthernet1/0/{}",
+    "huawei": "GigabitEthernet0/0/{}",
+    "dlink_ds": "{}",
+}
+
+
+def _roles(platform: str) -> list[PortRole] | None:
+    platform = render_mod.platform_folder(platform)
+    if platform not in _NAMES:
+        return None
+    name = _NAMES[platform].format
+    edge, ap, uplink = (
+        (range(1, 21), range(21, 23), [24]) if platform == "dlink_ds" else (range(1, 41), range(41, 45), [48])
+    )
+    return [
+        *(PortRole(name(n), "edge", "access port with no switch or router behind it") for n in edge),
+        *(PortRole(name(n), "ap", "access point ap-1 (LLDP)") for n in ap),
+        *(PortRole(name(n), "uplink", "marked uplink") for n in uplink),
+        PortRole(name(47), "excluded", "trunk in the running configuration (switchport mode trunk)"),
+    ]
+
+
+def _render(template: str, platform: str, profile: Profile, **kwargs: object) -> Rendered:
+    kwargs.setdefault("roles", _roles(platform))
+    return render(template, platform, profile, secrets=SECRETS.__getitem__, **kwargs)  # type: ignore[arg-type]
 
 
 def _with_ssid(profile: Profile, **changes: object) -> Profile:
@@ -472,3 +506,199 @@ def test_fallback_compliance_for_aireos_and_aruba(profile: Profile) -> None:
     result = check_compliance("aruba_os", running, aos)
     assert result.missing == ["wlan ssid-profile CN-SSID-17 > essid eduroam"]
     assert remediation("aruba_os", running, aos) == ["wlan ssid-profile CN-SSID-17", " essid eduroam"]
+
+
+# --- per-port lines from port roles ------------------------------------------------------------------------------
+
+
+def _interfaces(lines: list[str]) -> list[str]:
+    return [line.split(" ", 1)[1] for line in lines if line.startswith("interface ")]
+
+
+@pytest.mark.parametrize(("template", "platform"), [p for p in PAIRS if p[1] not in CONTROLLERS or p[0] == "baseline"])
+def test_without_roles_no_port_is_touched_and_a_note_says_why(template: str, platform: str, profile: Profile) -> None:
+    rendered = _render(template, platform, profile, roles=None)
+    assert rendered.roles == []
+    assert any("port roles unknown" in note for note in rendered.notes), rendered.notes
+    # Device-wide switches that act on edge ports only stay (IOS errdisable recovery, Comware/VRP BPDU protection).
+    global_lines = {"errdisable recovery cause bpduguard", "stp bpdu-protection"}
+    text = "\n".join(line for line in rendered.lines if line not in global_lines)
+    for word in ("bpdu", "portfast", "storm-control", "broadcast-limit", "rate-limit", "edged-port", "loopdetect"):
+        assert word not in text, (platform, word)
+    assert _interfaces(rendered.lines) == []
+    assert "switchport mode trunk" not in rendered.lines and "   tagged" not in text
+
+
+def test_only_edge_role_ports_get_edge_hardening(profile: Profile) -> None:
+    roles = [
+        PortRole("GigabitEthernet1/0/1", "edge", "access port with no switch or router behind it"),
+        PortRole("GigabitEthernet1/0/2", "excluded", "trunk in the running configuration (switchport mode trunk)"),
+        PortRole("GigabitEthernet1/0/3", "excluded", "alias 'Downlink 行政大樓' names an uplink, downlink or trunk"),
+        PortRole("GigabitEthernet1/0/24", "uplink", "marked uplink"),
+    ]
+    rendered = _render("baseline", "cisco_ios", profile, roles=roles)
+    assert _interfaces(rendered.lines) == ["GigabitEthernet1/0/1", "GigabitEthernet1/0/24"]
+    assert "switchport mode access" in _block(rendered.lines, "interface GigabitEthernet1/0/1")
+    assert _block(rendered.lines, "interface GigabitEthernet1/0/24") == ["ip dhcp snooping trust"]
+    assert rendered.roles == roles  # the role table goes with the lines, for the dry run
+    assert "ip dhcp snooping vlan 10,20,200" in rendered.lines
+
+
+def test_no_uplink_means_no_dhcp_snooping(profile: Profile) -> None:
+    roles = [PortRole("GigabitEthernet1/0/1", "edge", "access port with no switch or router behind it")]
+    for platform, global_line in (("cisco_ios", "ip dhcp snooping"), ("hp_procurve", "dhcp-snooping")):
+        rendered = _render("baseline", platform, profile, roles=roles if platform == "cisco_ios" else [])
+        assert global_line not in rendered.lines, platform
+        assert any("DHCP snooping not switched on" in note for note in rendered.notes)
+
+
+def test_device_override_edge_none_keeps_hardening_off(profile: Profile) -> None:
+    # The example's core-sw has edge = "none": a role table that calls ports edge does not get past the profile.
+    rendered = _render("baseline", "cisco_ios", profile, device="core-sw")
+    assert not any(line.startswith("interface GigabitEthernet1/0/1") for line in rendered.lines)
+    demoted = {r.port: r for r in rendered.roles}["GigabitEthernet1/0/1"]
+    assert (demoted.role, demoted.reason) == ("excluded", "edge = \"none\" in baseline.ports.device 'core-sw'")
+    assert "interface GigabitEthernet1/0/48" in rendered.lines  # the uplink keeps its trust
+
+
+def test_procurve_and_dlink_take_compact_port_lists(profile: Profile) -> None:
+    roles = [PortRole(str(n), "edge", "x") for n in (1, 2, 3, 5)] + [PortRole("24", "uplink", "marked uplink")]
+    lines = _render("baseline", "hp_procurve", profile, roles=roles).lines
+    assert "spanning-tree 1-3,5 bpdu-protection" in lines and "dhcp-snooping trust 24" in lines
+    lines = _render("baseline", "dlink_ds", profile, roles=roles).lines
+    assert "config bpdu_protection ports 1-3,5 state enable mode drop" in lines
+
+
+@pytest.mark.parametrize("bad", ["Gi1/0/1\nusername evil privilege 15", "Gi1/0/1 evil", "Gi1/0/1\u2028x", ""])
+def test_port_names_from_the_device_are_checked(bad: str, profile: Profile) -> None:
+    with pytest.raises(InputError, match=r"roles\[0\]\.port"):
+        _render("baseline", "cisco_ios", profile, roles=[PortRole(bad, "edge", "x")])
+
+
+def test_port_names_go_through_the_placeholder_check(monkeypatch: pytest.MonkeyPatch, profile: Profile) -> None:
+    monkeypatch.setattr(render_mod.params, "check_interface", lambda value, field: value)
+    with pytest.raises(InputError, match=r"baseline\.edge_ports\[0\]"):
+        _render("baseline", "cisco_ios", profile, roles=[PortRole("Gi1/0/1\nusername evil", "edge", "x")])
+
+
+def test_device_text_in_facts_goes_through_the_placeholder_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, profile: Profile
+) -> None:
+    folder = tmp_path / "cisco_ios"
+    folder.mkdir()
+    (folder / "baseline.j2").write_text("! model {{ facts.model }}\n", encoding="utf-8")
+    monkeypatch.setattr(render_mod, "TEMPLATES_DIR", tmp_path)
+    monkeypatch.setattr(render_mod, "_ENV", None)
+    facts = DeviceFacts("cisco_ios", "15.2(7)E9", "C2960X\nusername evil")
+    with pytest.raises(InputError, match=r"facts\.model"):
+        _render("baseline", "cisco_ios", profile, facts=facts)
+
+
+# --- syntax by OS version and model ------------------------------------------------------------------------------
+
+
+def _with_auth(profile: Profile, auth: str) -> Profile:
+    assert profile.baseline.snmpv3 is not None
+    snmp = dataclasses.replace(profile.baseline.snmpv3, auth_protocol=auth)
+    return dataclasses.replace(profile, baseline=dataclasses.replace(profile.baseline, snmpv3=snmp))
+
+
+@pytest.mark.parametrize(
+    ("version", "portfast"),
+    [
+        ("15.2(7)E9", "spanning-tree portfast edge"),
+        ("15.2(2)E", "spanning-tree portfast edge"),
+        ("15.2(1)E3", "spanning-tree portfast"),
+        ("15.0(2a)EX5", "spanning-tree portfast"),
+        ("12.2(55)SE12", "spanning-tree portfast"),
+        (None, "spanning-tree portfast"),
+    ],
+)
+def test_ios_portfast_keyword_follows_the_release(version: str | None, portfast: str, profile: Profile) -> None:
+    facts = DeviceFacts("cisco_ios", version, "C2960X")
+    rendered = _render("baseline", "cisco_ios", profile, facts=facts)
+    block = _block(rendered.lines, "interface GigabitEthernet1/0/1")
+    assert portfast in block and not any(
+        line.startswith("spanning-tree portfast") and line != portfast for line in block
+    )
+    assert any("version of this device unknown" in note for note in rendered.notes) == (version is None)
+
+
+def test_sha256_is_refused_on_classic_ios_naming_the_version(profile: Profile) -> None:
+    sha256 = _with_auth(profile, "sha256")
+    with pytest.raises(InputError) as info:
+        _render("baseline", "cisco_ios", sha256, facts=DeviceFacts("cisco_ios", "15.2(7)E9", "C2960X"))
+    assert str(info.value) == (
+        "baseline.snmpv3.auth_protocol 'sha256' is not available on Cisco IOS 15.2(7)E9 (it has md5 and sha): use 'sha'"
+    )
+    with pytest.raises(InputError, match="unknown version"):
+        _render("baseline", "cisco_ios", sha256)
+
+
+@pytest.mark.parametrize(
+    ("version", "allowed"),
+    [("16.12.4", False), ("17.9.4a", False), ("17.10.1", True), ("17.12.3", True), (None, False)],
+)
+def test_sha256_on_ios_xe_only_from_17_10(version: str | None, allowed: bool, profile: Profile) -> None:
+    facts = DeviceFacts("cisco_xe", version, "C9300-48P")
+    sha256 = _with_auth(profile, "sha256")
+    if not allowed:
+        with pytest.raises(InputError, match=r"SHA-2 came with 17\.10"):
+            _render("baseline", "cisco_xe", sha256, facts=facts)
+        return
+    lines = _render("baseline", "cisco_xe", sha256, facts=facts).lines
+    user = next(line for line in lines if line.startswith("snmp-server user "))
+    assert user.startswith("snmp-server user campusnet NMS-GRP v3 auth sha-2 256 AuthKey-123456 priv aes 128 ")
+
+
+@pytest.mark.parametrize(
+    ("model", "encapsulation"), [("C3560", True), ("WS-C3750X-48P-S", True), ("C2960X", False), ("C9300-48P", False)]
+)
+def test_trunk_encapsulation_only_on_isl_capable_models(model: str, encapsulation: bool, profile: Profile) -> None:
+    lines = _render("roaming", "cisco_ios", profile, facts=DeviceFacts("cisco_ios", "15.2(7)E9", model)).lines
+    block = _block(lines, "interface GigabitEthernet1/0/41")
+    assert ("switchport trunk encapsulation dot1q" in block) == encapsulation
+    if encapsulation:
+        assert block.index("switchport trunk encapsulation dot1q") < block.index("switchport mode trunk")
+    assert "spanning-tree portfast edge trunk" in block
+
+
+def test_unknown_model_sends_no_encapsulation_and_says_so(profile: Profile) -> None:
+    rendered = _render("roaming", "cisco_ios", profile, facts=DeviceFacts("cisco_ios", "12.2(55)SE12", None))
+    block = _block(rendered.lines, "interface GigabitEthernet1/0/41")
+    assert "switchport trunk encapsulation dot1q" not in block and "spanning-tree portfast trunk" in block
+    assert any("switch model unknown" in note for note in rendered.notes)
+
+
+@pytest.mark.parametrize(
+    ("platform", "text", "key"),
+    [
+        ("cisco_ios", "15.2(7)E9", (15, 2, 7, 9)),
+        ("cisco_ios", "15.0(2a)EX5", (15, 0, 2, 5)),
+        ("cisco_ios", "12.2(55)SE12", (12, 2, 55, 12)),
+        ("cisco_ios", "15.2(2)E", (15, 2, 2, 0)),
+        ("cisco_xe", "16.12.4", (16, 12, 4)),
+        ("cisco_xe", "17.9.4a", (17, 9, 4)),
+        ("cisco_xe", "03.06.05E", (3, 6, 5)),
+        ("hp_procurve", "WC.16.10.0010", (16, 10, 10)),
+        ("aruba_aoscx", "ML.10.07.0005", (10, 7, 5)),
+        ("cisco_ios", "unknown", None),
+        ("cisco_xe", "", None),
+    ],
+)
+def test_versions_are_read_per_platform(platform: str, text: str, key: tuple[int, ...] | None) -> None:
+    from devices.config.versions import parse_version
+
+    parsed = parse_version(platform, text)
+    assert (parsed.key if parsed else None) == key
+
+
+def test_versions_compare_by_release_not_text() -> None:
+    from devices.config.versions import compare_versions
+
+    assert compare_versions("cisco_ios", "15.2(7)E9", "15.2(2)E") == 1
+    assert compare_versions("cisco_ios", "15.2(10)E1", "15.2(7)E9") == 1  # not text order
+    assert compare_versions("cisco_xe", "17.9.4", "17.10.1") == -1
+    assert compare_versions("cisco_xe", "16.12.4", "16.12.04") == 0
+    with pytest.raises(InputError, match="cannot compare"):
+        compare_versions("cisco_ios", "15.2(7)E9", "next")

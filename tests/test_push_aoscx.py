@@ -22,7 +22,9 @@ from netmiko.exceptions import ConfigInvalidException
 
 from devices.config.profile import load_profile
 from devices.config.render import Rendered, render
+from devices.config.roles import PortInfo, RoleRequest, assign_roles
 from devices.emulators import EmulatedDevice
+from devices.emulators.aruba_aoscx import PORTS
 from devices.emulators.server import ConfigNode
 from devices.push import PushResult, PushTarget, push
 from monitor import configs
@@ -45,8 +47,18 @@ def _errors(dev: EmulatedDevice) -> str:
     return rf"^.*(?:{dev.error_pattern}).*$"
 
 
+# The emulator's factory ports (every one "no routing", "vlan access 1"), with edge ports 1-40, AP ports 41-44 and
+# uplink 48 asked for, as a school's profile lists them for this switch.
+FACTORY_PORTS = "".join(
+    f"interface 1/1/{n}\n    no shutdown\n    no routing\n    vlan access 1\n" for n in range(1, PORTS + 1)
+)
+REQUEST = RoleRequest(edge_candidates=("1/1/1-1/1/40",), ap=("1/1/41-1/1/44",), uplink=("1/1/48",))
+
+
 def _render(template: str) -> Rendered:
-    return render(template, "aruba_aoscx", load_profile(EXAMPLE), secrets=SECRETS.__getitem__)
+    ports = [PortInfo(f"1/1/{n}", f"1/1/{n}", if_type=6) for n in range(1, PORTS + 1)]
+    roles = assign_roles("aruba_aoscx", running=FACTORY_PORTS, ports=ports, neighbours=[], requested=REQUEST)
+    return render(template, "aruba_aoscx", load_profile(EXAMPLE), secrets=SECRETS.__getitem__, roles=roles)
 
 
 def _device(**kwargs: Any) -> EmulatedDevice:

@@ -14,7 +14,10 @@ Rules (each failure is an :class:`InputError` naming the field, e.g. ``ssid[0].n
   (``?`` is CLI help on IOS/AireOS/Aruba; the others are quoting or escape characters on some CLI), 1-128 characters;
   SNMPv3 keys at least 8. Per platform (:data:`SECRET_MAX_LEN`): AireOS accepts at most 64 characters.
 - Secret names (``secret_ref``) are 1-64 of ``A-Z a-z 0-9 _ . - :`` (``env:VAR`` names an environment variable).
-- Port strings: letters, digits, ``/ - , . :`` and spaces only.
+- Interface names in port roles (they come from the device): 1-64 of letters, digits and ``/ : . _ -``.
+- Port strings: letters, digits, ``/ - , . :`` and spaces only, and ranges that can be read (``1-40``,
+  ``Gi1/0/1-48``, ``A1-A4``, ``1/1/1-1/1/48``; at most 1024 ports). ``[baseline.ports] edge`` is "auto" or "none";
+  ``[[baseline.ports.device]]`` names are 1-64 characters and appear once.
 - Banner lines: 1-200 characters, no ``^`` (IOS/AOS-CX delimiter), ``%`` (Comware delimiter) or ``"`` (quoted
   banners).
 - Portal URLs (``portal_url``): ``http://`` or ``https://``, at most 255 characters of printable ASCII without space,
@@ -43,6 +46,7 @@ SECRET_MAX_LEN: dict[str, int] = {"cisco_wlc": 64}
 _SECRET_FORBIDDEN = set(" ?\"'\\`")
 _REF_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _PORTS_RE = re.compile(r"[A-Za-z0-9/,.: -]{1,200}")
+_INTERFACE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/:._-]{0,63}")
 _NAME_FORBIDDEN = set(' ?"')
 _BANNER_FORBIDDEN = set('^%"')
 _URL_FORBIDDEN = set("?\"'\\`")
@@ -150,10 +154,23 @@ def check_ref(value: str, field: str) -> str:
 
 
 def check_ports(value: str, field: str) -> str:
-    """A port range/list string in the platform's syntax (letters, digits, ``/ - , . :`` and spaces)."""
+    """A port range/list string in the platform's syntax (letters, digits, ``/ - , . :`` and spaces) whose ranges
+    can be read."""
+    from devices.config.roles import expand_ports
+
     check_text(value, field)
     if not _PORTS_RE.fullmatch(value) or not value.strip():
         raise InputError(f"{field} must be a port list like GigabitEthernet1/0/1-44 or 1-44, not {value!r}")
+    expand_ports(value, field)
+    return value
+
+
+def check_interface(value: str, field: str) -> str:
+    """One interface name as a CLI writes it (``GigabitEthernet1/0/1``, ``1/1/1``, ``A1``): 1-64 letters, digits
+    and ``/ : . _ -``, no spaces (port names come from the device, so they are checked too)."""
+    check_text(value, field)
+    if not _INTERFACE_RE.fullmatch(value):
+        raise InputError(f"{field} is not an interface name: {value!r}")
     return value
 
 
@@ -268,6 +285,7 @@ def _validate_baseline(profile: Profile) -> None:
         for platform, ports in getattr(base, key).items():
             check_text(platform, f"baseline.{key}")
             check_ports(ports, f"baseline.{key}" + ("" if platform == "*" else f".{platform}"))
+    _validate_ports(profile)
     if base.snmpv3 is not None:
         snmp = base.snmpv3
         check_name(snmp.user, "baseline.snmpv3.user", 32)
@@ -277,6 +295,23 @@ def _validate_baseline(profile: Profile) -> None:
         check_choice(snmp.priv_protocol, "baseline.snmpv3.priv_protocol", SNMP_PRIV_PROTOCOLS)
         check_ref(snmp.auth_key_ref, "baseline.snmpv3.auth_key_ref")
         check_ref(snmp.priv_key_ref, "baseline.snmpv3.priv_key_ref")
+
+
+def _validate_ports(profile: Profile) -> None:
+    from devices.config.roles import EDGE_MODES
+
+    policy = profile.baseline.ports
+    check_choice(policy.edge, "baseline.ports.edge", EDGE_MODES)
+    names: set[str] = set()
+    for i, override in enumerate(policy.devices):
+        where = f"baseline.ports.device[{i}]"
+        check_name(override.device, f"{where}.name")
+        _unique(names, override.device, f"{where}.name")
+        if override.edge_mode is not None:
+            check_choice(override.edge_mode, f"{where}.edge", EDGE_MODES)
+        for key in ("edge", "ap", "uplink"):
+            for j, ports in enumerate(getattr(override, key)):
+                check_ports(ports, f"{where}.{key}[{j}]")
 
 
 # --- overrides -------------------------------------------------------------------------------------------------

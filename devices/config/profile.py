@@ -8,6 +8,13 @@ Secrets never live in the file. A RADIUS server names its shared secret with ``s
 with ``auth_key_ref``/``priv_key_ref``; the caller resolves a name to the value with a ``resolve_secret(name) -> str``
 callback (the keyring/secret store, or an environment variable for ``env:VAR`` references made by ``--set
 radius_secret_env=VAR``). A ``secret = ...`` (or ``key``/``auth_key``/``priv_key``) entry in the file is refused.
+
+Ports are chosen by role, not by fixed ranges: ``[baseline.ports]`` says whether every port that qualifies as an
+edge port takes the edge hardening (``edge = "auto"``) or none does (``"none"``), and ``[[baseline.ports.device]]``
+tables (one per device name) give candidate ``edge``, ``ap`` and ``uplink`` port lists in the device's own syntax.
+Candidates are still checked against the running configuration, the neighbours and the marks
+(:mod:`devices.config.roles`). The older per-platform ``access_ports``/``ap_ports``/``uplink_ports`` keys still load
+and become candidates; :func:`port_request` gives the request for one device.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devices.config.roles import EDGE_MODES, RoleRequest
 from devices.errors import InputError
 
 AUTH_MODES = ("dot1x", "portal")
@@ -71,9 +79,34 @@ class Snmpv3:
 
 
 @dataclass(frozen=True)
-class Baseline:
-    """The security baseline. Port strings are in the platform's own syntax, keyed by platform ("*" = any).
+class PortOverride:
+    """Port choices for one device (by its name in the inventory); port strings in the device's own syntax.
 
+    ``edge_mode`` "auto"/"none" overrides ``[baseline.ports] edge`` (None: keep it); ``edge`` lists candidate edge
+    ports (only these may take the edge hardening); ``ap`` and ``uplink`` list AP and uplink ports.
+    """
+
+    device: str
+    edge_mode: str | None = None
+    edge: tuple[str, ...] = ()
+    ap: tuple[str, ...] = ()
+    uplink: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PortPolicy:
+    """``[baseline.ports]``: edge hardening on every qualifying port ("auto") or on none, and per-device lists."""
+
+    edge: str = "auto"
+    devices: tuple[PortOverride, ...] = ()
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The security baseline.
+
+    ``ports`` chooses ports by role. ``access_ports``/``ap_ports``/``uplink_ports`` are the older form (port strings
+    in the platform's own syntax, keyed by platform, "*" = any): they become candidates (see :func:`port_request`).
     ``banner`` is a list of lines: the one place where the user's text spans several lines, each line validated.
     """
 
@@ -88,6 +121,7 @@ class Baseline:
     uplink_ports: dict[str, str] = field(default_factory=dict)
     ap_ports: dict[str, str] = field(default_factory=dict)
     ap_vlan: int | None = None
+    ports: PortPolicy = field(default_factory=PortPolicy)
 
 
 @dataclass(frozen=True)
@@ -142,12 +176,16 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
 def profile_to_dict(profile: Profile) -> dict[str, Any]:
     """The profile as plain TOML-able data (the GUI writes it with tomli-w); None values are left out."""
     base = dataclasses.asdict(profile.baseline)
-    baseline = {k: _plain(v) for k, v in base.items() if v is not None and k != "snmpv3"}
+    baseline = {k: _plain(v) for k, v in base.items() if v is not None and k not in ("snmpv3", "ports")}
     if profile.baseline.snmpv3 is not None:
         baseline["snmpv3"] = dataclasses.asdict(profile.baseline.snmpv3)
     for key in ("access_ports", "uplink_ports", "ap_ports"):
         ports = baseline[key]
-        baseline[key] = ports["*"] if list(ports) == ["*"] else ports
+        if not ports:
+            del baseline[key]
+        else:
+            baseline[key] = ports["*"] if list(ports) == ["*"] else ports
+    baseline["ports"] = _ports_to_dict(profile.baseline.ports)
     return {
         "county": {"name": profile.county},
         "ssid": [{k: v for k, v in dataclasses.asdict(s).items() if v is not None} for s in profile.ssids],
@@ -161,6 +199,59 @@ def profile_hash(profile_or_path: Profile | str | Path) -> str:
     profile = profile_or_path if isinstance(profile_or_path, Profile) else load_profile(profile_or_path)
     canonical = json.dumps(dataclasses.asdict(profile), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def port_request(profile: Profile, platform: str, device: str | None = None) -> RoleRequest:
+    """What the profile asks for one device's ports: its ``[[baseline.ports.device]]`` table when there is one,
+    else ``[baseline.ports]`` with the older per-platform port lists (if any) as candidates."""
+    from devices.config.render import platform_folder  # render builds on the profile
+
+    base = profile.baseline
+    folder = platform_folder(platform)
+    override = next((o for o in base.ports.devices if device is not None and o.device == device), None)
+    legacy = {key: _legacy_ports(getattr(base, key), folder) for key in ("access_ports", "ap_ports", "uplink_ports")}
+    if override is None:
+        access = legacy["access_ports"]
+        return RoleRequest(
+            edge=base.ports.edge,
+            edge_candidates=access if access else None,
+            ap=legacy["ap_ports"],
+            uplink=legacy["uplink_ports"],
+            where="baseline.ports" if not any(legacy.values()) else f"the profile's {folder} port lists",
+        )
+    return RoleRequest(
+        edge=override.edge_mode or base.ports.edge,
+        edge_candidates=override.edge or None,
+        ap=override.ap,
+        uplink=override.uplink,
+        where=f"baseline.ports.device {override.device!r}",
+    )
+
+
+def _legacy_ports(table: dict[str, str], folder: str) -> tuple[str, ...]:
+    from devices.config.render import ALIASES
+
+    names = [folder, *(k for k, v in ALIASES.items() if v == folder), "*"]
+    return next(((table[n],) for n in names if n in table), ())
+
+
+def _ports_to_dict(policy: PortPolicy) -> dict[str, Any]:
+    out: dict[str, Any] = {"edge": policy.edge}
+    devices = []
+    for o in policy.devices:
+        entry: dict[str, Any] = {"name": o.device}
+        if o.edge_mode is not None:
+            entry["edge"] = o.edge_mode
+        elif o.edge:
+            entry["edge"] = list(o.edge)
+        if o.ap:
+            entry["ap"] = list(o.ap)
+        if o.uplink:
+            entry["uplink"] = list(o.uplink)
+        devices.append(entry)
+    if devices:
+        out["device"] = devices
+    return out
 
 
 def _plain(value: Any) -> Any:
@@ -218,6 +309,7 @@ _BASELINE_KEYS = {
     "uplink_ports",
     "ap_ports",
     "ap_vlan",
+    "ports",
 }
 
 
@@ -237,7 +329,44 @@ def _baseline(item: dict[str, Any]) -> Baseline:
         uplink_ports=_ports(item, "uplink_ports", where),
         ap_ports=_ports(item, "ap_ports", where),
         ap_vlan=_int(item, "ap_vlan", where, default=None),
+        ports=_port_policy(_table(item, "ports", f"{where}.ports", required=False)),
     )
+
+
+def _port_policy(item: dict[str, Any]) -> PortPolicy:
+    where = "baseline.ports"
+    _check_keys(item, where, {"edge", "device"})
+    devices = _array(item, "device", f"{where}.device")
+    return PortPolicy(
+        edge=_str(item, "edge", where, default="auto"),
+        devices=tuple(_port_override(entry, f"{where}.device[{i}]") for i, entry in enumerate(devices)),
+    )
+
+
+def _port_override(item: Any, where: str) -> PortOverride:
+    item = _as_table(item, where)
+    _check_keys(item, where, {"name", "edge", "ap", "uplink"})
+    edge = item.get("edge")
+    mode = edge if isinstance(edge, str) and edge.strip().lower() in EDGE_MODES else None
+    return PortOverride(
+        device=_str(item, "name", where),
+        edge_mode=mode.strip().lower() if mode is not None else None,
+        edge=() if mode is not None or edge is None else _port_strings(edge, f"{where}.edge"),
+        ap=_port_strings(item.get("ap", []), f"{where}.ap"),
+        uplink=_port_strings(item.get("uplink", []), f"{where}.uplink"),
+    )
+
+
+def _port_strings(value: Any, where: str) -> tuple[str, ...]:
+    """Port strings: one string ("Gi1/0/1-40, Gi1/0/44") or a list of them."""
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list):
+        raise InputError(f"{where} must be a port string or a list of them, not {_kind(value)}")
+    for i, entry in enumerate(value):
+        if not isinstance(entry, str):
+            raise InputError(f"{where}[{i}] must be text, not {_kind(entry)}")
+    return tuple(value)
 
 
 def _banner(item: dict[str, Any], where: str) -> tuple[str, ...]:

@@ -19,6 +19,17 @@ separate values (``portal_host``, ``portal_ipv4`` when the host is an IPv4 addre
 part of it can add a line. The portal syntax comes from each vendor's documentation and is unverified on real gear:
 every template names the document it follows and says where it assumes. Switch templates only carry the portal
 SSID's VLAN. 802.11r is not rendered for a portal SSID (fast transition needs WPA2); a note says so.
+
+Per-port settings come from port roles (:func:`devices.config.roles.assign_roles`), never from fixed ranges: the
+templates get ``baseline.edge_ports``, ``baseline.ap_ports`` and ``baseline.uplink_ports`` as lists of interface
+names as the CLI writes them (and ``edge_list``/``ap_list``/``uplink_list``, the same as one compact list such as
+``1-40,44`` for CLIs that take port lists). Without roles nothing per port is rendered, and a note says why. DHCP
+snooping is switched on only with an uplink to trust: on without one, the DHCP server's answers are dropped.
+
+The OS version and model (``facts``, :class:`devices.config.facts.DeviceFacts`) pick the syntax
+(:mod:`devices.config.versions`): templates get ``facts`` with ``version``, ``model`` and the derived words
+(``portfast``, ``portfast_trunk``, ``trunk_encapsulation``), and each SNMPv3 user its ``auth_cli`` words. A profile
+value the device's release cannot express is refused before anything connects.
 """
 
 from __future__ import annotations
@@ -33,7 +44,11 @@ from typing import Any
 import jinja2
 
 from devices.config import params
-from devices.config.profile import Profile
+from devices.config.facts import DeviceFacts
+from devices.config.profile import Profile, port_request
+from devices.config.roles import AP, EDGE, UPLINK, PortRole, apply_request, compact_ports
+from devices.config.roles import expand_ports as expand_ports
+from devices.config.versions import Syntax, check_profile
 from devices.errors import InputError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -49,11 +64,10 @@ ALIASES = {
     "h3c_comware": "hp_comware",
     "cisco_ioswlc": "cisco_xe",
 }
-# Platforms whose templates take one interface per block (their running config lists interfaces one by one).
-PER_INTERFACE = frozenset({"cisco_ios", "cisco_xe", "aruba_aoscx", "hp_comware", "huawei"})
 # Wireless controllers: their roaming templates set up the SSIDs themselves, portal SSIDs included.
 CONTROLLERS = frozenset({"cisco_wlc", "cisco_xe", "aruba_os", "aruba_instant", "fortinet"})
 # Context keys whose values steer the template (choices, flags) rather than being written into lines.
+# (Not under ``facts``: the device's version and model are device text and are tokenized like any value.)
 _STRUCTURAL = frozenset({"auth", "ft", "dot11k", "dot11v", "auth_protocol", "priv_protocol", "version"})
 _SECRET_KEYS = frozenset({"secret", "auth_key", "priv_key"})
 _TOKEN_RE = re.compile(r"@@(\d+)@@")
@@ -66,7 +80,8 @@ class Rendered:
     """Config lines for one platform: ``lines`` to send, ``masked_lines`` to show, log, diff and audit.
 
     ``secret_values`` lets callers mask other text (device echoes, session logs) too. ``notes`` say what the
-    profile left out for this platform (e.g. no access ports given, so no access-port protection rendered).
+    profile left out for this platform (e.g. no port roles given, so no per-port settings rendered). ``roles`` is the
+    role table the per-port lines came from (each port, its role and why), for the dry run.
     """
 
     template: str
@@ -76,6 +91,7 @@ class Rendered:
     masked_lines: list[str]
     secret_values: frozenset[str]
     notes: list[str] = field(default_factory=list)
+    roles: list[PortRole] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -100,20 +116,40 @@ def platform_folder(platform: str) -> str:
     return ALIASES.get(name, name)
 
 
-def render(template: str, platform: str, profile: Profile, *, secrets: Callable[[str], str]) -> Rendered:
+def render(
+    template: str,
+    platform: str,
+    profile: Profile,
+    *,
+    secrets: Callable[[str], str],
+    facts: DeviceFacts | None = None,
+    roles: list[PortRole] | None = None,
+    device: str | None = None,
+) -> Rendered:
     """Render ``template`` ("roaming" | "baseline") for ``platform`` from ``profile``.
 
     ``secrets(name)`` returns the secret stored under ``name`` (a ``secret_ref``/``*_key_ref`` from the profile);
-    it may raise CampusNetError (e.g. SecretMissing). Raises InputError for an unknown template or platform (listing
-    what exists), for any invalid parameter, and when a value would change the shape of the config.
+    it may raise CampusNetError (e.g. SecretMissing). ``facts`` (the device's OS version and model) picks the
+    syntax; ``roles`` (from :func:`devices.config.roles.assign_roles`) says which ports take which per-port settings,
+    None when unknown (then none is rendered); ``device`` is the device's name, for its ``[[baseline.ports.device]]``
+    table, whose edge policy is applied to ``roles`` again. Raises InputError for an unknown template or platform
+    (listing what exists), for any invalid parameter, for a value the device's release cannot express, and when a
+    value would change the shape of the config.
     """
     folder = platform_folder(platform)
     path = _template_path(template, folder)
     resolved = _resolve_secrets(template, profile, secrets)
     _validate(profile, folder, resolved)
+    syntax = check_profile(profile, folder, facts)
     notes: list[str] = []
     _check_portals(template, folder, profile, notes)
-    context = _context(profile, folder, resolved, notes)
+    if roles is not None:
+        for index, role in enumerate(roles):
+            params.check_interface(role.port, f"roles[{index}].port")
+    final_roles = None if roles is None else apply_request(roles, folder, port_request(profile, folder, device))
+    context = _context(profile, resolved, syntax)
+    context["facts"] = _facts_context(facts, syntax)
+    _add_ports(context, template, folder, final_roles, syntax, notes)
     tokens: dict[str, _Token] = {}
     token_context = _tokenize(context, "", tokens)
     source = f"{folder}/{template}.j2"
@@ -129,6 +165,7 @@ def render(template: str, platform: str, profile: Profile, *, secrets: Callable[
         masked_lines=[_substitute(shape[i], tokens, mask=True).rstrip() for i in keep],
         secret_values=frozenset(t.value for t in tokens.values() if t.secret),
         notes=notes,
+        roles=list(final_roles or []),
     )
 
 
@@ -196,35 +233,53 @@ def _validate(profile: Profile, folder: str, resolved: dict[str, str]) -> None:
         params.check_secret(value, f"{path} (from the secret store)", folder, min_len=min_len)
 
 
-def _ports_for(table: dict[str, str], folder: str, platform_key: str, notes: list[str]) -> Any:
-    names = [folder, *(k for k, v in ALIASES.items() if v == folder), "*"]
-    value = next((table[n] for n in names if n in table), None)
-    if value is None:
-        if folder not in CONTROLLERS:
-            notes.append(f"baseline.{platform_key} has no entry for {folder}: that part is not rendered")
-        return None
-    field_name = f"baseline.{platform_key}"
-    return expand_ports(value, field_name) if folder in PER_INTERFACE else value
+def _facts_context(facts: DeviceFacts | None, syntax: Syntax) -> dict[str, Any]:
+    """What the templates know of the device: its version and model (device text: written only through the
+    placeholder check like any value) and the syntax derived from them."""
+    return {
+        "version": facts.version if facts else None,
+        "model": facts.model if facts else None,
+        "portfast": syntax.portfast,
+        "portfast_trunk": syntax.portfast_trunk,
+        "trunk_encapsulation": syntax.trunk_encapsulation is True,
+    }
 
 
-def expand_ports(value: str, field_name: str) -> list[str]:
-    """Expand ``GigabitEthernet1/0/1-4, Gi1/0/48`` or ``1/1/1-1/1/4`` into single interface names."""
-    out: list[str] = []
-    for part in (p.strip() for p in value.split(",")):
-        if not part:
-            continue
-        match = re.fullmatch(r"(?P<prefix>.*?)(?P<start>\d+)\s*-\s*(?P<again>.*?)(?P<end>\d+)", part)
-        if match is None:
-            out.append(part)
-            continue
-        prefix, again = match["prefix"], match["again"]
-        start, end = int(match["start"]), int(match["end"])
-        if (again and again != prefix) or end < start or end - start >= _MAX_PORTS:
-            raise InputError(f"{field_name}: cannot read the port range {part!r}")
-        out.extend(f"{prefix}{n}" for n in range(start, end + 1))
-    if len(out) > _MAX_PORTS:
-        raise InputError(f"{field_name}: more than {_MAX_PORTS} ports")
-    return out
+def _add_ports(
+    context: dict[str, Any],
+    template: str,
+    folder: str,
+    roles: list[PortRole] | None,
+    syntax: Syntax,
+    notes: list[str],
+) -> None:
+    """Per-port lists from the roles into the context, and the notes on what is left out and why."""
+    base = context["baseline"]
+    by_role = {role: [r.port for r in roles or [] if r.role == role] for role in (EDGE, AP, UPLINK)}
+    for role, key in ((EDGE, "edge"), (AP, "ap"), (UPLINK, "uplink")):
+        base[f"{key}_ports"] = by_role[role]
+        base[f"{key}_list"] = compact_ports(by_role[role]) or None
+    if template == "roaming" and folder in CONTROLLERS:
+        return
+    notes.extend(syntax.notes)
+    if roles is None:
+        notes.append(
+            "port roles unknown (running configuration, neighbours and port marks not given): "
+            "no per-port settings rendered"
+        )
+    elif template == "baseline" and not by_role[EDGE]:
+        notes.append("no port qualifies as an edge port: no edge-port hardening rendered (see the role table)")
+    if template == "baseline" and base["dhcp_snooping_vlans"] and not by_role[UPLINK]:
+        base["dhcp_snooping_vlans"] = []
+        notes.append(
+            "DHCP snooping not switched on: no uplink port is known to trust, and without one the DHCP server's "
+            "answers would be dropped (mark the uplink, or list it in baseline.ports)"
+        )
+    if template == "roaming" and by_role[AP] and syntax.trunk_encapsulation is None and folder in ("cisco_ios",):
+        notes.append(
+            "switch model unknown: 'switchport trunk encapsulation dot1q' is not sent; a Catalyst 3560/3750 refuses "
+            "'switchport mode trunk' without it (the push then rolls back)"
+        )
 
 
 def _acl_entries(networks: tuple[str, ...]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -277,7 +332,7 @@ def _addresses(values: tuple[str, ...]) -> list[dict[str, Any]]:
     return [{"address": v, "version": ipaddress.ip_address(v).version} for v in values]
 
 
-def _context(profile: Profile, folder: str, resolved: dict[str, str], notes: list[str]) -> dict[str, Any]:
+def _context(profile: Profile, resolved: dict[str, str], syntax: Syntax) -> dict[str, Any]:
     """Everything a template may use; every leaf that ends up in a line is a plain str or int."""
     base = profile.baseline
     acl4, acl6 = _acl_entries(base.management_acl)
@@ -286,6 +341,7 @@ def _context(profile: Profile, folder: str, resolved: dict[str, str], notes: lis
         snmp = {
             "user": base.snmpv3.user,
             "auth_protocol": base.snmpv3.auth_protocol,
+            "auth_cli": syntax.snmp_auth[base.snmpv3.auth_protocol],
             "priv_protocol": base.snmpv3.priv_protocol,
             "auth_key": resolved["baseline.snmpv3.auth_key"],
             "priv_key": resolved["baseline.snmpv3.priv_key"],
@@ -326,9 +382,6 @@ def _context(profile: Profile, folder: str, resolved: dict[str, str], notes: lis
             "exec_timeout": base.exec_timeout_minutes,
             "dhcp_snooping_vlans": list(base.dhcp_snooping_vlans),
             "ap_vlan": base.ap_vlan,
-            "access_ports": _ports_for(base.access_ports, folder, "access_ports", notes),
-            "uplink_ports": _ports_for(base.uplink_ports, folder, "uplink_ports", notes),
-            "ap_ports": _ports_for(base.ap_ports, folder, "ap_ports", notes),
         },
     }
 
@@ -336,8 +389,9 @@ def _context(profile: Profile, folder: str, resolved: dict[str, str], notes: lis
 def _tokenize(value: Any, path: str, tokens: dict[str, _Token]) -> Any:
     """The same structure with every written leaf (str/int) replaced by a unique token ``@@n@@``."""
     if isinstance(value, dict):
+        structural = _STRUCTURAL if path != "facts" else frozenset()
         return {
-            k: v if k in _STRUCTURAL else _tokenize(v, f"{path}.{k}" if path else k, tokens) for k, v in value.items()
+            k: v if k in structural else _tokenize(v, f"{path}.{k}" if path else k, tokens) for k, v in value.items()
         }
     if isinstance(value, list):
         return [_tokenize(v, f"{path}[{i}]", tokens) for i, v in enumerate(value)]
