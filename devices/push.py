@@ -360,7 +360,8 @@ def _negate(line: str) -> str:
 def _strip_volatile(driver: PushDriver, text: str) -> str:
     pattern = compile_volatile(driver.volatile)
     lines = text.replace("\r\n", "\n").split("\n")
-    return "\n".join(line.rstrip() for line in lines if not (pattern and pattern.match(line)))
+    kept = "\n".join(line.rstrip() for line in lines if not (pattern and pattern.match(line)))
+    return driver.normalize(kept) if driver.normalize else kept
 
 
 def configs_equal(driver: PushDriver, a: str, b: str) -> bool:
@@ -577,6 +578,8 @@ class _Push:
             "enter_config_mode": self.driver.config_mode,
             "read_timeout": self.opts.read_timeout,
         }
+        if self.driver.config_command:
+            kwargs["config_mode_command"] = self.driver.config_command
         if self.driver.revert == "ios_timer":
             kwargs["config_mode_command"] = IOS_TIMER.enter.format(minutes=self.minutes)
         try:
@@ -601,7 +604,7 @@ class _Push:
             raise self._lost("applying the change", exc) from exc
         finally:
             if self.driver.config_mode:
-                _quietly(conn.exit_config_mode)
+                _quietly(functools.partial(_exit_config_mode, conn, self.driver))
 
     def _refused(self, message: str) -> str:
         match = re.search(r"at command: (.*), matched error: (.*)$", message, re.S)
@@ -782,7 +785,7 @@ class _Push:
                         lines, enter_config_mode=True, read_timeout=self.opts.read_timeout, cmd_verify=True
                     )
                 )
-                _quietly(conn.exit_config_mode)
+                _quietly(functools.partial(_exit_config_mode, conn, self.driver))
             how = f"{len(undo)} compensating line(s)" if undo else "nothing (no line had been applied)"
             if refused:
                 how += f" ({len(refused)} refused: {'; '.join(self.mask(r) for r in refused[:3])})"
@@ -798,12 +801,12 @@ class _Push:
         assert self.driver.prompt is not None
         error = rf"^.*(?:{self.driver.error_pattern}).*$"
         try:
-            conn.config_mode()
+            conn.config_mode(*filter(None, [self.driver.config_command]))
             refused = send_lines(conn, lines, self.driver.prompt, error, self.opts.read_timeout, stop=False)
         except Exception as exc:
             raise self._lost("rolling back", exc) from exc
         finally:
-            _quietly(conn.exit_config_mode)
+            _quietly(functools.partial(_exit_config_mode, conn, self.driver))
         return [f"{line.strip()!r} ({answer.strip()})" for line, answer in refused]
 
     # -- results ---------------------------------------------------------------------------------------------
@@ -1030,6 +1033,14 @@ def _log_path(log_dir: Path | None, name: str) -> Path | None:
 def _ios_archive_on(running: str) -> bool:
     """True when the IOS running config has an ``archive`` block with a ``path`` (needed by the revert timer)."""
     return re.search(r"^archive\s*\n(?:[ \t]+.*\n)*?[ \t]+path \S", running.replace("\r\n", "\n"), re.M) is not None
+
+
+def _exit_config_mode(conn: Any, driver: PushDriver) -> None:
+    """Leave configuration mode with the platform's command where netmiko's default does not fit (ZyNOS: exit)."""
+    if driver.exit_config:
+        conn.exit_config_mode(exit_config=driver.exit_config)
+    else:
+        conn.exit_config_mode()
 
 
 def _answer_yes(conn: Any, line: str, read_timeout: float) -> None:

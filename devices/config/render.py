@@ -50,7 +50,7 @@ ALIASES = {
     "cisco_ioswlc": "cisco_xe",
 }
 # Platforms whose templates take one interface per block (their running config lists interfaces one by one).
-PER_INTERFACE = frozenset({"cisco_ios", "cisco_xe", "aruba_aoscx", "hp_comware", "huawei"})
+PER_INTERFACE = frozenset({"cisco_ios", "cisco_xe", "aruba_aoscx", "hp_comware", "huawei", "zyxel_switch"})
 # Wireless controllers: their roaming templates set up the SSIDs themselves, portal SSIDs included.
 CONTROLLERS = frozenset({"cisco_wlc", "cisco_xe", "aruba_os", "aruba_instant", "fortinet"})
 # Context keys whose values steer the template (choices, flags) rather than being written into lines.
@@ -327,6 +327,7 @@ def _context(profile: Profile, folder: str, resolved: dict[str, str], notes: lis
             "dhcp_snooping_vlans": list(base.dhcp_snooping_vlans),
             "ap_vlan": base.ap_vlan,
             "access_ports": _ports_for(base.access_ports, folder, "access_ports", notes),
+            "edge_ports": _ports_for(base.access_ports, folder, "access_ports", []),  # the coming name
             "uplink_ports": _ports_for(base.uplink_ports, folder, "uplink_ports", notes),
             "ap_ports": _ports_for(base.ap_ports, folder, "ap_ports", notes),
         },
