@@ -457,5 +457,9 @@ def test_dry_run_changes_nothing(store: Store, zy: EmulatedDevice, tmp_path: Pat
     assert _sent(zy) == [] and zy.normalized(zy.running_config) == before
 
 
-def test_every_platform_with_templates_has_a_driver() -> None:
+def test_without_zyxel_ports_in_the_profile_no_port_is_touched() -> None:
+    for template in ("baseline", "roaming"):
+        rendered = render(template, "zyxel_switch", load_profile(EXAMPLE), secrets=SECRETS.__getitem__)
+        assert not any(line.startswith(("interface ", " fixed", " untagged", " no ")) for line in rendered.lines)
+        assert "baseline.ap_ports has no entry for zyxel_switch: that part is not rendered" in rendered.notes
     assert "zyxel_switch" in DRIVERS and ZYXEL.normalize is zynos.per_port

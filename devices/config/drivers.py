@@ -286,6 +286,8 @@ DRIVERS: dict[str, PushDriver] = {
     # sa/profiles/Zyxel/ZyNOS/profile.py: command_enter_config, command_leave_config, command_save_config).
     # netmiko's zyxel_os is the ZySH CLI of Zyxel CPE routers, without a configuration mode: it does not fit.
     # No auto-revert: the push rolls back with compensating lines. VLAN membership is compared one port per line.
+    # Not handled yet: firmware that prints ESC 7 after every prompt (oxidized's zynoscli model strips it after
+    # 'XGS4600# '; measured on a GS1920 V4.50 by a public Zyxel SSH reader) leaves cisco_ios without a prompt.
     "zyxel_switch": PushDriver(
         netmiko_type="cisco_ios",
         show_running="show running-config",
