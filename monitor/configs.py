@@ -29,9 +29,9 @@ from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from devices.config.drivers import DRIVERS, all_volatile, compile_volatile
+from devices.config.drivers import DRIVERS, all_volatile, compile_volatile, no_driver_message, web_only_reason
 from devices.errors import CampusNetError, InputError, SecretMissing
-from devices.platforms import netmiko_type_for
+from devices.platforms import UNKNOWN, netmiko_type_for
 from monitor.secrets import SecretStore
 
 T = TypeVar("T")
@@ -343,17 +343,32 @@ def device_platform(device: sqlite3.Row) -> str:
     A platform with a driver of its own stays itself even where it shares a netmiko device type with another:
     ``aruba_instant`` gets the Instant templates and ``commit apply``, while its SSH session is netmiko's
     ``aruba_os`` (the driver's ``netmiko_type``). Any other platform is its netmiko device type.
+
+    InputError, one line for the user: "not known yet" only for a device never identified; "no configuration
+    driver for planet (supported: ...)" for an identified platform without a driver; the reason for a model its
+    driver cannot configure (a web-managed Zyxel GS1900).
     """
+    name = device["name"]
+    keys = device.keys()  # 'in' on a sqlite3.Row looks at the values
     chosen = device["platform"] if device["platform"] and device["platform"] != "auto" else None
-    # keys(): 'in' on a sqlite3.Row looks at the values
-    detected = device["detected_platform"] if "detected_platform" in device.keys() else None  # noqa: SIM118
+    detected = device["detected_platform"] if "detected_platform" in keys else None
+    detected = detected if detected and detected != UNKNOWN else None
     if (chosen or detected) in DRIVERS:
-        return str(chosen or detected)
-    if chosen:
-        return netmiko_type_for(chosen) or str(chosen)
-    if device["netmiko_type"]:
-        return str(device["netmiko_type"])
-    raise InputError(f"the platform of {device['name']} is not known yet: poll it once or set its platform")
+        platform = str(chosen or detected)
+    elif chosen:
+        platform = netmiko_type_for(chosen) or str(chosen)
+    elif device["netmiko_type"]:
+        platform = str(device["netmiko_type"])
+    elif detected:
+        raise InputError(f"{name}: {no_driver_message(detected)}")
+    else:
+        raise InputError(f"the platform of {name} is not known yet: poll it once or set its platform")
+    if platform.lower().removesuffix("_ssh") not in DRIVERS:
+        raise InputError(f"{name}: {no_driver_message(chosen or detected or platform)}")
+    why = web_only_reason(platform, device["model"] if "model" in keys else None)
+    if why:
+        raise InputError(f"{name}: {why}")
+    return platform
 
 
 def known_hosts_path(db: Path) -> Path:

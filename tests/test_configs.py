@@ -127,7 +127,7 @@ def test_driver_table() -> None:
     assert driver_for("fortinet").save is None
     wlc_save = driver_for("cisco_wlc").save
     assert wlc_save is not None and wlc_save.confirm_response == "y"
-    with pytest.raises(InputError, match=r"known: .*cisco_ios"):
+    with pytest.raises(InputError, match=r"no configuration driver for zyxel_os \(supported: .*cisco_ios"):
         driver_for("zyxel_os")
 
 

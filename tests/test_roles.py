@@ -357,13 +357,23 @@ def test_without_a_running_configuration_no_port_is_an_edge_port() -> None:
 
 def test_a_platform_without_a_reader_has_no_edge_ports() -> None:
     roles = assign_roles(
-        "zyxel_switch",
-        running="interface port-channel 1\n",
+        "tplink_jetstream",
+        running="interface gigabitEthernet 1/0/1\n",
         ports=[PortInfo("1", if_type=6)],
         neighbours=[],
         requested=AUTO,
     )
-    assert roles == [PortRole("1", "excluded", "trunks cannot be read from a zyxel_switch configuration")]
+    assert roles == [PortRole("1", "excluded", "trunks cannot be read from a tplink_jetstream configuration")]
+
+
+def test_zyxel_ports_tagged_in_a_vlan_are_trunks() -> None:
+    # ZyNOS prints each VLAN's members and untagged members as compressed lists (the GS2210 emulator's sources).
+    running = "vlan 1\n  name 1\n  fixed 1-28\n  untagged 1-24\nexit\nvlan 200\n  fixed 25-28\nexit\n"
+    ports = [PortInfo(f"GigabitEthernet{n}", if_type=6) for n in (1, 24, 25, 28)]
+    roles = _by_port(assign_roles("zyxel_switch", running=running, ports=ports, neighbours=[], requested=AUTO))
+    assert roles["1"].role == "edge" and roles["24"].role == "edge"
+    assert roles["25"] == PortRole("25", "excluded", "tagged in VLAN 1 (a trunk)")
+    assert roles["28"].role == "excluded"
 
 
 def test_profile_lists_are_candidates_still_checked() -> None:

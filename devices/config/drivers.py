@@ -13,10 +13,11 @@ Adding a platform is adding one row to :data:`DRIVERS`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from devices.config import zynos
 from devices.errors import InputError
 
 RevertKind = Literal["ios_timer", "aoscx_checkpoint", "junos_commit_confirmed"]
@@ -49,6 +50,10 @@ class PushDriver:
     ``platform`` is the template folder and compliance platform when it is not ``netmiko_type`` (see
     :attr:`folder`). ``references`` says, for a platform whose objects name each other, which settings name an
     object of each kind (kind: its header line without the name), so a rollback deletes users before what they use.
+    ``config_command`` and ``exit_config`` enter and leave configuration mode where the device does not take
+    netmiko's defaults for ``netmiko_type`` (None: the defaults). ``normalize`` rewrites a running configuration
+    (volatile lines already dropped) into the form the rendered lines are written in, where the device prints a
+    setting otherwise than it is typed (None: compared as printed).
     """
 
     netmiko_type: str
@@ -65,6 +70,9 @@ class PushDriver:
     references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     prompt_from_base: bool = False
     show_startup: str | None = None
+    config_command: str | None = None
+    exit_config: str | None = None
+    normalize: Callable[[str], str] | None = None
 
     @property
     def folder(self) -> str:
@@ -158,6 +166,25 @@ _COMWARE_ERRORS = r"% Unrecognized command|% Incomplete command|% Too many param
 _HUAWEI_ERRORS = r"Error: |% Unrecognized command|% Incomplete command|% Too many parameters|% Wrong parameter"
 _HUAWEI_VOLATILE = (r"^!Last configuration was (?:updated|saved) at", r"^!Software Version")
 _DLINK_ERRORS = r"Fail!|Invalid|Unknown command|Next possible completions"
+# Zyxel managed switches (ZyNOS CLI). A refused word is named in quotes, two blanks in: '  Invalid command "router"'
+# (nocproject/noc fixtures of ES-2024A 3.80/3.90 and ES-2108-G 3.80); newer firmware answers "invalid command run"
+# (a public Zyxel SSH reader measured on an XGS1930 V5.00), so case is ignored. NOC's ZyNOS profile matches
+# "Invalid (command|input)"; incomplete and ambiguous commands are added as on the other Cisco-like CLIs.
+_ZYNOS_ERRORS = r"(?i:invalid (?:command|input)|incomplete command|ambiguous command)"
+# The header of 'show running-config' ('  Building configuration...', '  Current configuration: ', from a GS1920 in
+# ytti/oxidized#2156; NOC and oxidized drop those lines), the model and firmware comments newer firmware prints
+# before the configuration ('; Product Name = XGS1930-52HP', '; Firmware Version = V5.00(ABHV.0) | 06/27/2025')
+# and the clock lines NOC's ZyNOS profile treats as volatile ('time 12:00:00', 'time date ...').
+_ZYNOS_VOLATILE = (
+    r"^\s*Building configuration\.\.\.",
+    r"^\s*Current configuration:",
+    r"^; Product Name = ",
+    r"^; Firmware Version = ",
+    r"^time (?:\d|date\b)",
+)
+# Every ZyNOS prompt: the system name, the mode in brackets in configuration mode, '#' and a blank: 'GS2210# ',
+# 'GS2210(config)# ', 'GS2210(config-vlan)# ' (ytti/oxidized#2156, a public GS2210 command sheet).
+_ZYNOS_PROMPT = r"[\r\n][^\s#>()]+(?:\([\w-]+\))?# ?$"
 _FORTI_ERRORS = r"Command fail|entry not found|value parse error|Unknown action"
 
 _IOS = PushDriver(
@@ -270,6 +297,31 @@ DRIVERS: dict[str, PushDriver] = {
         hier_platform=None,
         block_exit=None,
     ),
+    # Zyxel managed switches with the ZyNOS CLI (GS2210, GS2220, XGS2210, XGS2220, XGS4600): the platform key is
+    # CampusNet's, the session netmiko's cisco_ios. Its session preparation works there ('terminal width 511' is
+    # refused and ignored, 'terminal length 0' turns the pager off, admin logs in at '#'), but configuration mode is
+    # entered with 'configure' and left with 'exit' (NOC's ZyNOS profile, nocproject/noc
+    # sa/profiles/Zyxel/ZyNOS/profile.py: command_enter_config, command_leave_config, command_save_config).
+    # netmiko's zyxel_os is the ZySH CLI of Zyxel CPE routers, without a configuration mode: it does not fit.
+    # No auto-revert: the push rolls back with compensating lines. VLAN membership is compared one port per line.
+    # Not handled yet: firmware that prints ESC 7 after every prompt (oxidized's zynoscli model strips it after
+    # 'XGS4600# '; measured on a GS1920 V4.50 by a public Zyxel SSH reader) leaves cisco_ios without a prompt.
+    "zyxel_switch": PushDriver(
+        netmiko_type="cisco_ios",
+        show_running="show running-config",
+        error_pattern=_ZYNOS_ERRORS,
+        config_mode=True,
+        revert=None,
+        save=SaveCommand("write memory"),
+        volatile=_ZYNOS_VOLATILE,
+        hier_platform=None,
+        block_exit="exit",
+        prompt=_ZYNOS_PROMPT,
+        platform="zyxel_switch",
+        config_command="configure",
+        exit_config="exit",
+        normalize=zynos.per_port,
+    ),
     "fortinet": PushDriver(
         netmiko_type="fortinet",
         show_running="show full-configuration",
@@ -284,17 +336,42 @@ DRIVERS: dict[str, PushDriver] = {
 }
 
 
+# Models that a platform's driver cannot configure: managed through their web page only (platform, model regex,
+# why, with {model} for the model). GS1900: essentially web-only (VENDORS.md 3.7); its CLI answers "Unknown
+# command" to 'terminal length 0' and cannot stop paging (ktbyers/netmiko#3299). GS1910: no SSH
+# (ytti/oxidized#735). XGS1930: its CLI shows but does not configure (a public Zyxel SSH reader, measured on an
+# XGS1930 V5.00).
+WEB_ONLY: tuple[tuple[str, str, str], ...] = (
+    (
+        "zyxel_switch",
+        r"^(?:GS1900|GS1910|XGS1930)",
+        "the Zyxel {model} is managed through its web page only (its command line cannot change the "
+        "configuration): CampusNet cannot push configuration to it",
+    ),
+)
+
+
 def driver_for(device_type: str) -> PushDriver:
-    """The push driver of a netmiko ``device_type`` or a platform with a row of its own (``aruba_instant``); an
-    ``_ssh`` suffix is ignored; InputError if unknown."""
+    """The push driver of a netmiko ``device_type`` or a platform with a row of its own (``aruba_instant``,
+    ``zyxel_switch``); an ``_ssh`` suffix is ignored; InputError naming the supported ones if unknown."""
     key = (device_type or "").strip().lower().removesuffix("_ssh")
     driver = DRIVERS.get(key)
     if driver is None:
-        raise InputError(
-            f"CampusNet cannot push configuration to device type {device_type!r} yet; "
-            f"known: {', '.join(sorted(DRIVERS))}"
-        )
+        raise InputError(no_driver_message(device_type))
     return driver
+
+
+def no_driver_message(platform: str) -> str:
+    """Why a platform gets no push: it has no driver (listing the platforms that have one)."""
+    return f"no configuration driver for {platform} (supported: {', '.join(sorted(DRIVERS))})"
+
+
+def web_only_reason(platform: str, model: str | None) -> str | None:
+    """Why a device of a platform with a driver still cannot be pushed to (its model is web-managed), or None."""
+    for key, pattern, why in WEB_ONLY:
+        if key == platform and model and re.match(pattern, model.strip(), re.IGNORECASE):
+            return why.format(model=model.strip())
+    return None
 
 
 def all_volatile() -> tuple[str, ...]:

@@ -59,6 +59,7 @@ FAMILIES = {
     "huawei_vrp": "huawei",
     "dlink_ds": "dlink",
     "dlink_switch": "dlink",
+    "zyxel_switch": "zyxel",
 }
 
 # Full interface names per family, and the short forms ifName (or show commands) use for them.
@@ -230,6 +231,8 @@ def cli_name(platform: str, name: str, descr: str = "") -> str:
         return name or descr
     if fam == "dlink":
         return _dlink_port(name) or _dlink_port(descr) or name or descr
+    if fam == "zyxel":
+        return _zyxel_port(name) or _zyxel_port(descr) or name or descr
     return name or descr
 
 
@@ -482,6 +485,13 @@ def _expand(fam: str, text: str) -> str | None:
     return f"{short}{rest}" if short is not None else None
 
 
+def _zyxel_port(text: str) -> str | None:
+    """A ZyNOS port number, as ``interface port-channel N`` and VLAN lists write it ("GigabitEthernet25" in ifDescr
+    of the GS1900 recording, "Port25", "swp24" on other firmware, or "25")."""
+    match = re.fullmatch(r"(?:GigabitEthernet|Port|swp|ge|xg|TenGigabitEthernet)?\s*0*(\d+)", text, re.IGNORECASE)
+    return str(int(match[1])) if match else None
+
+
 def _dlink_port(text: str) -> str | None:
     """A D-Link port number: "24" for unit 1, "2:24" on a stacked unit (from "Port 24 on Unit 2", "eth2/0/24",
     "Slot0/24", "2:24" or "24")."""
@@ -506,6 +516,7 @@ def _parse_running(fam: str | None, running: str) -> _RunningConfig:
         "huawei": _parse_huawei,
         "procurve": _parse_procurve,
         "dlink": _parse_dlink,
+        "zyxel": _parse_zyxel,
     }.get(fam or "")
     return parser(running) if parser is not None else _RunningConfig()
 
@@ -631,6 +642,30 @@ def _parse_dlink(running: str) -> _RunningConfig:
                 cli = _dlink_port(port) or port
                 entry = config.ports.setdefault(cli.casefold(), _Config(present=True))
                 entry.not_access = entry.not_access or reason.format(match[1])
+    return config
+
+
+def _parse_zyxel(running: str) -> _RunningConfig:
+    """ZyNOS: each ``vlan N`` block lists its member ports (``fixed 21-28``) and those that send untagged
+    (``untagged 21-24``); a member that is not untagged is tagged, a trunk (the GS2210 emulator's sources, see
+    :mod:`devices.config.zynos`). ``trunk T1 interface 25-26`` style aggregation lines mark members too."""
+    config = _RunningConfig(lists_every_port=False)
+    for vlan, body in _blocks(running, "vlan"):
+        fixed: set[str] = set()
+        untagged: set[str] = set()
+        for line in body:
+            match = re.fullmatch(r"(fixed|untagged) (\S+)", line, re.IGNORECASE)
+            if match is not None:
+                (fixed if match[1].lower() == "fixed" else untagged).update(_port_list(match[2]))
+        for port in sorted(fixed - untagged):
+            entry = config.ports.setdefault(port.casefold(), _Config(present=True))
+            entry.not_access = entry.not_access or f"tagged in VLAN {vlan} (a trunk)"
+    for line in running.splitlines():
+        match = re.fullmatch(r"trunk (T\d+) interface (\S+).*", line.strip(), re.IGNORECASE)
+        if match is not None:
+            for port in _port_list(match[2]):
+                entry = config.ports.setdefault(port.casefold(), _Config(present=True))
+                entry.not_access = entry.not_access or f"member of {match[1]}"
     return config
 
 

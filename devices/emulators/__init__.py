@@ -11,9 +11,9 @@ peers of the configuration-push tests.
         ...
         assert "hostname SW2" in dev.running_config
 
-One module per platform (``cisco_ios``, ``cisco_wlc``, ``aruba_os``, ``hp_procurve``, ``aruba_aoscx``) holds its
-prompts, modes, error strings and running-config rendering; :mod:`devices.emulators.server` holds the SSH server,
-the terminal handling and the shared configuration tree.
+One module per platform (``cisco_ios``, ``cisco_wlc``, ``aruba_os``, ``hp_procurve``, ``aruba_aoscx``,
+``zyxel``) holds its prompts, modes, error strings and running-config rendering; :mod:`devices.emulators.server`
+holds the SSH server, the terminal handling and the shared configuration tree.
 """
 
 from devices.emulators.server import PLATFORMS, EmulatedDevice

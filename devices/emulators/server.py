@@ -36,6 +36,7 @@ PLATFORMS: dict[str, str] = {
     "aruba_osswitch": "hp_procurve",
     "aruba_procurve": "hp_procurve",
     "aruba_aoscx": "aruba_aoscx",
+    "zyxel_switch": "zyxel",
 }
 
 

@@ -204,9 +204,12 @@ def _negate(line: str) -> str:
 
 
 def _strip_volatile(driver: PushDriver, text: str) -> str:
+    """The configuration without volatile lines and trailing blanks, in the form the lines are typed in where the
+    platform prints a setting otherwise (the driver's ``normalize``)."""
     pattern = compile_volatile(driver.volatile)
     lines = text.replace("\r\n", "\n").split("\n")
-    return "\n".join(line.rstrip() for line in lines if not (pattern and pattern.match(line)))
+    kept = "\n".join(line.rstrip() for line in lines if not (pattern and pattern.match(line)))
+    return driver.normalize(kept) if driver.normalize else kept
 
 
 def configs_equal(driver: PushDriver, a: str, b: str) -> bool:

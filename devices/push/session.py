@@ -135,6 +135,7 @@ class DeviceSession:
         """Enter configuration mode (with ``command``, e.g. ``configure terminal revert timer 5``)."""
         if not self.driver.config_mode and command is None:
             return ""
+        command = command or self.driver.config_command
         if self.prompt and command:
             return self._enter_config_by_prompt(command)
         try:
@@ -165,9 +166,11 @@ class DeviceSession:
         return mode is not None and mode.group(1).strip().lower().startswith("config")
 
     def exit_config(self) -> None:
-        """Back to the exec prompt (best effort)."""
-        if self.driver.config_mode:
-            _quietly(self.conn.exit_config_mode)
+        """Back to the exec prompt (best effort; the platform's own command where netmiko's does not fit)."""
+        if not self.driver.config_mode:
+            return
+        leave = self.driver.exit_config
+        _quietly(lambda: self.conn.exit_config_mode(exit_config=leave) if leave else self.conn.exit_config_mode())
 
     def send(
         self,
