@@ -12,9 +12,8 @@ import shlex
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +40,11 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
+from gui.config_dialogs import InterruptedDialog, SecretsDialog
 from monitor import inventory
-from monitor.cli_config import EXAMPLE_PROFILE, TEMPLATES, load_profile_with, render_job
-from monitor.configs import known_hosts_path, session_log_dir
+from monitor.cli_config import EXAMPLE_PROFILE, TEMPLATES
+from monitor.config_jobs import DeviceOutcome, JobResult, run_config_job
+from monitor.configs import device_platform
 
 Submit = Callable[[Coroutine[Any, Any, Any]], Future[Any]]
 
@@ -61,17 +62,15 @@ _STATUS_COLORS = {
 _OK = ("preview", "unchanged", "applied")
 
 
-@dataclass
-class DeviceOutcome:
-    """What Preview or Push found for one device (all texts masked)."""
+def _unsupported(device: sqlite3.Row) -> str | None:
+    """Why CampusNet cannot push to a device (no configuration driver, web-managed model), or None."""
+    from devices.config.drivers import driver_for
 
-    device: str
-    status: str
-    message: str
-    masked_lines: list[str] = field(default_factory=list)
-    change: list[str] = field(default_factory=list)
-    # Compliance against the latest backup: None = not checked, -1 = no backup yet, else the missing line count.
-    missing: int | None = None
+    try:
+        driver_for(device_platform(device))
+    except CampusNetError as exc:
+        return str(exc)
+    return None
 
 
 def _mono() -> Any:
@@ -89,76 +88,6 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
-def run_config_job(
-    db_path: Path,
-    template: str,
-    profile_path: Path,
-    names: list[str],
-    *,
-    dry_run: bool,
-    overrides: Sequence[str] = (),
-    progress: Callable[[str], None] = lambda _t: None,
-    cancelled: Callable[[], bool] = lambda: False,
-) -> list[DeviceOutcome]:
-    """Render every device, then dry-run (with compliance) or push them; blocking, for a worker thread.
-
-    A device that cannot be rendered gets an ``error`` row; a real push is not started while any device has one.
-    ``overrides`` are ``KEY=VALUE`` pairs as the command line's ``--set`` (the one-SSID case).
-    """
-    from devices.config.compliance import check_compliance
-    from devices.push import push_many
-    from monitor.configs import ConfigArchive
-    from monitor.secrets import open_secrets
-    from monitor.store import connect
-
-    conn = connect(db_path)
-    try:
-        secrets = open_secrets(db_path, inventory.store_id(conn))
-        profile, phash = load_profile_with(profile_path, overrides)
-        outcomes: dict[str, DeviceOutcome] = {}
-        jobs: list[Any] = []
-        rendered_of: dict[str, Any] = {}
-        for name in names:
-            try:
-                rendered, job = render_job(conn, secrets, name, template, profile, phash)
-            except CampusNetError as exc:
-                outcomes[name] = DeviceOutcome(name, "error", str(exc))
-                continue
-            rendered_of[name] = rendered
-            outcomes[name] = DeviceOutcome(name, "rendered", "", masked_lines=list(rendered.masked_lines))
-            jobs.append(job)
-        if not dry_run and len(jobs) != len(names):
-            for outcome in outcomes.values():
-                if outcome.status != "error":
-                    outcome.status, outcome.message = "not-tried", "not tried: another device has an error"
-            return [outcomes[n] for n in names]
-        archive = ConfigArchive(conn, secrets)
-        results = push_many(
-            jobs,
-            stop_on_first_failure=True,
-            progress=progress,
-            cancelled=cancelled,
-            dry_run=dry_run,
-            known_hosts=known_hosts_path(db_path),
-            backup_store=archive,
-            log_dir=session_log_dir(db_path),
-        )
-        for result in results:
-            outcome = outcomes[result.device]
-            outcome.status, outcome.message, outcome.change = result.status, result.message, list(result.change)
-            if dry_run or result.status in ("applied", "unchanged"):
-                rendered = rendered_of[result.device]
-                device_id = int(inventory.get_device(conn, result.device)["id"])
-                latest = archive.last_backup(device_id)
-                if latest is None:
-                    outcome.missing = -1
-                else:
-                    outcome.missing = len(check_compliance(rendered.platform, latest, rendered).missing)
-        return [outcomes[n] for n in names]
-    finally:
-        conn.close()
-
-
 class ConfigPage(QWidget):
     """Preview and push a configuration template to devices; see each device's backups and their diffs.
 
@@ -169,6 +98,8 @@ class ConfigPage(QWidget):
     finished = Signal(list)
     _done = Signal(object, bool)  # outcomes or an error text, dry_run
     _progress = Signal(str)
+    _looked = Signal(object)  # the looks at interrupted pushes, or an error text
+    _recovered = Signal(str)  # what settling an interrupted push did
 
     def __init__(self, db_path: Path, conn: sqlite3.Connection, submit: Submit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,6 +112,15 @@ class ConfigPage(QWidget):
         self._history_device: int | None = None
 
         layout = QVBoxLayout(self)
+        banner = QHBoxLayout()
+        self.interrupted_label = QLabel()
+        self.interrupted_label.setWordWrap(True)
+        self.interrupted_label.setStyleSheet("background: #fff3e0; color: #bf360c; padding: 6px")
+        banner.addWidget(self.interrupted_label, 1)
+        self.look_button = QPushButton(self.tr("Look at it…"))
+        self.look_button.clicked.connect(self.look_at_interrupted)
+        banner.addWidget(self.look_button)
+        layout.addLayout(banner)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Template:")))
         self.template_combo = QComboBox()
@@ -193,6 +133,10 @@ class ConfigPage(QWidget):
         self.browse_button = QPushButton(self.tr("Browse…"))
         self.browse_button.clicked.connect(self._browse)
         top.addWidget(self.browse_button)
+        self.secrets_button = QPushButton(self.tr("Secrets…"))
+        self.secrets_button.setToolTip(self.tr("Store or replace the secrets the profile names (RADIUS, SNMPv3)"))
+        self.secrets_button.clicked.connect(self.edit_secrets)
+        top.addWidget(self.secrets_button)
         layout.addLayout(top)
         overrides_row = QHBoxLayout()
         overrides_row.addWidget(QLabel(self.tr("Overrides:")))
@@ -218,7 +162,10 @@ class ConfigPage(QWidget):
         self.preview_button.clicked.connect(lambda: self.preview())
         self.push_button = QPushButton(self.tr("Push…"))
         self.push_button.clicked.connect(lambda: self.push())
-        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button = QPushButton(self.tr("Stop"))
+        self.cancel_button.setToolTip(
+            self.tr("Stop the push: what was sent to the current device is rolled back, later devices are not tried")
+        )
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         for button in (self.preview_button, self.push_button, self.cancel_button):
@@ -262,33 +209,51 @@ class ConfigPage(QWidget):
 
         self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
         self._progress.connect(self.progress_label.setText, Qt.ConnectionType.QueuedConnection)
+        self._looked.connect(self._on_looked, Qt.ConnectionType.QueuedConnection)
+        self._recovered.connect(self._on_recovered, Qt.ConnectionType.QueuedConnection)
         self.reload()
 
     # ----------------------------------------------------------------------------------------------- devices
 
     def reload(self) -> None:
-        """Refill the device checklist (devices that have an SSH user), keeping what was checked."""
+        """Refill the device checklist (devices that have an SSH user), keeping what was checked. A device that
+        CampusNet has no configuration driver for is listed greyed out, with the reason."""
         checked = set(self.checked_devices())
         self.device_list.clear()
+        self.unsupported: dict[str, str] = {}
         for device in inventory.list_devices(self.conn):
             if not device["ssh_user"]:
                 continue
-            item = QListWidgetItem(str(device["name"]))
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if device["name"] in checked else Qt.CheckState.Unchecked)
+            name = str(device["name"])
+            item = QListWidgetItem(name)
             item.setData(Qt.ItemDataRole.UserRole, int(device["id"]))
+            reason = _unsupported(device)
+            if reason is None:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
+            else:
+                self.unsupported[name] = reason
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(reason)
+                item.setText(self.tr("%1 (not supported)").replace("%1", name))
             self.device_list.addItem(item)
+        self.check_interrupted()
 
     def checked_devices(self) -> list[str]:
         """Names of the checked devices, in list order."""
         items = (self.device_list.item(i) for i in range(self.device_list.count()))
-        return [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]
+        return [
+            str(item.text())
+            for item in items
+            if item.flags() & Qt.ItemFlag.ItemIsUserCheckable and item.checkState() == Qt.CheckState.Checked
+        ]
 
     def set_checked(self, names: list[str]) -> None:
-        """Check exactly these devices."""
+        """Check exactly these devices (those CampusNet can push to)."""
         for i in range(self.device_list.count()):
             item = self.device_list.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked)
+            if item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                item.setCheckState(Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked)
 
     def _browse(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -326,9 +291,9 @@ class ConfigPage(QWidget):
         return self._start(dry_run=False)
 
     def cancel(self) -> None:
-        """Stop before the next device (the one being pushed finishes or rolls back)."""
+        """Stop: the device being pushed to is rolled back (a confirmed change is saved), later ones not tried."""
         self._cancel.set()
-        self.progress_label.setText(self.tr("Cancelling after the current device…"))
+        self.progress_label.setText(self.tr("Stopping: rolling back what was sent to the current device…"))
 
     def _start(self, *, dry_run: bool) -> bool:
         names = self.checked_devices()
@@ -402,6 +367,16 @@ class ConfigPage(QWidget):
         }
         return words.get(status, status)
 
+    def role_text(self, role: str) -> str:
+        """A port role in the user's language."""
+        words = {
+            "edge": self.tr("edge"),
+            "ap": self.tr("AP"),
+            "uplink": self.tr("uplink"),
+            "excluded": self.tr("left alone"),
+        }
+        return words.get(role, role)
+
     def _compliance_text(self, outcome: DeviceOutcome) -> str:
         if outcome.missing is None:
             return ""
@@ -411,14 +386,15 @@ class ConfigPage(QWidget):
             return self.tr("ok")
         return self.tr("%1 missing line(s)").replace("%1", str(outcome.missing))
 
-    def _on_done(self, outcomes: object, dry_run: bool) -> None:
+    def _on_done(self, result: object, dry_run: bool) -> None:
         self._future = None
         self._set_busy(False)
-        if isinstance(outcomes, str):
-            self.progress_label.setText(self.tr("Failed: %1").replace("%1", outcomes))
+        if isinstance(result, str):
+            self.progress_label.setText(self.tr("Failed: %1").replace("%1", result))
             self.finished.emit([])
             return
-        assert isinstance(outcomes, list)
+        assert isinstance(result, JobResult)
+        outcomes = result.outcomes
         self.outcomes = {o.device: o for o in outcomes}
         self.results.setRowCount(len(outcomes))
         for row, outcome in enumerate(outcomes):
@@ -429,18 +405,27 @@ class ConfigPage(QWidget):
                     item.setData(Qt.ItemDataRole.UserRole, outcome.device)
                 if col == 1 and outcome.status in _STATUS_COLORS:
                     item.setForeground(QBrush(QColor(_STATUS_COLORS[outcome.status])))
+                item.setToolTip(outcome.message)
                 self.results.setItem(row, col, item)
         ok = sum(1 for o in outcomes if o.status in _OK)
         done = self.tr("Preview done") if dry_run else self.tr("Push done")
-        self.progress_label.setText(
+        text = (
             self.tr("%1: %2 of %3 device(s) ok")
             .replace("%1", done)
             .replace("%2", str(ok))
             .replace("%3", str(len(outcomes)))
         )
+        if not dry_run:
+            holding = [o.device for o in outcomes if o.holds_change and o.saved]
+            unsaved = [o.device for o in outcomes if o.holds_change and not o.saved]
+            text += "\n" + self.tr("New configuration saved on: %1").replace("%1", ", ".join(holding) or "-")
+            if unsaved:
+                text += "\n" + self.tr("Running but NOT saved on: %1").replace("%1", ", ".join(unsaved))
+        self.progress_label.setText(text)
         if outcomes:
             self.results.selectRow(0)
             self._on_result_selected()
+        self.check_interrupted()
         self.finished.emit(outcomes)
 
     def _on_result_selected(self) -> None:
@@ -460,6 +445,14 @@ class ConfigPage(QWidget):
             parts.extend(outcome.change)
         elif outcome.status in _OK:
             parts.append(self.tr("No change needed."))
+        if outcome.checks:
+            parts += ["", self.tr("Checked after applying:"), *outcome.checks]
+        if outcome.roles:
+            width = max(len(r.port) for r in outcome.roles)
+            parts += ["", self.tr("Port roles (edge ports get the edge protection; others are left alone):")]
+            parts += [f"  {r.port:<{width}}  {self.role_text(r.role):<8}  {r.reason}" for r in outcome.roles]
+        if outcome.notes:
+            parts += ["", self.tr("Notes:"), *(f"  {note}" for note in outcome.notes)]
         if outcome.masked_lines:
             if parts:
                 parts.append("")
@@ -473,6 +466,116 @@ class ConfigPage(QWidget):
     def _on_device_item(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if current is not None:
             self.show_history(current.text())
+
+    # ---------------------------------------------------------------------------------------------- secrets
+
+    def edit_secrets(self) -> None:
+        """The profile's named secrets: which are stored, and store or replace them."""
+        from gui.config_dialogs import secrets_for
+        from monitor.cli_config import load_profile_with
+
+        try:
+            profile, _hash = load_profile_with(Path(self.profile_edit.text().strip() or str(EXAMPLE_PROFILE)))
+            dialog = SecretsDialog(profile, secrets_for(self.db_path, self.conn), self)
+        except CampusNetError as exc:
+            self.progress_label.setText(self.tr("Profile: %1").replace("%1", str(exc)))
+            return
+        self.secrets_dialog = dialog
+        dialog.open()
+
+    # ------------------------------------------------------------------------------------ interrupted pushes
+
+    def check_interrupted(self) -> None:
+        """Show the banner when the journal holds pushes that were cut short (no device contacted here)."""
+        from monitor.recovery import unfinished
+
+        try:
+            entries = unfinished(self.conn, self.db_path)
+        except Exception:  # an old store without a journal, a busy lock file: no banner
+            entries = []
+        self.interrupted = entries
+        names = ", ".join(sorted({e.device_name for e in entries}))
+        self.interrupted_label.setText(
+            self.tr(
+                "An interrupted configuration push was found (%1): look at the device to finish or roll it back."
+            ).replace("%1", names)
+        )
+        for widget in (self.interrupted_label, self.look_button):
+            widget.setVisible(bool(entries))
+
+    def look_at_interrupted(self) -> None:
+        """Look at the devices of the interrupted pushes (off the GUI thread), then offer what settles each."""
+        from monitor import recovery
+        from monitor.secrets import open_secrets
+        from monitor.store import connect
+
+        entries, db = list(self.interrupted), self.db_path
+        self.look_button.setEnabled(False)
+        self.progress_label.setText(self.tr("Looking at the devices of the interrupted pushes…"))
+
+        def work() -> None:
+            conn = connect(db)
+            try:
+                secrets = open_secrets(db, inventory.store_id(conn))
+                looks: object = [recovery.look(conn, secrets, db, e) for e in entries]
+            except Exception as exc:  # shown to the user
+                looks = str(exc) or type(exc).__name__
+            finally:
+                conn.close()
+            with contextlib.suppress(RuntimeError):
+                self._looked.emit(looks)
+
+        async def run() -> None:
+            await asyncio.to_thread(work)
+
+        self.submit(run())
+
+    def _on_looked(self, looks: object) -> None:
+        self.look_button.setEnabled(True)
+        if isinstance(looks, str):
+            self.progress_label.setText(self.tr("Failed: %1").replace("%1", looks))
+            return
+        assert isinstance(looks, list)
+        self.progress_label.setText("")
+        self.interrupted_dialog = InterruptedDialog(looks, self.settle_interrupted, self)
+        self.interrupted_dialog.open()
+
+    def settle_interrupted(self, entry: Any, action: str) -> None:
+        """Finish or roll back one interrupted push (off the GUI thread)."""
+        from monitor import recovery
+        from monitor.secrets import open_secrets
+        from monitor.store import connect
+
+        db = self.db_path
+        self.progress_label.setText(
+            (self.tr("Finishing the push to %1…") if action == "finish" else self.tr("Rolling back %1…")).replace(
+                "%1", entry.device_name
+            )
+        )
+
+        def work() -> None:
+            conn = connect(db)
+            try:
+                secrets = open_secrets(db, inventory.store_id(conn))
+                done = recovery.act(conn, secrets, db, entry, action)
+                text = f"{entry.device_name}: {self.status_text(done.outcome)}: {done.message}"
+            except Exception as exc:  # shown to the user
+                text = f"{entry.device_name}: {exc}"
+            finally:
+                conn.close()
+            with contextlib.suppress(RuntimeError):
+                self._recovered.emit(text)
+
+        async def run() -> None:
+            await asyncio.to_thread(work)
+
+        self.submit(run())
+
+    def _on_recovered(self, text: str) -> None:
+        self.progress_label.setText(text)
+        self.check_interrupted()
+        name = text.split(":", 1)[0]
+        self.show_history(name)
 
     # ---------------------------------------------------------------------------------------------- history
 

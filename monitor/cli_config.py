@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from devices.errors import InputError
+from devices.errors import CampusNetError, InputError
 from monitor import inventory
 from monitor.configs import device_platform, known_hosts_path, session_log_dir
 from monitor.secrets import SecretStore, open_secrets, secret_from
@@ -142,20 +142,46 @@ def _profile(args: argparse.Namespace) -> tuple[Any, str]:
 
 
 def _render(args: argparse.Namespace, conn: sqlite3.Connection, secrets: SecretStore, name: str) -> Any:
-    from devices.config.render import render
+    from monitor import planning
 
     device = inventory.get_device(conn, name)
     profile, _hash = _profile(args)
-    return render(args.template, device_platform(device), profile, secrets=secret_resolver(secrets))
+    view = planning.device_view(conn, secrets, device, neighbours=_needs_ports(device_platform(device), args.template))
+    return planning.render_for(
+        args.template, view, profile, secret_resolver(secrets), _latest_backup(conn, secrets, device)
+    )
+
+
+def _needs_ports(platform: str, template: str) -> bool:
+    """Whether the template has per-port lines on this platform (controllers' roaming has none)."""
+    from devices.config.render import CONTROLLERS, platform_folder
+
+    return not (template == "roaming" and platform_folder(platform) in CONTROLLERS)
+
+
+def _latest_backup(conn: sqlite3.Connection, secrets: SecretStore, device: sqlite3.Row) -> str | None:
+    """The latest stored configuration of a device (its trunks decide port roles before anything connects)."""
+    from monitor.configs import ConfigArchive
+
+    try:
+        return ConfigArchive(conn, secrets).last_backup(int(device["id"]))
+    except CampusNetError:
+        return None
 
 
 def cmd_render(args: argparse.Namespace, db: Path) -> int:
-    """config render TEMPLATE DEVICE: the lines, secrets masked."""
+    """config render TEMPLATE DEVICE: the lines, secrets masked; notes and the port roles on stderr."""
+    from monitor.planning import role_lines
+
     conn, secrets = _open(db)
     rendered = _render(args, conn, secrets, args.devices[0])
     print("\n".join(rendered.masked_lines))
     for note in rendered.notes:
         print(f"note: {note}", file=sys.stderr)
+    if rendered.roles:
+        print("port roles (from the latest backup, the neighbours and the port marks):", file=sys.stderr)
+        for line in role_lines(rendered.roles):
+            print(f"  {line}", file=sys.stderr)
     return 0
 
 
@@ -167,16 +193,19 @@ def render_job(
 ) -> tuple[Any, Any]:
     """Render ``template`` for the device ``name`` and make its push job: (rendered, PushJob).
 
-    Raises :class:`CampusNetError` for a bad parameter, a missing secret or missing SSH settings, before anything
-    connects.
+    The render shown first uses the latest backup's trunks; the job renders again from the running configuration
+    it reads (``replan``). Neighbours are read over SNMP now. Raises :class:`CampusNetError` for a bad parameter, a
+    missing secret or missing SSH settings, before anything connects over SSH.
     """
-    from devices.config.render import render
     from devices.push import PushJob, PushTarget
+    from monitor import planning
     from monitor.configs import push_target_fields
-    from monitor.recovery import device_facts
 
     device = inventory.get_device(conn, name)
-    rendered = render(template, device_platform(device), profile, secrets=secret_resolver(secrets))
+    platform = device_platform(device)
+    view = planning.device_view(conn, secrets, device, neighbours=_needs_ports(platform, template))
+    resolve = secret_resolver(secrets)
+    rendered = planning.render_for(template, view, profile, resolve, _latest_backup(conn, secrets, device))
     target = PushTarget(**push_target_fields(device, secrets))
     job = PushJob(
         target,
@@ -185,7 +214,8 @@ def render_job(
         sorted(rendered.secret_values),
         template=template,
         profile_hash=phash,
-        facts=device_facts(device),
+        replan=planning.replanner(template, view, profile, resolve),
+        facts=view.facts,
     )
     return rendered, job
 
@@ -246,6 +276,7 @@ def _print_results(results: list[Any], as_json: bool) -> None:
                 "saved": r.saved,
                 "checks": r.checks,
                 "notes": r.notes,
+                "roles": [{"port": p.port, "role": p.role, "reason": p.reason} for p in r.roles],
             }
             for r in results
         ]
@@ -259,6 +290,11 @@ def _print_results(results: list[Any], as_json: bool) -> None:
             print(f"   check: {check}")
         for note in r.notes:
             print(f"   note: {note}")
+        if r.roles and r.status == "preview":
+            from monitor.planning import role_lines
+
+            print("   port roles:")
+            print("\n".join(f"     {line}" for line in role_lines(r.roles)))
         print(f"   {r.message}")
     if len(results) > 1 or any(r.status not in ("preview",) for r in results):
         print("summary:")

@@ -521,7 +521,7 @@ def test_without_roles_no_port_is_touched_and_a_note_says_why(template: str, pla
     assert rendered.roles == []
     assert any("port roles unknown" in note for note in rendered.notes), rendered.notes
     # Device-wide switches that act on edge ports only stay (IOS errdisable recovery, Comware/VRP BPDU protection).
-    global_lines = {"errdisable recovery cause bpduguard", "stp bpdu-protection"}
+    global_lines = {"errdisable recovery cause bpduguard", "stp bpdu-protection", "bpdu-guard"}  # ZyNOS: global switch
     text = "\n".join(line for line in rendered.lines if line not in global_lines)
     for word in ("bpdu", "portfast", "storm-control", "broadcast-limit", "rate-limit", "edged-port", "loopdetect"):
         assert word not in text, (platform, word)

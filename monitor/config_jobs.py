@@ -1,0 +1,155 @@
+"""A Preview or Push of a template to several devices, as the app's Configuration page runs it (Qt-free, blocking:
+run it on a worker thread).
+
+Every device is rendered first (a bad parameter or a missing secret stops a push before anything connects); a
+push first settles the devices' interrupted pushes (:func:`monitor.recovery.reconcile`), then pushes one device at
+a time with the store's journal, stopping after the first device that did not end applied or unchanged. The
+outcome of each device comes back with its change, notes, port roles and checks (all masked), and, after a preview
+or a good push, how far its latest backup is from the intended lines.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from devices.errors import CampusNetError
+from monitor import inventory
+from monitor.cli_config import load_profile_with, render_job
+from monitor.configs import known_hosts_path, session_log_dir
+
+
+@dataclass
+class DeviceOutcome:
+    """What Preview or Push found for one device (all texts masked)."""
+
+    device: str
+    status: str
+    message: str
+    masked_lines: list[str] = field(default_factory=list)
+    change: list[str] = field(default_factory=list)
+    # Compliance against the latest backup: None = not checked, -1 = no backup yet, else the missing line count.
+    missing: int | None = None
+    notes: list[str] = field(default_factory=list)
+    roles: list[Any] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    holds_change: bool = False
+    saved: bool = False
+
+
+@dataclass
+class JobResult:
+    """The outcomes, in the order the devices were given, and the summary lines of a push."""
+
+    outcomes: list[DeviceOutcome]
+    summary: list[str] = field(default_factory=list)
+
+
+def run_config_job(
+    db_path: Path,
+    template: str,
+    profile_path: Path,
+    names: list[str],
+    *,
+    dry_run: bool,
+    overrides: Sequence[str] = (),
+    progress: Callable[[str], None] = lambda _t: None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> JobResult:
+    """Render every device, then preview (with compliance) or push them (see the module notes)."""
+    from monitor.secrets import open_secrets
+    from monitor.store import connect
+
+    conn = connect(db_path)
+    try:
+        secrets = open_secrets(db_path, inventory.store_id(conn))
+        profile, phash = load_profile_with(profile_path, overrides)
+        outcomes: dict[str, DeviceOutcome] = {}
+        jobs: list[Any] = []
+        rendered_of: dict[str, Any] = {}
+        for name in names:
+            progress(f"{name}: rendering (ports, neighbours)")
+            try:
+                rendered, job = render_job(conn, secrets, name, template, profile, phash)
+            except CampusNetError as exc:
+                outcomes[name] = DeviceOutcome(name, "error", str(exc))
+                continue
+            rendered_of[name] = rendered
+            outcomes[name] = DeviceOutcome(
+                name, "rendered", "", list(rendered.masked_lines), notes=list(rendered.notes), roles=list(rendered.roles)
+            )
+            jobs.append(job)
+        if not dry_run and len(jobs) != len(names):
+            for outcome in outcomes.values():
+                if outcome.status != "error":
+                    outcome.status, outcome.message = "not-tried", "not tried: another device has an error"
+            return JobResult([outcomes[n] for n in names])
+        results = _push(conn, secrets, db_path, jobs, dry_run, progress, cancelled)
+        for result in results:
+            _record(conn, secrets, outcomes[result.device], result, rendered_of[result.device], dry_run)
+        ordered = [outcomes[n] for n in names]
+        return JobResult(ordered, _summary(results) if not dry_run else [])
+    finally:
+        conn.close()
+
+
+def _push(
+    conn: sqlite3.Connection,
+    secrets: Any,
+    db_path: Path,
+    jobs: list[Any],
+    dry_run: bool,
+    progress: Callable[[str], None],
+    cancelled: Callable[[], bool],
+) -> list[Any]:
+    from devices.push import NOT_TRIED, PushResult, push_many
+    from monitor.configs import ConfigArchive
+    from monitor.journal import PushJournal
+    from monitor.recovery import reconcile
+
+    blocked = {} if dry_run else reconcile(conn, secrets, db_path, [j.target.name for j in jobs], progress)
+    ready = [j for j in jobs if j.target.name not in blocked]
+    results = push_many(
+        ready,
+        stop_on_first_failure=True,
+        progress=progress,
+        cancelled=cancelled,
+        dry_run=dry_run,
+        known_hosts=known_hosts_path(db_path),
+        backup_store=ConfigArchive(conn, secrets),
+        journal=PushJournal(conn, secrets, db_path),
+        log_dir=session_log_dir(db_path),
+    )
+    by_name = {r.device: r for r in results}
+    return [
+        by_name.get(j.target.name) or PushResult(j.target.name, NOT_TRIED, f"not tried: {blocked[j.target.name]}")
+        for j in jobs
+    ]
+
+
+def _record(
+    conn: sqlite3.Connection, secrets: Any, outcome: DeviceOutcome, result: Any, rendered: Any, dry_run: bool
+) -> None:
+    """Copy a push result into the outcome, with the compliance of the latest backup where it means something."""
+    from devices.config.compliance import check_compliance
+    from monitor.configs import ConfigArchive
+
+    outcome.status, outcome.message, outcome.change = result.status, result.message, list(result.change)
+    outcome.notes = list(result.notes) or outcome.notes
+    outcome.roles = list(result.roles) or outcome.roles
+    outcome.checks = list(result.checks)
+    outcome.holds_change, outcome.saved = result.holds_change, result.saved
+    if not (dry_run or result.status in ("applied", "unchanged")):
+        return
+    device_id = int(inventory.get_device(conn, result.device)["id"])
+    latest = ConfigArchive(conn, secrets).last_backup(device_id)
+    outcome.missing = -1 if latest is None else len(check_compliance(rendered.platform, latest, rendered).missing)
+
+
+def _summary(results: list[Any]) -> list[str]:
+    from devices.push import summarize
+
+    return summarize(results)
