@@ -78,9 +78,8 @@ def run_config_job(
                 outcomes[name] = DeviceOutcome(name, "error", str(exc))
                 continue
             rendered_of[name] = rendered
-            outcomes[name] = DeviceOutcome(
-                name, "rendered", "", list(rendered.masked_lines), notes=list(rendered.notes), roles=list(rendered.roles)
-            )
+            outcomes[name] = DeviceOutcome(name, "rendered", "", list(rendered.masked_lines))
+            outcomes[name].notes, outcomes[name].roles = list(rendered.notes), list(rendered.roles)
             jobs.append(job)
         if not dry_run and len(jobs) != len(names):
             for outcome in outcomes.values():
