@@ -140,6 +140,11 @@ class SimDevice:
         """sysUpTime at simulated time ``sim_ts`` (hundredths of a second, wrapping like TimeTicks)."""
         return int(max(0.0, sim_ts - self.boot_ts) * 100) % TICKS_WRAP
 
+    def add_objects(self, objects: Sequence[SimObject]) -> None:
+        """Serve ``objects`` too (e.g. the demo's LLDP tables, known once every switch exists)."""
+        self.extra = [*self.extra, *objects]
+        self._build()
+
     # --- the MIB -------------------------------------------------------------------------------------------------
 
     def _build(self) -> None:

@@ -119,6 +119,7 @@ class App:
         if self.demo is None:
             self.demo = DemoNetwork(speed=speed, wireless=True)
             self.demo.start()
+            self.demo.start_ssh()
         path = db_path or default_demo_db()
         self.demo.ensure_store(path)
         window = self.open_store(path, interval=interval, title=MainWindow.tr_demo_title())

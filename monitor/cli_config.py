@@ -43,6 +43,14 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
             p.add_argument("--yes", action="store_true", help="push without asking")
             p.add_argument("--keep-going", action="store_true", help="go on with the next device after a failure")
             p.add_argument("--json", action="store_true")
+    restore = csub.add_parser(
+        "restore", help="roll a device back to one of its backups (default: the one taken before the last push)"
+    )
+    restore.add_argument("device")
+    restore.add_argument("backup", nargs="?", type=int, metavar="BACKUP", help="backup number (config history)")
+    restore.add_argument("--dry-run", action="store_true", help="show the lines that would be sent, send nothing")
+    restore.add_argument("--yes", action="store_true", help="roll back without asking")
+    restore.add_argument("--json", action="store_true")
     recover = csub.add_parser(
         "recover", help="find interrupted pushes, show the state of their devices, finish or roll them back"
     )
@@ -358,6 +366,47 @@ def cmd_push(args: argparse.Namespace, db: Path) -> int:
     return 0 if all(r.ok for r in ordered) and not stop.is_set() else 1
 
 
+def restore_job(conn: sqlite3.Connection, secrets: SecretStore, name: str, backup: int | None) -> Any:
+    """The job that brings a device back to one of its backups (default: the latest taken before a push)."""
+    from devices.push import PushJob, PushTarget
+    from monitor.configs import history, load_backup, push_target_fields
+    from monitor.recovery import device_facts
+
+    device = inventory.get_device(conn, name)
+    refs = history(conn, int(device["id"]))
+    if backup is None:
+        before = [r for r in refs if r.source == "push-before"]
+        if not before:
+            raise InputError(f"{name} has no backup taken before a push: give a backup number (config history {name})")
+        backup = before[0].id
+    elif backup not in {r.id for r in refs}:
+        raise InputError(f"backup {backup} is not a backup of {name} (config history {name})")
+    text = load_backup(conn, secrets, backup)
+    target = PushTarget(**push_target_fields(device, secrets))
+    return PushJob(target, [], [], template=f"restore backup {backup}", facts=device_facts(device), restore=text)
+
+
+def cmd_restore(args: argparse.Namespace, db: Path) -> int:
+    """config restore DEVICE [BACKUP]: push the lines that bring the device back to a backup, verified equal."""
+    conn, secrets = _open(db)
+    job = restore_job(conn, secrets, args.device, args.backup)
+    if not args.dry_run and not args.yes:
+        if not sys.stdin.isatty():
+            raise InputError("add --yes to roll back without being asked (or --dry-run to see the lines first)")
+        _print_results(_run_push(args, db, [job], dry_run=True), as_json=False)
+        if input(f"Roll {args.device} back? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("nothing sent")
+            return 1
+    args.keep_going = False
+    stop, restore = _stop_on_signals()
+    try:
+        results = _run_push(args, db, [job], dry_run=args.dry_run, stop=stop)
+    finally:
+        restore()
+    _print_results(results, args.json)
+    return 0 if all(r.ok for r in results) else 1
+
+
 def cmd_recover(args: argparse.Namespace, db: Path) -> int:
     """config recover [DEVICE...] [--finish|--rollback]: interrupted pushes, their devices' state, and the action."""
     from monitor import recovery
@@ -482,6 +531,7 @@ def dispatch(args: argparse.Namespace, db: Path) -> int:
         "render": cmd_render,
         "push": cmd_push,
         "recover": cmd_recover,
+        "restore": cmd_restore,
         "backup": cmd_backup,
         "history": cmd_history,
         "diff": cmd_diff,

@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 import getpass
 import hashlib
-import re
 import sqlite3
 import threading
 import time
@@ -32,6 +31,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from devices.config.drivers import DRIVERS, all_volatile, compile_volatile, no_driver_message, web_only_reason
 from devices.errors import CampusNetError, InputError, SecretMissing
 from devices.platforms import UNKNOWN, netmiko_type_for
+from devices.push.model import redact
 from monitor.secrets import SecretStore
 
 T = TypeVar("T")
@@ -186,18 +186,9 @@ def diff(
     return redact_secrets(mask_text(text, mask))
 
 
-# Values that follow these words in a device configuration are secrets (communities, keys, passwords), whichever
-# the vendor: masked in anything shown, even when CampusNet does not know the value itself.
-_SECRET_WORDS = re.compile(
-    r"(?P<word>\b(?:community|key|password|secret|shared-secret|passphrase|wpa-passphrase|auth-key|priv-key|ascii)"
-    r"\s+(?:[0-9]\s+)?)(?P<value>\"[^\"\n]*\"|\S+)",
-    re.IGNORECASE,
-)
-
-
 def redact_secrets(text: str) -> str:
     """Mask the values that follow secret-bearing words (``key 7 0822...``, ``community public``, ``ascii s3cret``)."""
-    return _SECRET_WORDS.sub(lambda m: m.group("word") + MASK, text)
+    return redact(text)
 
 
 def record_audit(

@@ -66,6 +66,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
+from typing import Any
 
 from devices.simagent import PortCounters, SimAgent, SimClock, SimDevice, SimPort
 from monitor import demo_wireless, history
@@ -887,7 +888,14 @@ class DemoNetwork:
         self.wireless: demo_wireless.WirelessModel | None = None
         if wireless:
             self.controller, self.wireless = build_controller(self.clock, self.traffic, seed)
+        if not extra_switches:  # the school as cabled: LLDP neighbours (the large benchmark school has none)
+            from monitor.demo_ssh import lldp_objects, neighbours_of
+
+            heard = neighbours_of(self.switches)
+            for sw in self.switches:
+                sw.device.add_objects(lldp_objects(sw, heard[sw.name]))
         self.agent = SimAgent([s.device for s in self.devices])
+        self.ssh: Any = None  # monitor.demo_ssh.DemoSsh once start_ssh() ran
         self._core_loop: CoreLoop | None = None
 
     @property
@@ -920,11 +928,25 @@ class DemoNetwork:
         return self._core_loop.submit(self.start_async(port)).result(timeout=10)
 
     def stop(self) -> None:
-        """Stop the agent started by :meth:`start` and its loop thread. Safe to call twice."""
+        """Stop the agent started by :meth:`start`, its loop thread and the SSH command lines. Safe to call twice."""
+        self.stop_ssh()
         loop, self._core_loop = self._core_loop, None
         if loop is not None:
             loop.submit(self.stop_async()).result(timeout=10)
             loop.stop()
+
+    def start_ssh(self) -> None:
+        """Start the SSH command lines of the devices CampusNet can configure (see :mod:`monitor.demo_ssh`)."""
+        from monitor.demo_ssh import DemoSsh
+
+        if self.ssh is None:
+            self.ssh = DemoSsh(self.devices)
+        self.ssh.start()
+
+    def stop_ssh(self) -> None:
+        """Stop the SSH command lines. Safe to call twice."""
+        if self.ssh is not None:
+            self.ssh.stop()
 
     def ensure_store(self, db_path: Path | str, port: int | None = None) -> None:
         """Create or update one device per simulated switch (and the controller) in the (demo) store at ``db_path``.
@@ -942,6 +964,8 @@ class DemoNetwork:
             secrets = open_secrets(path, store_id(conn))
             for sw in self.devices:
                 self._ensure_device(conn, secrets, sw, agent_port)
+            if self.ssh is not None:
+                self.ssh.register(conn, secrets)
             with conn:
                 conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('demo', '1')")
         finally:

@@ -104,7 +104,7 @@ def restore_lines(driver: PushDriver, current: str, backup: str) -> list[str]:
 
         platform = Platform[driver.hier_platform]
         work = WorkflowRemediation(get_hconfig(platform, current), get_hconfig(platform, backup))
-        return _dump(work.remediation_config)
+        return _typed_banners(_dump(work.remediation_config))
     if driver.block_exit:
         from devices.config.compliance import restore_blocks
 
@@ -162,6 +162,29 @@ def with_block_exits(lines: Sequence[str], block_exit: str | None, *, close: boo
         out.append(line)
     if close:
         out.extend([block_exit] * (len(levels) - 1))
+    return out
+
+
+_SHOWN_BANNER = re.compile(r"^(no )?banner (\S+) (\^C|\S)")
+
+
+def _typed_banners(lines: list[str]) -> list[str]:
+    """Banners as hier_config holds them (one line with the text inside, as the device shows it:
+    ``banner login ^C...^C``) in the form they are typed: ``no banner login`` removes one; a banner is typed as
+    ``banner login ^``, its text lines and ``^`` (the single-character delimiter; typing "^C" makes "C" text)."""
+    out: list[str] = []
+    for line in lines:
+        shown = _SHOWN_BANNER.match(line.strip())
+        if shown is None:
+            out.append(line)
+            continue
+        if shown.group(1):
+            out.append(f"no banner {shown.group(2)}")
+            continue
+        delimiter = shown.group(3)
+        body = line.strip()[shown.end() :]
+        text = body[: body.rfind(delimiter)] if delimiter in body else body
+        out += [f"banner {shown.group(2)} ^", *text.strip("\n").split("\n"), "^"]
     return out
 
 

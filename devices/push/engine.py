@@ -53,6 +53,7 @@ from devices.push.model import (
     PushTarget,
     SessionLost,
     first_line,
+    redact,
 )
 from devices.push.session import DeviceSession
 from devices.push.strategies import Strategy, strategy_for
@@ -253,6 +254,13 @@ class PushRun:
 
     def _plan(self) -> None:
         """Render from the running configuration (where the job can), compute the change and the extra checks."""
+        if self.job.restore is not None:
+            lines = restore_lines(self.driver, self.backup_text, self.job.restore)
+            self.plan = Plan(lines, [redact(line) for line in lines])
+            self.change = Change(lines, [])
+            self.checks = ["the running configuration must equal the backup restored"]
+            self.send_lines = with_block_exits(lines, self.driver.block_exit, close=bool(self._line_by_line()))
+            return
         if self.job.replan is not None:
             self.plan = self.job.replan(self.backup_text)
             self.mask = Masker([self.target.password, self.target.secret, *self.plan.secret_values])
@@ -363,7 +371,11 @@ class PushRun:
             raise PushFailed(f"management access lost after applying: {self.mask(str(exc))}") from exc
         try:
             running = v.read_running()
-            lines = [line for line in self.plan.lines if line.strip()]
+            if self.job.restore is not None:
+                self._verify_restored(running)
+                lines: list[str] = []
+            else:
+                lines = [line for line in self.plan.lines if line.strip()]
             verification = verify_change(self.driver, running, lines, list(self.mask.values), self.job.facts)
             if verification.missing:
                 shown = "; ".join(self.mask(line.strip()) for line in verification.missing[:5])
@@ -384,6 +396,15 @@ class PushRun:
             self.strategy.cleanup(v)
         finally:
             v.disconnect()
+
+    def _verify_restored(self, running: str) -> None:
+        """A restore is verified when the device equals the backup it was brought back to."""
+        assert self.job.restore is not None
+        if configs_equal(self.driver, running, self.job.restore):
+            return
+        left = restore_lines(self.driver, running, self.job.restore)
+        shown = "; ".join(redact(self.mask(line.strip())) for line in left[:5])
+        raise PushFailed(f"verify failed: the running config still differs from the backup restored ({shown})")
 
     def _save_on(self, v: DeviceSession) -> None:
         """The platform's save command, its answer checked; then the new backup text."""
@@ -519,6 +540,8 @@ class PushRun:
         for line in self.change.lines:
             known = masked.get(line.strip())
             out.append(line[: len(line) - len(line.lstrip())] + known if known else self.mask(line))
+        if self.job.restore is not None:  # lines from a backup: their secrets are not known by value
+            out = [redact(line) for line in out]
         return [self.mask(line) for line in out]
 
     def result(self, status: str, message: str, rollback: str = "") -> PushResult:

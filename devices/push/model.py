@@ -8,6 +8,7 @@ No Qt, no ``monitor``: the store side comes in through the two protocols.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,7 +114,8 @@ class PushJob:
     ``replan``, when given, renders the lines again from the running configuration read at the start of the push
     (port roles depend on the trunks it holds); ``lines`` are then the render from the latest backup, shown before
     anything connects. ``facts`` (:class:`devices.config.normalize.DeviceFacts`) say how the device prints its
-    configuration.
+    configuration. ``restore`` makes the job a rollback to an earlier backup: the lines are computed from the
+    running configuration to that text, and the push is verified when the device equals it.
     """
 
     target: PushTarget
@@ -124,6 +126,7 @@ class PushJob:
     profile_hash: str = ""
     replan: Callable[[str], Plan] | None = field(default=None, repr=False)
     facts: Any = None
+    restore: str | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -186,6 +189,20 @@ class Masker:
         for value in self.values:
             text = text.replace(value, MASK)
         return text
+
+
+# Values that follow these words in a device configuration are secrets (communities, keys, passwords), whichever
+# the vendor: masked in anything shown, even when CampusNet does not know the value itself.
+_SECRET_WORDS = re.compile(
+    r"(?P<word>\b(?:community|key|password|secret|shared-secret|passphrase|wpa-passphrase|auth-key|priv-key|ascii"
+    r"|authpassword|privpassword)\s+(?:[0-9]\s+)?)(?P<value>\"[^\"\n]*\"|\S+)",
+    re.IGNORECASE,
+)
+
+
+def redact(text: str) -> str:
+    """Mask the values that follow secret-bearing words (``key 7 0822...``, ``community public``, ``ascii s3cret``)."""
+    return _SECRET_WORDS.sub(lambda m: m.group("word") + MASK, text)
 
 
 def first_line(exc: BaseException | str) -> str:

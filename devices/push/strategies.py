@@ -448,8 +448,9 @@ def archive_on(running: str) -> bool:
 
 
 def _minutes(seconds: float, seconds_per_minute: float) -> int:
-    """Whole device minutes covering ``seconds`` (at least 1, at most the IOS maximum of 120)."""
-    return max(1, min(120, math.ceil(seconds / seconds_per_minute)))
+    """Whole device minutes covering ``seconds`` (at least 2, so a slow login to extend it still finds it running;
+    at most the IOS maximum of 120)."""
+    return max(2, min(120, math.ceil(seconds / seconds_per_minute)))
 
 
 def _answer_yes(conn: Any, line: str, read_timeout: float) -> None:
