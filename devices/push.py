@@ -27,7 +27,7 @@ import contextlib
 import functools
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -131,17 +131,24 @@ class SessionLost(PushFailed):
 # Change computation
 
 
-def compute_change(driver: PushDriver, running: str, lines: Sequence[str], secret_values: Iterable[str] = ()) -> Change:
+def compute_change(
+    driver: PushDriver,
+    running: str,
+    lines: Sequence[str],
+    secret_values: Iterable[str] = (),
+    shown: Mapping[str, str] | None = None,
+) -> Change:
     """The lines of ``lines`` the running configuration lacks, in sending order, with a compensating rollback.
 
     Uses :func:`devices.config.compliance.remediation` (hier_config where it knows the platform, procedural and
-    negation lines handled); without that module, hier_config directly or a line-presence diff.
+    negation lines handled); without that module, hier_config directly or a line-presence diff. ``shown`` holds the
+    answers to :func:`extra_commands` (lines the running config never shows are sent when those answers lack them).
     """
     running = _strip_volatile(driver, running)
     compliance = _compliance()
     if compliance is not None:
         rendered = _rendered(driver, lines, secret_values)
-        send = compliance.remediation(driver.folder, running, rendered)
+        send = compliance.remediation(driver.folder, running, rendered, shown=shown)
         undo = compliance.rollback_lines(driver.folder, running, rendered)
         if undo is None:  # what the compensating rollback would send after the change
             undo = restore_lines(driver, "\n".join([running, *send]), running) if send else []
@@ -152,15 +159,32 @@ def compute_change(driver: PushDriver, running: str, lines: Sequence[str], secre
 
 
 def missing_lines(
-    driver: PushDriver, running: str, lines: Sequence[str], secret_values: Iterable[str] = ()
+    driver: PushDriver,
+    running: str,
+    lines: Sequence[str],
+    secret_values: Iterable[str] = (),
+    shown: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Intended lines the running configuration does not show (the verify step); lines whose secret reads back
-    encrypted are not counted when the compliance module can tell."""
+    encrypted are not counted when the compliance module can tell. ``shown``: as for :func:`compute_change`."""
     compliance = _compliance()
     if compliance is None:
         return compute_change(driver, running, lines, secret_values).lines
     rendered = _rendered(driver, lines, secret_values)
-    return list(compliance.check_compliance(driver.folder, _strip_volatile(driver, running), rendered).missing)
+    running = _strip_volatile(driver, running)
+    return list(compliance.check_compliance(driver.folder, running, rendered, shown=shown).missing)
+
+
+def extra_commands(
+    driver: PushDriver, running: str, lines: Sequence[str], secret_values: Iterable[str] = ()
+) -> list[str]:
+    """Exec commands that show what the running configuration cannot (``show snmp user``, ``show vlan brief``)."""
+    compliance = _compliance()
+    if compliance is None:
+        return []
+    rendered = _rendered(driver, lines, secret_values)
+    result = compliance.check_compliance(driver.folder, _strip_volatile(driver, running), rendered)
+    return [check.command for check in result.extra_checks]
 
 
 def _compliance() -> Any:
@@ -466,6 +490,11 @@ class _Push:
         except Exception as exc:
             raise self._lost("reading the running configuration", exc) from exc
 
+    def extra_outputs(self, conn: Any, running: str) -> dict[str, str]:
+        """Answers to the commands that show what the running configuration cannot (see :func:`extra_commands`)."""
+        commands = extra_commands(self.driver, running, self.lines, self.secret_values)
+        return {command: self.command(conn, command) for command in commands}
+
     def command(self, conn: Any, command: str) -> str:
         """The answer to one command at the exec (manager) prompt; SessionLost when the session breaks."""
         try:
@@ -502,7 +531,11 @@ class _Push:
         except PushFailed as exc:
             return self.failed_untouched(f"{exc}; nothing changed")
         self.backup_id = self.opts.backups.save_backup(self.target.device_id, self.backup_text, "push-before")
-        self.change = compute_change(self.driver, self.backup_text, self.lines, self.secret_values)
+        try:
+            shown = self.extra_outputs(conn, self.backup_text)
+        except PushFailed as exc:
+            return self.failed_untouched(f"{exc}; nothing changed")
+        self.change = compute_change(self.driver, self.backup_text, self.lines, self.secret_values, shown)
         if not self.change.lines:
             return self.finish("unchanged", "applied", "already configured as intended: nothing sent")
         if self.opts.dry_run:
@@ -619,7 +652,9 @@ class _Push:
         except SshError as exc:
             raise PushFailed(f"management access lost after applying: {self.mask(str(exc))}") from exc
         try:
-            missing = missing_lines(self.driver, self.read_running(conn), self.lines, self.secret_values)
+            running = self.read_running(conn)
+            answers = self.extra_outputs(conn, running)
+            missing = missing_lines(self.driver, running, self.lines, self.secret_values, answers)
             if missing:
                 shown = "; ".join(self.mask(line.strip()) for line in missing[:5])
                 raise PushFailed(f"verify failed: {len(missing)} line(s) not in the running config ({shown})")
