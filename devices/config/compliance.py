@@ -105,7 +105,7 @@ class _Node:
 
 
 def _unquoted(text: str) -> str:
-    return text.replace('"', "")
+    return norm.generic_key(text)
 
 
 def check_compliance(
@@ -124,7 +124,7 @@ def check_compliance(
     """
     folder = platform_folder(platform)
     if folder in norm.CISCO:
-        return _cisco_result(folder, running_config, rendered, facts, shown).compliance(shown)
+        return _cisco_result(folder, running_config, rendered, facts).compliance(shown)
     intended = _tree(folder, _intended_text(folder, rendered))
     running = _tree(folder, running_config)
     missing: list[str] = []
@@ -156,7 +156,7 @@ def remediation(
     """
     folder = platform_folder(platform)
     if folder in norm.CISCO:
-        return _cisco_result(folder, running, rendered, facts, shown).send_lines(shown)
+        return _cisco_result(folder, running, rendered, facts).send_lines(shown)
     if folder in HIER_PLATFORMS:
         workflow = _workflow(folder, running, rendered)
         return _lines(workflow.remediation_config)
@@ -176,7 +176,7 @@ def rollback_lines(
     if folder not in HIER_PLATFORMS:
         return None
     if folder in norm.CISCO:
-        return _cisco_result(folder, running, rendered, facts, None).rollback(running)
+        return _cisco_result(folder, running, rendered, facts).rollback(running)
     return _lines(_workflow(folder, running, rendered).rollback_config)
 
 
@@ -338,9 +338,7 @@ def _intended_root(folder: str, rendered: Rendered) -> norm.Node:
     return norm.parse("\n".join(kept))
 
 
-def _cisco_result(
-    folder: str, running: str, rendered: Rendered, facts: DeviceFacts | None, shown: Mapping[str, str] | None
-) -> _CiscoResult:
+def _cisco_result(folder: str, running: str, rendered: Rendered, facts: DeviceFacts | None) -> _CiscoResult:
     facts = facts or DeviceFacts(folder)
     intended = _intended_root(folder, rendered)
     result = _CiscoResult(rendered, intended)

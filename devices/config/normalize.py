@@ -284,7 +284,6 @@ class DefaultRule:
     setting: re.Pattern[str]
     default: str
     applies: Callable[[DeviceFacts | None], bool] = lambda facts: True
-    source: str = ""
 
 
 # Defaults IOS does not print. The samples print these settings only when they differ from the default:
@@ -294,9 +293,9 @@ class DefaultRule:
 # ('logging trap': informational; 'ip ssh': time-out 120 s, authentication-retries 3; 'errdisable recovery
 # interval': 300 s; 'exec-timeout': 10 minutes).
 DEFAULTS: tuple[DefaultRule, ...] = (
-    DefaultRule(None, re.compile(r"^logging trap\b"), "logging trap informational", source="sample_02"),
+    DefaultRule(None, re.compile(r"^logging trap\b"), "logging trap informational"),
     DefaultRule(None, re.compile(r"^ip ssh authentication-retries\b"), "ip ssh authentication-retries 3"),
-    DefaultRule(None, re.compile(r"^ip ssh time-out\b"), "ip ssh time-out 120", source="sample_01"),
+    DefaultRule(None, re.compile(r"^ip ssh time-out\b"), "ip ssh time-out 120"),
     DefaultRule(None, re.compile(r"^errdisable recovery interval\b"), "errdisable recovery interval 300"),
     DefaultRule(re.compile(r"^line (con|vty|aux) \d+$"), re.compile(r"^exec-timeout\b"), "exec-timeout 10 0"),
 )
