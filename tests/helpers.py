@@ -91,3 +91,16 @@ def start_main(db: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def ios_roles(running: str, ports: int = 48, *, platform: str = "cisco_ios", device: str = "sw-classroom-1") -> Any:
+    """Port roles of a 48-port Catalyst from its running configuration and the example profile's port lists (no
+    neighbours, no marks), as the example profile's table for the device sw-classroom-1 asks: what a render for that
+    switch gets from monitor.planning."""
+    from devices.config.profile import load_profile, port_request
+    from devices.config.roles import PortInfo, assign_roles
+
+    profile = load_profile(Path(__file__).resolve().parent.parent / "devices" / "profiles" / "example.toml")
+    infos = [PortInfo(f"Gi1/0/{n}", f"GigabitEthernet1/0/{n}", if_type=6) for n in range(1, ports + 1)]
+    request = port_request(profile, platform, device)
+    return assign_roles(platform, running=running, ports=infos, neighbours=[], requested=request)

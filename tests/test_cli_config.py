@@ -29,6 +29,8 @@ def switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
     monkeypatch.setenv("RAD", RADIUS_SECRET)
     # The emulator's revert timer runs at real speed: a push must confirm well within it.
     with EmulatedDevice("cisco_ios", password=SSH_PASSWORD, privileged=True, revert_seconds_per_minute=60) as dev:
+        # VTP transparent: the VLANs a push adds show in the running config (and in its diffs).
+        dev.set_running_config(dev.running_config + "vtp mode transparent\n")
         db = str(tmp_path / "inventory.db")
         add = ["--db", db, "device", "add", "sw1", "--host", "127.0.0.1", "--community-env", "COMM"]
         add += ["--platform", "cisco_ios", "--ssh-host", "127.0.0.1", "--ssh-port", str(dev.port)]

@@ -1,12 +1,22 @@
-"""Compare rendered lines with a running configuration: what is missing, what to send, how to undo it.
+"""Compare rendered lines with a running configuration by meaning: what is missing, what to send, how to undo it.
 
-Where hier_config (3.7) has a driver for the platform (:data:`HIER_PLATFORMS`), the running and intended configs are
+Cisco IOS and IOS-XE (``cisco_ios``, ``cisco_xe``) are compared through :mod:`devices.config.normalize`: both sides
+become canonical keys, so ``line vty 0 15`` matches ``line vty 0 4`` + ``line vty 5 15``, a hidden default counts as
+present, ``spanning-tree portfast`` matches ``... portfast edge``, IPv6 case and blanks do not matter, and a RADIUS
+``key 0 x`` matches ``key 7 <x encrypted>``. Lines the running configuration never shows (``snmp-server user``;
+``vlan`` blocks in VTP server mode) are not compared as text: they come back as :class:`ExtraCheck` s (the exec
+command that shows them and a parser of its output). Secret values the device keeps hashed are compared by their
+other parts and listed in ``unverifiable`` (masked).
+
+Remediation sends the intended lines as rendered (each with its parent line) whose meaning is missing, so pushing a
+template twice sends nothing the second time however the device prints it. The rollback is hier_config's for those
+lines, written under the device's own block headers (``line vty 0 4``, not ``line vty 0 15``).
+
+Other platforms: where hier_config (3.7) has a driver (:data:`HIER_PLATFORMS`), the running and intended configs are
 parsed into hier_config trees; elsewhere a small indentation-based tree with whitespace-normalised lines is used.
 Either way the check is order-insensitive and respects sub-mode blocks (a line under ``interface X`` is looked for
-under ``interface X`` only).
-
-The rendered config is partial (only what CampusNet manages), so it is never handed to hier_config as the whole
-intended config (that would negate everything else on the device). Instead:
+under ``interface X`` only). The rendered config is partial (only what CampusNet manages), so it is never handed to
+hier_config as the whole intended config (that would negate everything else on the device). Instead:
 
 - a negation line (``no X`` / ``undo X`` / ``delete X``) is satisfied when the running config shows it (IOS prints
   ``no service pad``, a default-on feature turned off) or, for removals of named objects (SNMP communities), when
@@ -17,8 +27,8 @@ intended config (that would negate everything else on the device). Instead:
 - remediation and rollback come from hier_config's ``WorkflowRemediation(running, running.future(intended))``, with
   already-satisfied negations removed first, so the rollback never re-creates something that did not exist.
 
-Lines that carry a secret (RADIUS keys, SNMPv3 users) usually read back encrypted or not at all; they are checked
-literally, and when not found they are listed in ``unverifiable`` (masked) instead of ``missing``.
+Lines that carry a secret (RADIUS keys, SNMPv3 users) usually read back encrypted or not at all; on these platforms
+they are checked literally, and when not found they are listed in ``unverifiable`` (masked) instead of ``missing``.
 
 Where hier_config has no driver but the configuration has blocks (ArubaOS profiles), :func:`restore_blocks` gives the
 compensating lines that lead from one configuration back to another: a line inside a block is undone inside that
@@ -31,9 +41,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from hier_config import HConfig, HConfigChild, Platform, WorkflowRemediation, get_hconfig
 
+from devices.config import normalize as norm
+from devices.config.normalize import DeviceFacts, ExtraCheck
 from devices.config.render import Rendered, mask, platform_folder
 
 HIER_PLATFORMS: dict[str, Platform] = {
@@ -66,11 +79,17 @@ _PROCEDURAL = {
 
 @dataclass(frozen=True)
 class Compliance:
-    """Result of a compliance check: ``missing`` lines (nested ones as ``parent > child``)."""
+    """Result of a compliance check: ``missing`` lines (nested ones as ``parent > child``).
+
+    ``ok`` means nothing is missing from the running configuration; ``extra_checks`` still have to be run (their
+    commands on the device) for the lines it cannot show, and ``unverifiable`` lines (masked) could only be checked
+    in part (a secret the device keeps hashed) or not at all.
+    """
 
     ok: bool
     missing: list[str]
     unverifiable: list[str] = field(default_factory=list)
+    extra_checks: list[ExtraCheck] = field(default_factory=list)
 
 
 @dataclass
@@ -86,12 +105,26 @@ class _Node:
 
 
 def _unquoted(text: str) -> str:
-    return text.replace('"', "")
+    return norm.generic_key(text)
 
 
-def check_compliance(platform: str, running_config: str, rendered: Rendered) -> Compliance:
-    """Which intended lines are missing from ``running_config``; ok when none are."""
+def check_compliance(
+    platform: str,
+    running_config: str,
+    rendered: Rendered,
+    facts: DeviceFacts | None = None,
+    *,
+    shown: Mapping[str, str] | None = None,
+) -> Compliance:
+    """Which intended lines are missing from ``running_config``; ok when none are.
+
+    ``facts`` (version, model) selects version-dependent rules; None assumes the platform's common case.
+    ``shown`` maps an extra check's command to the device's answer: those checks are run here and their failing
+    lines count as missing (and are not returned as ``extra_checks``).
+    """
     folder = platform_folder(platform)
+    if folder in norm.CISCO:
+        return _cisco_result(folder, running_config, rendered, facts).compliance(shown)
     intended = _tree(folder, _intended_text(folder, rendered))
     running = _tree(folder, running_config)
     missing: list[str] = []
@@ -105,13 +138,25 @@ def check_compliance(platform: str, running_config: str, rendered: Rendered) -> 
     return Compliance(ok=not missing, missing=missing, unverifiable=unverifiable)
 
 
-def remediation(platform: str, running: str, rendered: Rendered) -> list[str]:
-    """The lines to send to bring ``running`` in line with ``rendered`` (hier_config where supported).
+def remediation(
+    platform: str,
+    running: str,
+    rendered: Rendered,
+    facts: DeviceFacts | None = None,
+    *,
+    shown: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The lines to send to bring ``running`` in line with ``rendered``.
 
-    Nested lines keep their parent line before them and their indentation. Lines with secrets are included when
-    they cannot be verified (see the module notes).
+    Cisco IOS/IOS-XE: the rendered lines whose meaning the running config lacks, each after its parent line, in
+    template order (top-level ``no`` lines first). Lines the running config cannot show are sent only when
+    ``shown`` holds their extra check's output and the check fails; without it they are left out (see
+    :attr:`Compliance.extra_checks`). Elsewhere hier_config where supported. Nested lines keep their parent line
+    before them and their indentation. Lines with secrets are included when they cannot be verified.
     """
     folder = platform_folder(platform)
+    if folder in norm.CISCO:
+        return _cisco_result(folder, running, rendered, facts).send_lines(shown)
     if folder in HIER_PLATFORMS:
         workflow = _workflow(folder, running, rendered)
         return _lines(workflow.remediation_config)
@@ -120,12 +165,323 @@ def remediation(platform: str, running: str, rendered: Rendered) -> list[str]:
     return _paths_to_lines(_missing_paths(folder, intended, run_tree, ()))
 
 
-def rollback_lines(platform: str, running: str, rendered: Rendered) -> list[str] | None:
-    """hier_config's compensating rollback for applying ``rendered`` to ``running``; None where unsupported."""
+def rollback_lines(
+    platform: str, running: str, rendered: Rendered, facts: DeviceFacts | None = None
+) -> list[str] | None:
+    """hier_config's compensating rollback for applying ``rendered`` to ``running``; None where unsupported.
+
+    On Cisco IOS/IOS-XE it undoes exactly what :func:`remediation` sends, written under the device's own block
+    headers."""
     folder = platform_folder(platform)
     if folder not in HIER_PLATFORMS:
         return None
+    if folder in norm.CISCO:
+        return _cisco_result(folder, running, rendered, facts).rollback(running)
     return _lines(_workflow(folder, running, rendered).rollback_config)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cisco IOS / IOS-XE by meaning
+
+
+@dataclass
+class _Canon:
+    """A canonical key of the running config: the line(s) the device printed for it and its sub-block."""
+
+    sources: list[str] = field(default_factory=list)
+    children: dict[str, _Canon] = field(default_factory=dict)
+
+
+def _canonical(node: norm.Node, parent: str | None) -> dict[str, _Canon]:
+    out: dict[str, _Canon] = {}
+    for child in node.children:
+        for key in norm.cisco_keys(child.text, parent):
+            entry = out.setdefault(key, _Canon())
+            entry.sources.append(child.text)
+            for sub_key, sub in _canonical(child, key).items():
+                merged = entry.children.setdefault(sub_key, _Canon())
+                merged.sources.extend(sub.sources)
+                merged.children.update(sub.children)
+    _merge_vlan_add(out)
+    return out
+
+
+_ALLOWED = "switchport trunk allowed vlan "
+
+
+def _merge_vlan_add(block: dict[str, _Canon]) -> None:
+    """IOS wraps a long allowed-VLAN list onto ``switchport trunk allowed vlan add ...`` lines (no public sample at
+    hand): one list for comparing."""
+    adds = [key for key in block if key.startswith(_ALLOWED + "add ")]
+    base = [key for key in block if key.startswith(_ALLOWED) and key not in adds]
+    if not adds or len(base) != 1:
+        return
+    vlans = norm.vlan_set(base[0][len(_ALLOWED) :])
+    for key in adds:
+        vlans |= norm.vlan_set(key[len(_ALLOWED + "add ") :])
+    entry = block.pop(base[0])
+    for key in adds:
+        entry.sources.extend(block.pop(key).sources)
+    block[_ALLOWED + norm.vlan_list(vlans)] = entry
+
+
+@dataclass
+class _CiscoResult:
+    """What comparing one rendered config with one running config found (paths are tuples of intended nodes)."""
+
+    rendered: Rendered
+    intended: norm.Node
+    missing: list[tuple[norm.Node, ...]] = field(default_factory=list)
+    unverifiable: list[str] = field(default_factory=list)
+    snmp_users: list[tuple[norm.Node, ...]] = field(default_factory=list)
+    vlans: list[tuple[norm.Node, ...]] = field(default_factory=list)
+    running_tree: dict[str, _Canon] = field(default_factory=dict)
+
+    def checks(self) -> list[tuple[ExtraCheck, dict[str, tuple[norm.Node, ...]]]]:
+        """The extra checks, each with its lines' intended paths."""
+        out: list[tuple[ExtraCheck, dict[str, tuple[norm.Node, ...]]]] = []
+        if self.snmp_users:
+            paths = {path[-1].text: path for path in self.snmp_users}
+            out.append((norm.snmp_user_check(list(paths)), paths))
+        if self.vlans:
+            paths = {_label(path): path for path in self.vlans}
+            out.append((norm.vlan_check(list(paths)), paths))
+        return out
+
+    def failed(self, shown: Mapping[str, str] | None) -> tuple[list[tuple[norm.Node, ...]], list[ExtraCheck]]:
+        """Paths of extra-checked lines that ``shown`` proves missing, and the checks ``shown`` does not answer."""
+        paths: list[tuple[norm.Node, ...]] = []
+        pending: list[ExtraCheck] = []
+        for check, by_line in self.checks():
+            if shown is None or check.command not in shown:
+                pending.append(check)
+                continue
+            paths.extend(by_line[line] for line in check.check(shown[check.command]))
+        return paths, pending
+
+    def compliance(self, shown: Mapping[str, str] | None) -> Compliance:
+        """The result as a Compliance (masked texts)."""
+        failed, pending = self.failed(shown)
+        secrets = self.rendered.secret_values
+        missing = [mask(_label(path), secrets) for path in [*self.missing, *failed]]
+        return Compliance(ok=not missing, missing=missing, unverifiable=self.unverifiable, extra_checks=pending)
+
+    def send_lines(self, shown: Mapping[str, str] | None) -> list[str]:
+        """The rendered lines to send, each parent once before its children; top-level negations first."""
+        failed, _ = self.failed(shown)
+        paths = _with_subtrees([*self.missing, *failed])
+        order = {id(node): i for i, (_, node) in enumerate(norm.walk(self.intended))}
+        paths.sort(key=lambda path: [order.get(id(node), 0) for node in path])
+        first = [p for p in paths if len(p) == 1 and p[0].text.startswith("no ")]
+        rest = [p for p in paths if not (len(p) == 1 and p[0].text.startswith("no "))]
+        return _node_paths_to_lines([*first, *rest])
+
+    def rollback(self, running: str) -> list[str]:
+        """hier_config's rollback of :meth:`send_lines`, with each block under the device's own header(s)."""
+        sent = self.send_lines(None)
+        if not sent:
+            return []
+        printed = _as_printed(sent, self.running_tree)
+        driver = _rollback_driver()
+        run = get_hconfig(driver, running)
+        future = run.future(get_hconfig(driver, _ios_banner_display("\n".join(printed))))
+        return _dump_cisco(WorkflowRemediation(run, future).rollback_config)
+
+
+# Settings whose new value replaces the old one, so undoing a change restores the old line instead of negating the
+# new one ('no logging trap informational' would not bring 'logging trap warnings' back).
+_REPLACING: tuple[tuple[str | None, str], ...] = (
+    (None, r"^logging trap "),
+    (None, r"^logging buffered "),
+    (None, r"^ip ssh (time-out|authentication-retries|version) "),
+    (None, r"^login block-for "),
+    (None, r"^hostname "),
+    (None, r"^snmp-server (location|contact) "),
+    (None, r"^spanning-tree mode "),
+    (None, r"^ip dhcp snooping vlan "),
+    (r"^line ", r"^exec-timeout "),
+    (r"^line ", r"^transport input "),
+    (r"^interface ", r"^switchport (access vlan|trunk native vlan|trunk allowed vlan) "),
+    (r"^interface ", r"^storm-control \S+ level "),
+    (r"^interface ", r"^ip dhcp snooping limit rate "),
+)
+
+
+def _rollback_driver() -> Any:
+    """hier_config's IOS driver with the replacing settings above as idempotent commands."""
+    from hier_config import get_hconfig_driver
+    from hier_config.models import IdempotentCommandsRule, MatchRule
+
+    driver = get_hconfig_driver(Platform.CISCO_IOS)
+    for parent, setting in _REPLACING:
+        rules = (MatchRule(re_search=parent),) if parent else ()
+        driver.rules.idempotent_commands.append(
+            IdempotentCommandsRule(match_rules=(*rules, MatchRule(re_search=setting)))
+        )
+    return driver
+
+
+def _dump_cisco(config: HConfig) -> list[str]:
+    """hier_config lines with one blank of indentation per level; banners back in the form that is typed."""
+    out: list[str] = []
+    for child in config.all_children_sorted():
+        first, *rest = child.text.split("\n")
+        out.append(" " * (child.depth() - 1) + first)
+        out.extend(rest)
+    return _ios_banner_send_form(out)
+
+
+def _intended_root(folder: str, rendered: Rendered) -> norm.Node:
+    """The rendered lines as a tree, procedural lines dropped."""
+    patterns = [_PROCEDURAL["*"], *([_PROCEDURAL[folder]] if folder in _PROCEDURAL else [])]
+    kept = [line for line in rendered.lines if not any(p.match(line.strip()) for p in patterns)]
+    return norm.parse("\n".join(kept))
+
+
+def _cisco_result(folder: str, running: str, rendered: Rendered, facts: DeviceFacts | None) -> _CiscoResult:
+    facts = facts or DeviceFacts(folder)
+    intended = _intended_root(folder, rendered)
+    result = _CiscoResult(rendered, intended)
+    result.running_tree = _canonical(norm.parse(running), None)
+    vlans_printed = norm.vlans_shown(result.running_tree)
+    for node in intended.children:
+        if node.text.startswith("snmp-server user "):
+            # Never printed by IOS ('snmp-server user' lines are kept out of the running config); 'show snmp user'
+            # lists them (ios_show_snmp_user_ntc.txt). The keys themselves cannot be read back.
+            result.snmp_users.append((node,))
+            result.unverifiable.append(mask(node.text, rendered.secret_values))
+            continue
+        keys = norm.cisco_keys(node.text, None)
+        if re.match(r"^vlan \d+$", node.text) and not vlans_printed and not all(k in result.running_tree for k in keys):
+            result.vlans.append((node,))
+            result.vlans.extend((node, child) for child in node.children if child.text.startswith("name "))
+            continue
+        _compare(result, facts, node, [result.running_tree], None, ())
+    return result
+
+
+def _compare(
+    result: _CiscoResult,
+    facts: DeviceFacts,
+    node: norm.Node,
+    contexts: list[dict[str, _Canon] | None],
+    parent: str | None,
+    path: tuple[norm.Node, ...],
+) -> None:
+    """Check ``node`` in every running block it must be in (several when its parent named a range)."""
+    here = (*path, node)
+    keys = norm.cisco_keys(node.text, parent)
+    satisfied = True
+    children: list[dict[str, _Canon] | None] = []
+    for context in contexts:
+        for key in keys:
+            entry = context.get(key) if context is not None else None
+            children.append(entry.children if entry is not None else None)
+            if not _present(result, facts, node, key, entry, context, parent):
+                satisfied = False
+    if not satisfied:
+        result.missing.append(here)
+    child_parent = keys[0] if keys else None
+    for child in node.children:
+        _compare(result, facts, child, children, child_parent, here)
+
+
+def _present(
+    result: _CiscoResult,
+    facts: DeviceFacts,
+    node: norm.Node,
+    key: str,
+    entry: _Canon | None,
+    context: dict[str, _Canon] | None,
+    parent: str | None,
+) -> bool:
+    if context is None:
+        return False
+    if key.startswith("no "):
+        positive = key[3:]
+        if entry is not None:
+            return True
+        return norm.absence_is_enough(positive) and not any(
+            k == positive or k.startswith(positive + " ") for k in context
+        )
+    if entry is None:
+        return norm.default_satisfied(facts, parent, key, context)
+    intended = norm.secret_of(node.text) if key.endswith(" <secret>") else None
+    if intended is None:
+        return True
+    verdicts = [norm.secret_matches(intended, shown) for shown in map(norm.secret_of, entry.sources) if shown]
+    if True in verdicts:
+        return True
+    if verdicts and all(v is False for v in verdicts):
+        return False
+    # A hash the device keeps to itself: the other parts match, the secret cannot be checked.
+    result.unverifiable.append(mask(node.text, result.rendered.secret_values))
+    return True
+
+
+def _label(path: tuple[norm.Node, ...]) -> str:
+    """``parent > child`` for display (a banner by its first line)."""
+    return " > ".join(node.lines[0] for node in path)
+
+
+def _with_subtrees(paths: list[tuple[norm.Node, ...]]) -> list[tuple[norm.Node, ...]]:
+    """``paths`` without repeats; a failed ``vlan N`` check brings its sub-lines along."""
+    out: list[tuple[norm.Node, ...]] = []
+    seen: set[tuple[int, ...]] = set()
+    for path in paths:
+        extra = (
+            [(*path, child) for child in path[-1].children]
+            if len(path) == 1 and path[0].text.startswith("vlan ")
+            else []
+        )
+        for p in (path, *extra):
+            ident = tuple(id(n) for n in p)
+            if ident not in seen:
+                seen.add(ident)
+                out.append(p)
+    return out
+
+
+def _node_paths_to_lines(paths: list[tuple[norm.Node, ...]]) -> list[str]:
+    """Paths as lines, each parent written once before its children, indented one space a level."""
+    lines: list[str] = []
+    current: tuple[int, ...] = ()
+    for path in paths:
+        ident = tuple(id(n) for n in path)
+        common = 0
+        while common < min(len(current), len(path) - 1) and current[common] == ident[common]:
+            common += 1
+        for depth in range(common, len(path)):
+            lines.extend(" " * depth + line for line in path[depth].lines)
+        current = ident
+    return lines
+
+
+def _as_printed(lines: list[str], running: dict[str, _Canon]) -> list[str]:
+    """Sent lines with each top-level block header replaced by the header(s) the device prints for it
+    (``line vty 0 15`` -> ``line vty 0 4`` and ``line vty 5 15``), so hier_config compares like with like."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if line.startswith(" ") and blocks:
+            blocks[-1][1].append(line)
+        else:
+            blocks.append((line, []))
+    out: list[str] = []
+    for header, body in blocks:
+        headers = [header]
+        if body:
+            keys = norm.cisco_keys(header, None)
+            printed: list[str] = []
+            for key in keys:
+                for source in running[key].sources if key in running else []:
+                    if source not in printed:
+                        printed.append(source)
+            if printed and all(key in running for key in keys):
+                headers = printed
+        for h in headers:
+            out.append(h)
+            out.extend(body)
+    return out
 
 
 def _intended_text(folder: str, rendered: Rendered) -> str:

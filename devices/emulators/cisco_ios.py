@@ -1,22 +1,48 @@
-"""Cisco IOS (Catalyst access switch, IOS 15.2) for netmiko ``cisco_ios``.
+"""Cisco IOS (Catalyst access switch) for netmiko ``cisco_ios``, printing its configuration the way IOS does.
 
-Prompts ``SW1>`` (user exec), ``SW1#`` (privileged), ``SW1(config)#`` and sub-modes (``config-if``,
-``config-if-range``, ``config-line``, ``config-vlan``, ``config-std-nacl``, ``config-archive``, ``config-wlan`` ...).
-Errors as IOS prints them: ``% Invalid input detected at '^' marker.`` under a caret line, ``% Incomplete
-command.``, and ``% Unknown command or computer name, or unable to find computer address`` for a lone unknown
-word at exec level. The archive "Rollback Confirmed Change" feature (``configure terminal revert timer N``,
-``configure confirm``, ``configure revert now|timer N``) is kept on the device, so the timer survives a dropped
-session. ``%Turn config archive on before using Rollback Confirmed Change`` when no ``archive`` / ``path`` is set.
+By default a Catalyst 2960-X (WS-C2960X-48FPD-L) on IOS 15.2(7)E9; ``EmulatedDevice(..., version=, model=,
+archive=)`` picks another release or model (WS-C3560*/WS-C3750* are ISL-capable; a version 16.x/17.x is IOS-XE,
+e.g. a Catalyst 9300). What it prints follows the real outputs under ``tests/data/real`` (each file names its
+public source):
+
+- ``line vty 0 15`` is stored per line number and printed in groups, never across the 4/5 boundary:
+  ``line vty 0 4`` + ``line vty 5 15`` (ios150_c3560_cheesy_arena.txt, ios120_c2950_ciscoconfparse_sample_02.txt);
+- settings at their default are not printed (``exec-timeout 10 0``, ``logging trap informational``,
+  ``ip ssh time-out 120``, ``ip ssh authentication-retries 3``, ``errdisable recovery interval 300``);
+- IPv6 addresses are printed in upper case (ios_router_nist_ciscoconfparse_sample_09.txt);
+- ``spanning-tree portfast [trunk]`` is stored as ``spanning-tree portfast edge [trunk]`` from 15.2(2)E on, and
+  without ``edge`` on IOS-XE (xe_c9k_interfaces_genie.txt);
+- ``snmp-server user`` is accepted but never printed; ``show snmp user`` lists it (ios_show_snmp_user_ntc.txt);
+  IOS 15 takes only ``auth md5|sha`` and refuses ``sha-2``;
+- banners are printed between ``^C`` delimiters (a literal "^C" typed as delimiter leaves "C" in the text:
+  ``banner login ^CC``, ios120_c2950_ciscoconfparse_sample_02.txt);
+- a RADIUS ``key 0 x`` is printed as ``key x``, or as ``key 7 <type 7>`` once ``service password-encryption`` is on
+  (xe_radius_server_genie.txt; ``password 7`` lines in sample_02);
+- VTP server mode by default: ``vlan N`` / ``name X`` go to the VLAN database, not the running config
+  (ios150_c3560_cheesy_arena.txt); ``show vlan brief`` lists them (ios_show_vlan_brief_napalm.txt); after
+  ``vtp mode transparent`` they are printed; ``show vtp status`` (ios_show_vtp_status_ntc.txt);
+- ISL-capable models refuse ``switchport mode trunk`` before ``switchport trunk encapsulation dot1q``
+  (ios150_c3560_cheesy_arena.txt types both, in that order); a 2960 has no ``switchport trunk encapsulation``.
+
+Prompts ``SW1>`` (user exec), ``SW1#`` (privileged), ``SW1(config)#`` and sub-modes. Errors as IOS prints them:
+``% Invalid input detected at '^' marker.`` under a caret line, ``% Incomplete command.``, and ``% Unknown command
+or computer name, or unable to find computer address`` for a lone unknown word at exec level. The archive
+"Rollback Confirmed Change" feature (``configure terminal revert timer N``, ``configure confirm``,
+``configure revert now|timer N``) is kept on the device, so the timer survives a dropped session;
+``%Turn config archive on before using Rollback Confirmed Change`` when no ``archive`` / ``path`` is set
+(``archive=False`` starts without one, as a factory switch does).
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from devices.config.normalize import parse_version, type7_encode
 from devices.emulators.server import ConfigNode, ConfigTree, Platform, Shell, caret_error, word_column
 
 INVALID = "% Invalid input detected at '^' marker."
@@ -25,6 +51,21 @@ UNKNOWN_EXEC = "% Unknown command or computer name, or unable to find computer a
 NO_ROLLBACK = "%No Rollback Confirmed Change pending"
 ARCHIVE_OFF = "%Turn config archive on before using Rollback Confirmed Change"
 CONFIG_BANNER = "Enter configuration commands, one per line.  End with CNTL/Z."
+#: What an ISL-capable switch answers to 'switchport mode trunk' while the encapsulation is still "negotiate".
+TRUNK_AUTO = 'Command rejected: An interface whose trunk encapsulation is "Auto" can not be configured to "trunk" mode.'
+VTP_TRANSPARENT = "Setting device to VTP Transparent mode for VLANS."
+VTP_SERVER = "Setting device to VTP Server mode for VLANS."
+VTP_CLIENT_REFUSES = "VTP VLAN configuration not allowed when device is in CLIENT mode."
+
+DEFAULT_VERSION = "15.2(7)E9"
+DEFAULT_MODEL = "WS-C2960X-48FPD-L"
+#: From this IOS release on, 'spanning-tree portfast' is stored as 'spanning-tree portfast edge' ("STP PortFast Port
+#: Types", Consolidated Platform Configuration Guide, Cisco IOS Release 15.2(4)E, Catalyst 2960-X).
+PORTFAST_EDGE_FROM = "15.2(2)E"
+#: IOS-XE release that accepts 'snmp-server user ... auth sha-2 256'. Assumed (no command reference page at hand
+#: confirmed it); IOS 15 command references list only 'auth {md5 | sha}' ("snmp-server user", Cisco IOS IPv6
+#: Command Reference).
+SHA2_FROM = "16.10"
 
 #: Global configuration lines that open a sub-mode, and the sub-mode's prompt name.
 SECTIONS: list[tuple[re.Pattern[str], str]] = [
@@ -32,8 +73,7 @@ SECTIONS: list[tuple[re.Pattern[str], str]] = [
     for p, mode in [
         (r"^interface range \S", "config-if-range"),
         (r"^interface \S+$", "config-if"),
-        (r"^line (con|vty|aux) \d+( \d+)?$", "config-line"),
-        (r"^vlan \d+$", "config-vlan"),
+        (r"^line (con|console|vty|aux) \d+( \d+)?$", "config-line"),
         (r"^ip access-list standard \S+$", "config-std-nacl"),
         (r"^ip access-list extended \S+$", "config-ext-nacl"),
         (r"^ipv6 access-list \S+$", "config-ipv6-acl"),
@@ -125,7 +165,9 @@ GLOBAL_WORDS = frozenset(
 #: Lines that only exist at global level: typed in a sub-mode, they leave it (IOS tries the parent mode).
 GLOBAL_ONLY = re.compile(
     r"^(no )?(hostname|username|enable|service|aaa|snmp-server|ntp|clock|banner|logging|archive|boot|errdisable|"
-    r"vtp|crypto|radius-server|line|login|access-list|version|ip (domain|ssh|http|default-gateway|route|name-server|"
+    r"vtp|crypto|radius-server|radius server|tacacs server|line|login|access-list|version|wlan|wireless|"
+    r"parameter-map|urlfilter|key chain|ipv6 access-list|"
+    r"ip (domain|ssh|http|default-gateway|route|name-server|"
     r"routing|bootp|source-route|dhcp snooping( vlan| information|$)|access-list|dhcp pool|scp|ftp|tftp|forward)|"
     r"spanning-tree (mode|extend|portfast (default|bpduguard default)|vlan|mst configuration)|interface|vlan \d)"
 )
@@ -134,12 +176,13 @@ EXCLUSIVE = re.compile(
     r"^(hostname|ip domain[- ]name|ip default-gateway|enable (secret|password)|ip ssh version|ip ssh time-out|"
     r"ip ssh authentication-retries|clock timezone|logging buffered|logging trap|spanning-tree mode|"
     r"banner (motd|login|exec)|description|switchport mode|switchport access vlan|switchport trunk native vlan|"
-    r"switchport voice vlan|exec-timeout|ip address|name|speed|duplex|errdisable recovery interval|username \S+|"
+    r"switchport trunk allowed vlan|switchport trunk encapsulation|switchport voice vlan|exec-timeout|ip address|"
+    r"name|speed|duplex|errdisable recovery interval|username \S+|"
     r"snmp-server location|snmp-server contact|ip dhcp snooping limit rate|login block-for|"
     r"switchport port-security maximum|switchport port-security violation|switchport port-security aging time|"
-    r"switchport port-security aging type|access-class \S+ (?=in|out)|transport input|"
-    r"storm-control (broadcast|multicast|unicast) level|storm-control action|path|maximum|"
-    r"ip ssh source-interface|snmp-server user \S+|key)\b"
+    r"switchport port-security aging type|access-class \S+ (?=in|out)|ipv6 access-class \S+ (?=in|out)|"
+    r"transport input|storm-control (broadcast|multicast|unicast) level|storm-control action|path|maximum|"
+    r"ip ssh source-interface|key|password)\b"
 )
 #: ``no X`` lines IOS shows in the running configuration (defaults that are on).
 SHOWN_NEGATIONS = re.compile(
@@ -147,6 +190,35 @@ SHOWN_NEGATIONS = re.compile(
     r"ip source-route|service password-encryption|ip routing|lldp run|service config|aaa new-model|ip address|"
     r"switchport|ip dhcp snooping information option|ip gratuitous-arps|logging console|keepalive)$"
 )
+#: Features that are on by default: IOS prints only their "no" form, and turning one back on prints nothing
+#: (Cisco IOS 15.2 configuration guides: "ip bootp server", "service pad", "cdp run", "ip domain-lookup",
+#: "ip source-route", "ip gratuitous-arps", "logging console" and DHCP option 82 insertion are enabled by default;
+#: real running configurations show "no service pad", "no ip domain-lookup" but never the positive lines).
+DEFAULT_ON = frozenset(
+    {
+        "ip bootp server",
+        "service pad",
+        "cdp run",
+        "ip domain-lookup",
+        "ip domain lookup",
+        "ip source-route",
+        "ip gratuitous-arps",
+        "logging console",
+        "ip dhcp snooping information option",
+    }
+)
+#: Settings IOS does not print while they have their default value (see the module notes): block kind -> lines.
+HIDDEN_DEFAULTS: dict[str, frozenset[str]] = {
+    "": frozenset(
+        {
+            "logging trap informational",
+            "ip ssh time-out 120",
+            "ip ssh authentication-retries 3",
+            "errdisable recovery interval 300",
+        }
+    ),
+    "line": frozenset({"exec-timeout 10 0"}),
+}
 VOLATILE = re.compile(
     r"^(Building configuration\.\.\.|Current configuration : \d+ bytes|Using \d+ out of \d+ bytes|"
     r"! Last configuration change at .*|! NVRAM config last updated at .*|! No configuration change since .*|"
@@ -161,6 +233,17 @@ INTERFACE_NAMES = {
     "lo": "Loopback",
     "tw": "TwoGigabitEthernet",
 }
+SHORT_NAMES = {full: short.capitalize() for short, full in INTERFACE_NAMES.items()}
+#: VLANs every Catalyst has (ios_show_vlan_brief_napalm.txt lists 1 and 1002-1005).
+BUILTIN_VLANS = {
+    1: "default",
+    1002: "fddi-default",
+    1003: "token-ring-default",
+    1004: "fddinet-default",
+    1005: "trnet-default",
+}
+VTY_LAST = 15
+VTY_FIRST_GROUP_END = 4  # 'line vty 0 4' is printed apart from 'line vty 5 15'
 
 
 def ios_time(ts: float) -> str:
@@ -186,6 +269,14 @@ def interface_name(name: str) -> str:
     return word + number
 
 
+def short_name(name: str) -> str:
+    """``GigabitEthernet1/0/1`` -> ``Gi1/0/1`` (as ``show vlan brief`` lists ports)."""
+    m = re.match(r"^([A-Za-z-]+)([\d/.:]+)$", name)
+    if not m:
+        return name
+    return SHORT_NAMES.get(m.group(1), m.group(1)) + m.group(2)
+
+
 def interface_range(spec: str) -> list[str]:
     """``GigabitEthernet1/0/1 - 4 , gi1/0/10`` -> the interfaces it names."""
     names: list[str] = []
@@ -196,6 +287,20 @@ def interface_range(spec: str) -> list[str]:
         prefix, first, last = m.group(1), int(m.group(2)), int(m.group(3) or m.group(2))
         names.extend(interface_name(f"{prefix}{n}") for n in range(first, last + 1))
     return names
+
+
+def upper_ipv6(line: str) -> str:
+    """IPv6 addresses and prefixes in a line as IOS prints them: compressed, upper case."""
+    out = []
+    for token in line.split(" "):
+        if token.count(":") >= 2 and re.fullmatch(r"[0-9A-Fa-f:.]+(/\d{1,3})?", token):
+            try:
+                value = ipaddress.IPv6Interface(token) if "/" in token else ipaddress.IPv6Address(token)
+                token = str(value).upper()
+            except ValueError:
+                pass
+        out.append(token)
+    return " ".join(out)
 
 
 def _word_matches(typed: str, word: str) -> bool:
@@ -214,59 +319,111 @@ def starts_with(line: str, *spec: str) -> bool:
     return len(words) >= len(spec) and all(_word_matches(w, s) for w, s in zip(words, spec, strict=False))
 
 
+def port_layout(model: str) -> tuple[list[str], list[str]]:
+    """(front ports, uplink module ports) of a model, as IOS names them."""
+    count = 24 if re.search(r"-24", model) else 48
+    upper = model.upper()
+    if upper.startswith("WS-C3560"):  # a standalone model: no stack member number
+        return [f"GigabitEthernet0/{n}" for n in range(1, count + 1)], [
+            "TenGigabitEthernet0/1",
+            "TenGigabitEthernet0/2",
+        ]
+    front = [f"GigabitEthernet1/0/{n}" for n in range(1, count + 1)]
+    if upper.startswith(("WS-C3750", "C9300", "C9200")):
+        return front, [f"TenGigabitEthernet1/1/{n}" for n in range(1, 3)]
+    return front, ["TenGigabitEthernet1/0/1", "TenGigabitEthernet1/0/2"]
+
+
 class CiscoIos(Platform):
-    """The device: running/startup configuration, timestamps and the archive rollback timer."""
+    """The device: running/startup configuration, VLAN database, SNMP users, timestamps and the rollback timer."""
 
     device_type = "cisco_ios"
     default_hostname = "SW1"
     error_pattern = r"% Invalid input|% Incomplete command|% Ambiguous command|% Unknown command|% Bad |% Error"
 
     def __init__(self, device: object) -> None:
+        self.version: str = getattr(device, "version", None) or DEFAULT_VERSION
+        self.model: str = getattr(device, "model", None) or DEFAULT_MODEL
+        self.archive_at_start: bool = getattr(device, "archive", True)
         self.booted = time.time()
         self.changed_at = self.booted
         self.changed_by = "console"
         self.saved_at = self.booted - 3600
         self.saved_by = "admin"
-        self.rollback_point: ConfigTree | None = None
+        self.rollback_point: tuple[ConfigTree, dict[int, str], str] | None = None
         self.rollback_file = ""
         self.revert_minutes = 0
         self.revert_set_at = 0.0
         self.revert_user = ""
         self.revert_handle: object | None = None
         self.archive_count = 0
+        self.vtp_mode = "server"  # the factory default
+        self.vtp_domain = ""
+        self.vlans: dict[int, str] = dict(BUILTIN_VLANS)  # the VLAN database (vlan.dat)
+        self.snmp_users: dict[str, dict[str, str]] = {}
         super().__init__(device)  # type: ignore[arg-type]
         self.startup_text = self.render_config(startup=True)
+
+    # -- what this device is ------------------------------------------------------------------------------------
+
+    @property
+    def is_xe(self) -> bool:
+        """IOS-XE (16.x, 17.x: Catalyst 9000) rather than classic IOS."""
+        parsed = parse_version(self.version)
+        return parsed is not None and parsed[0] >= 16
+
+    @property
+    def isl_capable(self) -> bool:
+        """Models with ISL trunking: a trunk needs 'switchport trunk encapsulation dot1q' first."""
+        return self.model.upper().startswith(("WS-C3560", "WS-C3750"))
+
+    def at_least(self, release: str) -> bool:
+        """Whether the emulated version is ``release`` or later."""
+        have, want = parse_version(self.version), parse_version(release)
+        return have is not None and want is not None and len(have) == len(want) and have >= want
+
+    @property
+    def portfast_edge(self) -> bool:
+        """Whether 'spanning-tree portfast' is stored as 'spanning-tree portfast edge'."""
+        return not self.is_xe and self.at_least(PORTFAST_EDGE_FROM)
 
     # -- configuration ------------------------------------------------------------------------------------------
 
     def initial_config(self) -> ConfigTree:
-        """A Catalyst 2960-X with 48 ports, management on Vlan1, SSH and the archive configured."""
+        """Factory-like: the ports, management on Vlan1, SSH on the vty lines, two trunks (a downlink and the
+        uplink), and the configuration archive unless ``archive=False``."""
         dev = self.device
         enable = f"enable secret 9 {fake_hash(dev.enable_secret)}\n!\n" if dev.enable_secret else ""
-        ports = "".join(f"interface GigabitEthernet1/0/{n}\n!\n" for n in range(1, 49))
-        text = f"""version 15.2
+        front, uplinks = port_layout(self.model)
+        encapsulation = " switchport trunk encapsulation dot1q\n" if self.isl_capable else ""
+        trunks = {front[-2]: "Downlink-Classroom-Bldg", front[-1]: "Uplink-Core"}
+        ports = ""
+        for name in front + uplinks:
+            ports += f"interface {name}\n"
+            if name in trunks:
+                ports += f" description {trunks[name]}\n{encapsulation} switchport mode trunk\n"
+            ports += "!\n"
+        archive = "archive\n path flash:archive\n maximum 10\n!\n" if self.archive_at_start else ""
+        provision = "" if self.is_xe else f"switch 1 provision {self.model.lower()}\n"
+        major_minor = ".".join(self.version.split(".")[:2]).split("(")[0]
+        text = f"""version {major_minor}
 no service pad
 service timestamps debug datetime msec
 service timestamps log datetime msec
 no service password-encryption
 !
-hostname {self.device.hostname}
+hostname {dev.hostname}
 !
 boot-start-marker
 boot-end-marker
 !
 {enable}username {dev.username} privilege 15 secret 9 {fake_hash(dev.password)}
 no aaa new-model
-switch 1 provision ws-c2960x-48fpd-l
-!
+{provision}!
 no ip domain-lookup
 ip domain-name school.example.edu.tw
 !
-archive
- path flash:archive
- maximum 10
-!
-spanning-tree mode rapid-pvst
+{archive}spanning-tree mode rapid-pvst
 spanning-tree extend system-id
 !
 vlan internal allocation policy ascending
@@ -295,37 +452,44 @@ end
         return self.parse_config(text)
 
     def parse_config(self, text: str) -> ConfigTree:
-        """A tree from IOS configuration text; multi-line ``banner x ^C ... ^C`` blocks become one line."""
-        lines: list[str] = []
-        banner: list[str] | None = None
-        for raw in text.replace("\r\n", "\n").split("\n"):
-            if banner is not None:
-                banner.append(raw)
-                if "^C" in raw or "\x03" in raw:
-                    lines.append("\n".join(banner))
-                    banner = None
-                continue
-            if not raw.strip() or VOLATILE.match(raw) or raw.strip() == "end" or raw.lstrip().startswith("!"):
-                continue
-            m = re.match(r"^banner \S+ (\^C|\x03)(.*)$", raw)
-            if m and "^C" not in m.group(2) and "\x03" not in m.group(2):
-                banner = [raw]
-                continue
-            lines.append(raw)
-        tree = ConfigTree()
-        stack: list[tuple[int, list[ConfigNode]]] = [(-1, tree.nodes)]
-        for raw in lines:
-            indent = len(raw) - len(raw.lstrip(" "))
-            while len(stack) > 1 and indent <= stack[-1][0]:
-                stack.pop()
-            node = ConfigNode(raw.strip() if "\n" not in raw else raw)
-            stack[-1][1].append(node)
-            stack.append((indent, node.children))
+        """A tree from IOS configuration text: multi-line ``banner x ^C ... ^C`` blocks become one line, vty groups
+        one node per line number, and ``vlan``/``vtp`` lines go to the VLAN database."""
+        tree = text_tree(text)
+        tree.nodes = self._absorb_vlans(self._split_lines(tree.nodes))
         return tree
+
+    def _split_lines(self, nodes: list[ConfigNode]) -> list[ConfigNode]:
+        """``line vty 0 4`` (and its settings) -> one node per vty number."""
+        out: list[ConfigNode] = []
+        for node in nodes:
+            m = re.match(r"^line vty (\d+)(?: (\d+))?$", node.text)
+            if not m:
+                out.append(node)
+                continue
+            for n in range(int(m.group(1)), int(m.group(2) or m.group(1)) + 1):
+                out.append(ConfigNode(f"line vty {n}", [c.copy() for c in node.children]))
+        return out
+
+    def _absorb_vlans(self, nodes: list[ConfigNode]) -> list[ConfigNode]:
+        """``vtp`` lines and ``vlan N`` blocks of a configuration text go to the VLAN database."""
+        kept: list[ConfigNode] = []
+        for node in nodes:
+            m = re.match(r"^vlan (\d+)$", node.text)
+            if m:
+                name = next((c.text.split(None, 1)[1] for c in node.children if c.text.startswith("name ")), None)
+                self.vlans[int(m.group(1))] = name or f"VLAN{int(m.group(1)):04d}"
+            elif node.text.startswith("vtp mode "):
+                self.vtp_mode = node.text.split()[2]
+            elif node.text.startswith("vtp domain "):
+                self.vtp_domain = node.text.split(None, 2)[2]
+            else:
+                kept.append(node)
+        return kept
 
     def set_running(self, tree: ConfigTree) -> None:
         """Replace the running configuration; the prompt follows its ``hostname``."""
         self.running = tree
+        self.sync_vlans()
         self.config_changed()
 
     def config_changed(self) -> None:
@@ -337,12 +501,77 @@ end
 
     def exclusive_key(self, line: str) -> str | None:
         """The setting of a line that replaces earlier lines for it (``hostname``, ``description`` ...)."""
+        if re.match(r"^spanning-tree portfast( edge)?( trunk)?$", line):
+            return "spanning-tree portfast"
         m = EXCLUSIVE.match(line)
         return m.group(0) if m else None
 
     def keep_negation(self, target: str) -> bool:
         """IOS shows ``no ip http server`` and the like, not ``no <anything>``."""
         return bool(SHOWN_NEGATIONS.match(target))
+
+    def apply(self, path: list[str] | tuple[str, ...], line: str) -> None:  # type: ignore[override]
+        """Apply one line the way IOS stores it (see the module notes)."""
+        block = path[0] if path else ""
+        line = self.stored_form(block, line)
+        kind = "line" if block.startswith("line ") else block
+        if not path and line in DEFAULT_ON:  # back on, as by default: the "no" line goes, nothing is printed
+            self.running.nodes[:] = [n for n in self.running.nodes if n.text != f"no {line}"]
+            self.config_changed()
+            return
+        if not line.startswith("no ") and line in HIDDEN_DEFAULTS.get(kind, frozenset()):
+            line = "no " + line  # back to the default: nothing is printed
+        self.running.apply(list(path), line, exclusive_key=self.exclusive_key, keep_negation=self.keep_negation)
+        if line == "service password-encryption":
+            self.encrypt_all()
+        self.config_changed()
+
+    def stored_form(self, block: str, line: str) -> str:
+        """A line as IOS stores (and prints) it."""
+        if line.startswith(("description ", "name ", "banner ")):
+            return line
+        line = upper_ipv6(line)
+        m = re.match(r"^exec-timeout (\d+)$", line)
+        if m:
+            line = f"exec-timeout {m.group(1)} 0"
+        m = re.match(r"^spanning-tree portfast(?: edge)?( trunk)?$", line)
+        if m and block.startswith("interface "):
+            line = f"spanning-tree portfast{' edge' if self.portfast_edge else ''}{m.group(1) or ''}"
+        m = re.match(r"^(storm-control \S+ level) ([\d.]+)(?: ([\d.]+))?$", line)
+        if m:
+            line = " ".join([m.group(1), *(f"{float(x):.2f}" for x in m.groups()[1:] if x)])
+        if block.startswith(("ip access-list standard ", "ip access-list extended ")):
+            line = self.acl_entry(line, standard=block.startswith("ip access-list standard "))
+        if block.startswith("radius server ") or block.startswith("line ") or line.startswith("username "):
+            line = self.secret_form(line)
+        return line
+
+    @staticmethod
+    def acl_entry(line: str, *, standard: bool) -> str:
+        """``deny`` is padded to the width of ``permit``; a standard entry for one host is the bare address
+        (ios124_router_ciscoconfparse_sample_01.txt)."""
+        if standard:
+            line = re.sub(r"^(permit|deny) host (\S+)", r"\1 \2", line)
+            line = re.sub(r"^(permit|deny) (\d+\.\d+\.\d+\.\d+) 0\.0\.0\.0$", r"\1 \2", line)
+        return re.sub(r"^deny ", "deny   ", line)
+
+    def secret_form(self, line: str) -> str:
+        """``key 0 x`` / ``password 0 x``: clear (``key x``), or type 7 with ``service password-encryption``."""
+        m = re.match(r"^(.*\b(?:key|password)) (?:0 )?(\S+)$", line)
+        if not m or re.match(r"^.*\b(?:key|password) [5-9] \S+$", line):
+            return line
+        if "service password-encryption" in [n.text for n in self.running.nodes]:
+            return f"{m.group(1)} 7 {type7_encode(m.group(2))}"
+        return f"{m.group(1)} {m.group(2)}"
+
+    def encrypt_all(self) -> None:
+        """``service password-encryption``: clear keys and line passwords are encrypted at once."""
+        for top in self.running.nodes:
+            if top.text.startswith(("radius server ", "line ")):
+                for child in top.children:
+                    child.text = self.secret_form(child.text)
+            elif top.text.startswith("username "):
+                top.text = self.secret_form(top.text)
 
     def render_config(self, *, startup: bool = False) -> str:
         """The configuration body from ``!`` to ``end``, with the volatile comment lines."""
@@ -351,20 +580,78 @@ end
         out.append(f"! Last configuration change at {ios_time(self.changed_at)} by {self.changed_by}")
         out.append(f"! NVRAM config last updated at {ios_time(self.saved_at)} by {self.saved_by}")
         out.append("!")
-        previous_block = False
-        for node in tree.nodes:
+        nodes = tree.nodes
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            if node.text.startswith("line vty "):
+                j = i
+                while j < len(nodes) and nodes[j].text.startswith("line vty "):
+                    j += 1
+                out.extend(self.vty_groups(nodes[i:j]))
+                i = j
+                continue
+            line_block = node.text.startswith("line ")
             block = bool(node.children) or any(p.match(node.text) for p, _ in SECTIONS)
-            if block and not previous_block and out[-1] != "!":
+            if block and out[-1] != "!" and not (line_block and out[-1].startswith((" ", "line "))):
                 out.append("!")
             out.append(node.text)
             out.extend(" " * depth + n.text for depth, n in _walk(node.children, 1))
-            if block:
+            if block and not line_block:
                 out.append("!")
-            previous_block = block
+            i += 1
         if out[-1] != "!":
             out.append("!")
         out.append("end")
         return "\n".join(out) + "\n"
+
+    @staticmethod
+    def vty_groups(nodes: list[ConfigNode]) -> list[str]:
+        """Consecutive vty lines with the same settings printed as one ``line vty a b`` group; 0-4 and 5-15 are
+        always apart."""
+        out: list[str] = []
+        group: list[ConfigNode] = []
+
+        def flush() -> None:
+            if not group:
+                return
+            first, last = group[0].text.split()[2], group[-1].text.split()[2]
+            out.append(f"line vty {first}" if first == last else f"line vty {first} {last}")
+            out.extend(" " * depth + n.text for depth, n in _walk(group[0].children, 1))
+            group.clear()
+
+        for node in nodes:
+            number = int(node.text.split()[2])
+            same = group and [c.text for c in _flat(group[-1])] == [c.text for c in _flat(node)]
+            if group and (
+                not same or number != int(group[-1].text.split()[2]) + 1 or number == VTY_FIRST_GROUP_END + 1
+            ):
+                flush()
+            group.append(node)
+        flush()
+        return out
+
+    def sync_vlans(self) -> None:
+        """In VTP transparent/off mode the VLAN database is printed in the running config (``vtp mode`` line before
+        ``spanning-tree mode``, ``vlan N`` blocks after ``vlan internal allocation policy ascending``; a default
+        name is not printed); in server/client mode neither is (ios150_c3560_cheesy_arena.txt)."""
+        nodes = [n for n in self.running.nodes if not re.match(r"^(vlan \d+|vtp (mode|domain) .*)$", n.text)]
+        if self.vtp_mode in ("transparent", "off"):
+            vtp = [ConfigNode(f"vtp domain {self.vtp_domain}")] if self.vtp_domain else []
+            vtp.append(ConfigNode(f"vtp mode {self.vtp_mode}"))
+            at = next((i for i, n in enumerate(nodes) if n.text.startswith("spanning-tree mode ")), len(nodes))
+            nodes[at:at] = vtp
+            blocks = []
+            for vid in sorted(v for v in self.vlans if v not in BUILTIN_VLANS):
+                name = self.vlans[vid]
+                children = [] if name == f"VLAN{vid:04d}" else [ConfigNode(f"name {name}")]
+                blocks.append(ConfigNode(f"vlan {vid}", children))
+            after = next(
+                (i + 1 for i, n in enumerate(nodes) if n.text == "vlan internal allocation policy ascending"),
+                len(nodes),
+            )
+            nodes[after:after] = blocks
+        self.running.nodes = nodes
 
     def render_running(self) -> str:
         """``show running-config`` output."""
@@ -392,6 +679,104 @@ end
         super().reload()
         self.booted = time.time()
 
+    # -- VLAN database and SNMP users ---------------------------------------------------------------------------
+
+    def access_vlan(self, node: ConfigNode) -> int | None:
+        """The VLAN of a switch port that is not a trunk (None for trunks and routed interfaces)."""
+        texts = [c.text for c in node.children]
+        if node.text == "interface FastEthernet0":  # the management port, not a switch port
+            return None
+        if "switchport mode trunk" in texts or not re.match(
+            r"^interface (Gigabit|TenGigabit|Fast|TwoGigabit)", node.text
+        ):
+            return None
+        vlan = next((t.split()[-1] for t in texts if t.startswith("switchport access vlan ")), "1")
+        return int(vlan)
+
+    def vlan_table(self, *, brief: bool = True) -> str:
+        """``show vlan brief``: VLAN, name, status and access ports, four ports a line (layout of
+        ios_show_vlan_brief_napalm.txt; longer lists wrap under the Ports column as in ios_show_vlan_genie.txt)."""
+        members: dict[int, list[str]] = {}
+        for node in self.running.nodes:
+            vid = self.access_vlan(node) if node.text.startswith("interface ") else None
+            if vid is not None:
+                members.setdefault(vid, []).append(short_name(node.text.split(None, 1)[1]))
+        out = [
+            "",
+            "VLAN Name                             Status    Ports",
+            "---- -------------------------------- --------- -------------------------------",
+        ]
+        for vid in sorted(self.vlans):
+            status = "act/unsup" if vid in range(1002, 1006) else "active"
+            ports = members.get(vid, [])
+            chunks = [", ".join(ports[i : i + 4]) for i in range(0, len(ports), 4)] or [""]
+            out.append(f"{vid:<4} {self.vlans[vid]:<32} {status:<9} {chunks[0]}".rstrip())
+            out.extend(f"{'':48}{chunk}" for chunk in chunks[1:])
+        return "\n".join(out) + "\n"
+
+    def vtp_status(self) -> str:
+        """``show vtp status`` (layout of ios_show_vtp_status_ntc.txt)."""
+        mode = {"server": "Server", "client": "Client", "transparent": "Transparent", "off": "Off"}[self.vtp_mode]
+        mac = "70db.9800.1122"
+        return (
+            "VTP Version capable             : 1 to 3\n"
+            "VTP version running             : 1\n"
+            f"VTP Domain Name                 : {self.vtp_domain}\n"
+            "VTP Pruning Mode                : Disabled\n"
+            "VTP Traps Generation            : Disabled\n"
+            f"Device ID                       : {mac}\n"
+            "Configuration last modified by 0.0.0.0 at 0-0-00 00:00:00\n"
+            "Local updater ID is 10.0.99.11 on interface Vl1 (lowest numbered VLAN interface found)\n"
+            "\n"
+            "Feature VLAN:\n"
+            "--------------\n"
+            f"VTP Operating Mode                : {mode}\n"
+            "Maximum VLANs supported locally   : 255\n"
+            f"Number of existing VLANs          : {len(self.vlans)}\n"
+            "Configuration Revision            : 0\n"
+            "MD5 digest                        : 0x57 0xCD 0x40 0x65 0x63 0x59 0x47 0xBD \n"
+            "                                    0x56 0x9D 0x4A 0x3E 0xA5 0x69 0x35 0xBC \n"
+        )
+
+    def snmp_user_table(self) -> str:
+        """``show snmp user`` (layout of ios_show_snmp_user_ntc.txt)."""
+        out = [""]
+        for name, user in self.snmp_users.items():
+            acl = f" access-list: {user['acl']}" if user.get("acl") else ""
+            out += [
+                f"User name: {name}",
+                "Engine ID: 80000009030070DB98001122",
+                f"storage-type: nonvolatile        active{acl}",
+                f"Authentication Protocol: {user.get('auth', 'None')}",
+                f"Privacy Protocol: {user.get('priv', 'None')}",
+                f"Group-name: {user['group']}",
+                "",
+            ]
+        return "\n".join(out) + "\n"
+
+    def config_differences(self) -> str:
+        """``show archive config differences``: startup (first) against running (second), '+' for lines only in
+        the running config, '-' for lines only in the startup config (ios_show_archive_config_differences_genie.txt).
+        """
+        first, second = text_tree(self.startup_text).nodes, text_tree(self.render_config()).nodes
+        out = ["!Contextual Config Diffs:"]
+        for sign, have, other in (("+", second, first), ("-", first, second)):
+            texts = {n.text: n for n in other}
+            for node in have:
+                match = texts.get(node.text)
+                if match is None:
+                    out.append(sign + node.text)
+                    out.extend(sign + n.text for _, n in _walk(node.children, 1))
+                    continue
+                inner = {c.text for c in match.children}
+                changed = [c.text for c in node.children if c.text not in inner]
+                if changed:
+                    out.append(node.text)
+                    out.extend(f" {sign}{text}" for text in changed)
+        if len(out) == 1:
+            out.append("!No changes were found")
+        return "\n".join(out) + "\n"
+
     # -- archive: Rollback Confirmed Change ---------------------------------------------------------------------
 
     def archive_path(self) -> str | None:
@@ -408,7 +793,7 @@ end
             return ARCHIVE_OFF + "\n"
         out = ""
         if self.rollback_point is None:
-            self.rollback_point = self.running.copy()
+            self.rollback_point = (self.running.copy(), dict(self.vlans), self.vtp_mode)
             t = datetime.now(UTC)
             self.rollback_file = f"{path}-{t:%b-%d-%H-%M-%S}.{t.microsecond // 1000}-{self.archive_count}"
             self.archive_count += 1
@@ -431,13 +816,18 @@ end
         self.revert_now()
 
     def revert_now(self) -> str:
-        """``configure revert now`` (or the timer): the running configuration returns to the rollback point."""
+        """``configure revert now`` (or the timer): the running configuration returns to the rollback point. The
+        VLAN database comes back too when the VLANs were part of the configuration (VTP transparent/off); in VTP
+        server mode they are not (assumed: vlan.dat is not part of the archived configuration)."""
         if self.rollback_point is None:
             return NO_ROLLBACK + "\n"
         self.cancel_timers()
-        point, self.rollback_point = self.rollback_point, None
+        (tree, vlans, vtp_mode), self.rollback_point = self.rollback_point, None
         self.log(f"Rollback Confirmed Change: Rolling to:{self.rollback_file}")
-        self.set_running(point)
+        self.vtp_mode = vtp_mode  # a configuration line, rolled back with the rest
+        if vtp_mode in ("transparent", "off"):
+            self.vlans = vlans
+        self.set_running(tree)
         self.log("%ARCHIVE_DIFF-5-ROLLBK_CNFRM_REVERT: Rollback Confirmed Change: config reverted")
         return f"Rollback Confirmed Change: Rolling to:{self.rollback_file}\n"
 
@@ -450,7 +840,9 @@ end
         return ""
 
     def revert_timer_text(self) -> str:
-        """``show archive config rollback timer``."""
+        """``show archive config rollback timer``: the fields napalm's IOS driver reads (``Time configured``,
+        ``Timer type``, ``Timer value``, ``User``; napalm/ios/ios.py _get_pending_commits), or the
+        "%No Rollback Confirmed Change pending" answer."""
         if self.rollback_point is None:
             return NO_ROLLBACK + "\n"
         return (
@@ -469,12 +861,47 @@ end
         return IosShell(self)
 
 
+def text_tree(text: str) -> ConfigTree:
+    """A tree from IOS configuration text as printed; a multi-line ``banner x ^C ... ^C`` block is one node."""
+    lines: list[str] = []
+    banner: list[str] | None = None
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        if banner is not None:
+            banner.append(raw)
+            if "^C" in raw or "\x03" in raw:
+                lines.append("\n".join(banner))
+                banner = None
+            continue
+        if not raw.strip() or VOLATILE.match(raw) or raw.strip() == "end" or raw.lstrip().startswith("!"):
+            continue
+        m = re.match(r"^banner \S+ (\^C|\x03)(.*)$", raw)
+        if m and "^C" not in m.group(2) and "\x03" not in m.group(2):
+            banner = [raw]
+            continue
+        lines.append(raw)
+    tree = ConfigTree()
+    stack: list[tuple[int, list[ConfigNode]]] = [(-1, tree.nodes)]
+    for raw in lines:
+        indent = len(raw) - len(raw.lstrip(" "))
+        while len(stack) > 1 and indent <= stack[-1][0]:
+            stack.pop()
+        node = ConfigNode(raw.strip() if "\n" not in raw else raw)
+        stack[-1][1].append(node)
+        stack.append((indent, node.children))
+
+    return tree
+
+
 def _walk(nodes: list[ConfigNode], depth: int) -> list[tuple[int, ConfigNode]]:
     out: list[tuple[int, ConfigNode]] = []
     for node in nodes:
         out.append((depth, node))
         out.extend(_walk(node.children, depth + 1))
     return out
+
+
+def _flat(node: ConfigNode) -> list[ConfigNode]:
+    return [n for _, n in _walk(node.children, 1)]
 
 
 class IosShell(Shell):
@@ -491,6 +918,7 @@ class IosShell(Shell):
         self.pending: Callable[[str], str] | None = None
         self.tries = 0
         self.banner: tuple[str, str, list[str]] | None = None  # (head, delimiter, lines so far)
+        self.vlan_ids: list[int] = []  # VLANs being edited in (config-vlan)
 
     # -- prompts ------------------------------------------------------------------------------------------------
 
@@ -535,7 +963,7 @@ class IosShell(Shell):
     def end_config(self) -> None:
         """Back to privileged exec."""
         self.level = "priv"
-        self.path, self.modes, self.range = [], [], []
+        self.path, self.modes, self.range, self.vlan_ids = [], [], [], []
 
     # -- exec ---------------------------------------------------------------------------------------------------
 
@@ -646,6 +1074,16 @@ class IosShell(Shell):
             out = "*" + datetime.now(UTC).strftime("%H:%M:%S.%f")[:12] + " UTC " + ios_time(time.time())[13:] + "\n"
         elif command(base, "show", "archive", "config", "rollback", "timer"):
             out = p.revert_timer_text()
+        elif command(base, "show", "archive", "config", "differences") or command(
+            base, "show", "archive", "config", "differences", "nvram:startup-config", "system:running-config"
+        ):
+            out = p.config_differences()
+        elif command(base, "show", "snmp", "user"):
+            out = p.snmp_user_table()
+        elif command(base, "show", "vlan", "brief") or command(base, "show", "vlan"):
+            out = p.vlan_table()
+        elif command(base, "show", "vtp", "status"):
+            out = p.vtp_status()
         elif command(base, "show", "privilege"):
             out = f"Current privilege level is {15 if priv else 1}\n"
         else:
@@ -653,40 +1091,49 @@ class IosShell(Shell):
         return filtered(out, pipe.strip())
 
     def version(self) -> str:
-        """``show version`` of a Catalyst 2960-X."""
-        up = int(time.time() - self.platform.booted)
+        """``show version`` of the emulated model and release (layout of ios152_c2960x_show_version_genie.txt)."""
+        p = self.platform
+        up = int(time.time() - p.booted)
         days, rest = divmod(up, 86400)
         hours, minutes = rest // 3600, rest % 3600 // 60
-        return f"""Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E9, RELEASE SOFTWARE (fc2)
-Technical Support: http://www.cisco.com/techsupport
+        family = re.sub(r"^WS-C(\d{4}[A-Z]*).*$", r"C\1", p.model.upper())
+        if p.is_xe:
+            head = (
+                f"Cisco IOS XE Software, Version {p.version}\n"
+                f"Cisco IOS Software [Cupertino], Catalyst L3 Switch Software (CAT9K_IOSXE), Version {p.version}, "
+                "RELEASE SOFTWARE (fc1)\n"
+            )
+            image = "flash:packages.conf"
+        else:
+            head = (
+                f"Cisco IOS Software, {family} Software ({family}-UNIVERSALK9-M), Version {p.version}, "
+                "RELEASE SOFTWARE (fc2)\n"
+            )
+            image = f"flash:{family.lower()}-universalk9-mz.{p.version.replace('(', '-').replace(')', '.')}.bin"
+        return f"""{head}Technical Support: http://www.cisco.com/techsupport
 Copyright (c) 1986-2023 by Cisco Systems, Inc.
 Compiled Thu 23-Mar-23 03:33 by prod_rel_team
 
-ROM: Bootstrap program is C2960X boot loader
-BOOTLDR: C2960X Boot Loader (C2960X-HBOOT-M) Version 15.2(7r)E, RELEASE SOFTWARE (fc1)
+ROM: Bootstrap program is {family} boot loader
 
-{self.platform.hostname} uptime is {days} days, {hours} hours, {minutes} minutes
+{p.hostname} uptime is {days} days, {hours} hours, {minutes} minutes
 System returned to ROM by power-on
-System image file is "flash:c2960x-universalk9-mz.152-7.E9.bin"
+System image file is "{image}"
 Last reload reason: power-on
 
-cisco WS-C2960X-48FPD-L (APM86XXX) processor (revision D0) with 524288K bytes of memory.
+cisco {p.model} (APM86XXX) processor (revision D0) with 524288K bytes of memory.
 Processor board ID FOC2011X0AB
 Last reset from power-on
-1 Virtual Ethernet interface
-1 FastEthernet interface
-52 Gigabit Ethernet interfaces
 The password-recovery mechanism is enabled.
 
 512K bytes of flash-simulated non-volatile configuration memory.
 Base ethernet MAC Address       : 70:DB:98:00:11:22
-Model revision number           : D0
-Model number                    : WS-C2960X-48FPD-L
+Model number                    : {p.model}
 System serial number            : FOC2011X0AB
 
 Switch Ports Model                     SW Version            SW Image
 ------ ----- -----                     ----------            ----------
-*    1 52    WS-C2960X-48FPD-L         15.2(7)E9             C2960X-UNIVERSALK9-M
+*    1 52    {p.model:<25} {p.version:<21} {family}-UNIVERSALK9-M
 
 
 Configuration register is 0xF
@@ -738,13 +1185,16 @@ Configuration register is 0xF
         if self.modes and not GLOBAL_ONLY.match(text):
             return self.apply_in_mode(line, text)
         # global level (leaving any sub-mode, as IOS does for a global command)
-        self.path, self.modes, self.range = [], [], []
+        self.path, self.modes, self.range, self.vlan_ids = [], [], [], []
         target = text[3:] if text.startswith("no ") else text
         head = target.split()[0] if target.split() else ""
         if head not in GLOBAL_WORDS:
             return self.error(line, 0 if not text.startswith("no ") else 1)
         if len(target.split()) == 1 and head in ("hostname", "interface", "username", "vlan", "ip", "snmp-server"):
             return INCOMPLETE + "\n"
+        special = self.global_special(line, text)
+        if special is not None:
+            return special
         if not text.startswith("no "):
             for pattern, mode in SECTIONS:
                 if pattern.match(text):
@@ -755,6 +1205,19 @@ Configuration register is 0xF
     def enter_section(self, line: str, text: str, mode: str) -> str:
         """Open a block: ``interface X`` -> ``(config-if)``; ``interface range`` applies to each interface."""
         p = self.platform
+        if mode == "config-line":
+            m = re.match(r"^line (con|console|vty|aux) (\d+)(?: (\d+))?$", text)
+            assert m is not None
+            kind = "con" if m.group(1) == "console" else m.group(1)
+            first, last = int(m.group(2)), int(m.group(3) or m.group(2))
+            top = VTY_LAST if kind == "vty" else 0
+            if first > top or last > top or last < first:
+                return self.error(line, 2 if first > top else 3)
+            self.range = [f"line {kind} {n}" for n in range(first, last + 1)]
+            for name in self.range:
+                p.running.section([name])
+            self.path, self.modes = [], [mode]
+            return ""
         if mode == "config-if-range":
             try:
                 self.range = [f"interface {n}" for n in interface_range(text.split(None, 2)[2])]
@@ -774,12 +1237,161 @@ Configuration register is 0xF
         p = self.platform
         if not re.match(r"^[a-z0-9]", text):
             return self.error(line, 0)
+        if self.modes and self.modes[-1] == "config-vlan":
+            return self.vlan_line(line, text)
+        interfaces = self.range if self.modes and self.modes[0] == "config-if-range" else self.path[:1]
+        if interfaces and interfaces[0].startswith("interface "):
+            refused = self.switchport_refusal(line, text, interfaces)
+            if refused is not None:
+                return refused
         if self.range:
             for name in self.range:
                 p.apply([name], text)
         else:
             p.apply(self.path, text)
         return ""
+
+    # -- lines IOS keeps out of the running configuration -------------------------------------------------------
+
+    def global_special(self, line: str, text: str) -> str | None:
+        """VTP, VLAN database and SNMP user lines (see the module notes); None for other lines."""
+        p = self.platform
+        words = text.split()
+        if words[:2] == ["vtp", "mode"] and len(words) == 3:
+            if words[2] not in ("server", "client", "transparent", "off"):
+                return self.error(line, 2)
+            p.vtp_mode = words[2]
+            p.sync_vlans()
+            p.config_changed()
+            return {"transparent": VTP_TRANSPARENT, "server": VTP_SERVER}.get(words[2], "") + "\n"
+        if words[:3] == ["no", "vtp", "mode"]:
+            p.vtp_mode = "server"
+            p.sync_vlans()
+            p.config_changed()
+            return VTP_SERVER + "\n"
+        if words[:2] == ["vtp", "domain"] and len(words) == 3:
+            old, p.vtp_domain = p.vtp_domain, words[2]
+            p.sync_vlans()
+            p.config_changed()
+            return f"Changing VTP domain name from {old or 'NULL'} to {words[2]}\n"
+        if re.match(r"^(no )?vlan [\d,-]+$", text):
+            return self.vlan_command(line, text)
+        if re.match(r"^(no )?snmp-server user ", text):
+            return self.snmp_user(line, text)
+        return None
+
+    def vlan_command(self, line: str, text: str) -> str:
+        """``vlan N[,M-P]`` enters (config-vlan); ``no vlan N`` deletes. VLANs live in the VLAN database."""
+        p = self.platform
+        negate = text.startswith("no ")
+        ids = sorted(_vlan_ids(text.split()[-1]))
+        if not ids or any(v < 1 or v > 4094 for v in ids):
+            return self.error(line, len(text.split()) - 1)
+        if p.vtp_mode == "client":
+            return VTP_CLIENT_REFUSES + "\n"
+        if any(v in BUILTIN_VLANS for v in ids):
+            return f"%Default VLAN {ids[0]} may not be deleted.\n" if negate else ""
+        if negate:
+            for vid in ids:
+                p.vlans.pop(vid, None)
+            p.sync_vlans()
+            p.config_changed()
+            return ""
+        for vid in ids:
+            p.vlans.setdefault(vid, f"VLAN{vid:04d}")
+        p.sync_vlans()
+        p.config_changed()
+        self.vlan_ids, self.modes, self.path = ids, ["config-vlan"], []
+        return ""
+
+    def vlan_line(self, line: str, text: str) -> str:
+        """A line in (config-vlan): ``name X`` (32 characters at most) or ``no name``."""
+        p = self.platform
+        words = text.split()
+        if words[0] == "name" and len(words) == 2 and len(words[1]) <= 32:
+            for vid in self.vlan_ids:
+                p.vlans[vid] = words[1]
+        elif words == ["no", "name"]:
+            for vid in self.vlan_ids:
+                p.vlans[vid] = f"VLAN{vid:04d}"
+        elif words[0] not in ("state", "shutdown", "no", "mtu", "remote-span"):
+            return self.error(line, 0)
+        p.sync_vlans()
+        p.config_changed()
+        return ""
+
+    def snmp_user(self, line: str, text: str) -> str:
+        """``snmp-server user NAME GROUP v3 [auth md5|sha PASS [priv des|3des|aes 128|192|256 PASS]] [access ACL]``:
+        kept out of the running configuration, listed by ``show snmp user``. IOS 15 has no ``auth sha-2``."""
+        p = self.platform
+        words = text.split()
+        if words[0] == "no":
+            if len(words) < 4:
+                return INCOMPLETE + "\n"
+            p.snmp_users.pop(words[3], None)
+            return ""
+        if len(words) < 5:
+            return INCOMPLETE + "\n"
+        name, group, model = words[2], words[3], words[4]
+        if model not in ("v1", "v2c", "v3"):
+            return self.error(line, 4)
+        user: dict[str, str] = {"group": group}
+        i = 5
+        if i < len(words) and words[i] == "auth":
+            auth_words = {"md5": "MD5", "sha": "SHA"}
+            if p.is_xe and p.at_least(SHA2_FROM):
+                auth_words["sha-2"] = "SHA-256"
+            if i + 1 >= len(words):
+                return INCOMPLETE + "\n"
+            proto = words[i + 1]
+            if proto not in auth_words:
+                return self.error(line, i + 1)
+            step = 3 if proto == "sha-2" else 2
+            if proto == "sha-2" and (i + 2 >= len(words) or words[i + 2] != "256"):
+                return self.error(line, i + 2)
+            if i + step >= len(words):
+                return INCOMPLETE + "\n"
+            user["auth"] = auth_words[proto]
+            i += step + 1
+            if i < len(words) and words[i] == "priv":
+                if i + 1 >= len(words):
+                    return INCOMPLETE + "\n"
+                cipher = words[i + 1]
+                if cipher == "aes":
+                    if i + 2 >= len(words) or words[i + 2] not in ("128", "192", "256"):
+                        return self.error(line, i + 2)
+                    user["priv"] = f"AES{words[i + 2]}"
+                    i += 4
+                elif cipher in ("des", "3des"):
+                    user["priv"] = cipher.upper()
+                    i += 3
+                else:
+                    return self.error(line, i + 1)
+                if i > len(words):
+                    return INCOMPLETE + "\n"
+        if i < len(words) and words[i] == "access" and i + 1 < len(words):
+            user["acl"] = words[i + 1]
+            i += 2
+        if i < len(words):
+            return self.error(line, i)
+        p.snmp_users[name] = user
+        return ""
+
+    def switchport_refusal(self, line: str, text: str, interfaces: list[str]) -> str | None:
+        """What the model refuses in interface mode: a 2960 (and Catalyst 9000) has no trunk encapsulation
+        command; an ISL-capable model will not make a port a trunk while its encapsulation is "Auto"."""
+        p = self.platform
+        if re.match(r"^(no )?switchport trunk encapsulation\b", text) and not p.isl_capable:
+            return self.error(line, 2 if not text.startswith("no ") else 3)
+        if text == "switchport mode trunk" and p.isl_capable:
+            for name in interfaces:
+                node = p.running.find([name])
+                texts = [c.text for c in node.children] if node is not None else []
+                if not any(
+                    t in texts for t in ("switchport trunk encapsulation dot1q", "switchport trunk encapsulation isl")
+                ):
+                    return TRUNK_AUTO + "\n"
+        return None
 
     def start_banner(self, line: str, text: str) -> str:
         """``banner login ^C ...``: the first character after the banner type is the delimiter, up to its next
@@ -838,6 +1450,21 @@ def filtered(output: str, pipe: str) -> str:
                 out.append(ln)
         return "\n".join(out) + "\n"
     return output
+
+
+def _vlan_ids(spec: str) -> set[int]:
+    out: set[int] = set()
+    for part in spec.split(","):
+        if re.fullmatch(r"\d+-\d+", part):
+            a, b = (int(x) for x in part.split("-"))
+            if b - a > 4094:
+                return set()
+            out.update(range(a, b + 1))
+        elif part.isdigit():
+            out.add(int(part))
+        else:
+            return set()
+    return out
 
 
 PLATFORM = CiscoIos

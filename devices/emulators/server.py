@@ -545,6 +545,8 @@ class EmulatedDevice:
         log: syslog-style messages the device produced (e.g. the IOS rollback when the revert timer expires).
         revert_seconds_per_minute: the emulator's time scale for revert/checkpoint timers given in minutes.
         privileged: the account lands at the privileged prompt (``#``, a privilege-15 user) instead of ``>``.
+        version, model: the OS version and hardware model the platform emulates (None: its usual default).
+        archive: the configuration archive is set up at start (IOS: the revert timer needs it).
     """
 
     def __init__(
@@ -559,6 +561,9 @@ class EmulatedDevice:
         revert_seconds_per_minute: float = 1.0,
         reject: Iterable[str] = (),
         privileged: bool = False,
+        version: str | None = None,
+        model: str | None = None,
+        archive: bool = True,
     ) -> None:
         if platform not in PLATFORMS:
             raise ValueError(f"no emulator for {platform!r}; known: {', '.join(sorted(PLATFORMS))}")
@@ -574,6 +579,9 @@ class EmulatedDevice:
         self.revert_seconds_per_minute = revert_seconds_per_minute
         self.reject = [re.compile(p) for p in reject]
         self.privileged = privileged
+        self.version = version
+        self.model = model
+        self.archive = archive
         self.commands: list[str] = []
         self.sessions = 0
         self.log: list[str] = []

@@ -8,7 +8,7 @@ job; this module asks it for the lines to send and falls back to hier_config or 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,15 +29,21 @@ class Change:
 
 
 def compute_change(
-    driver: PushDriver, running: str, lines: Sequence[str], secret_values: Iterable[str] = (), facts: Any = None
+    driver: PushDriver,
+    running: str,
+    lines: Sequence[str],
+    secret_values: Iterable[str] = (),
+    facts: Any = None,
+    shown: Mapping[str, str] | None = None,
 ) -> Change:
     """The lines of ``lines`` the running configuration lacks (by meaning, see :mod:`devices.config.compliance`), in
-    sending order, with a compensating rollback. ``facts`` (:class:`devices.config.normalize.DeviceFacts`) says which
-    OS version prints the configuration."""
+    sending order, with a compensating rollback. ``facts`` (:class:`devices.config.facts.DeviceFacts`) says which
+    OS version prints the configuration; ``shown`` holds the answers to :func:`extra_commands` (lines a running
+    configuration never shows, such as SNMPv3 users, are sent when those answers lack them)."""
     running = _strip_volatile(driver, running)
     compliance = _compliance()
     rendered = _rendered(driver, lines, secret_values)
-    send = compliance.remediation(driver.folder, running, rendered, **_facts(compliance.remediation, facts))
+    send = compliance.remediation(driver.folder, running, rendered, facts=facts, shown=shown)
     undo = compliance.rollback_lines(driver.folder, running, rendered)
     if undo is None:  # what the compensating rollback would send after the change
         undo = restore_lines(driver, "\n".join([running, *send]), running) if send else []
@@ -45,31 +51,41 @@ def compute_change(
 
 
 def verify_change(
-    driver: PushDriver, running: str, lines: Sequence[str], secret_values: Iterable[str] = (), facts: Any = None
+    driver: PushDriver,
+    running: str,
+    lines: Sequence[str],
+    secret_values: Iterable[str] = (),
+    facts: Any = None,
+    shown: Mapping[str, str] | None = None,
 ) -> Any:
     """The compliance of ``running`` with the intended ``lines`` (:class:`devices.config.compliance.Compliance`):
-    what is missing by meaning, what cannot be read back, and the checks a running configuration cannot answer
-    (``extra_checks``: lines the device never shows, checked with another command)."""
+    what is missing by meaning (with ``shown``, the lines only another command shows too), what cannot be read
+    back, and the checks still to run (``extra_checks``)."""
     compliance = _compliance()
     rendered = _rendered(driver, lines, secret_values)
-    check = compliance.check_compliance
-    return check(driver.folder, _strip_volatile(driver, running), rendered, **_facts(check, facts))
+    running = _strip_volatile(driver, running)
+    return compliance.check_compliance(driver.folder, running, rendered, facts=facts, shown=shown)
 
 
 def missing_lines(
+    driver: PushDriver,
+    running: str,
+    lines: Sequence[str],
+    secret_values: Iterable[str] = (),
+    facts: Any = None,
+    shown: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Intended lines the device does not hold by meaning (lines whose secret reads back encrypted are compared by
+    their other parts)."""
+    return list(verify_change(driver, running, lines, secret_values, facts, shown).missing)
+
+
+def extra_commands(
     driver: PushDriver, running: str, lines: Sequence[str], secret_values: Iterable[str] = (), facts: Any = None
 ) -> list[str]:
-    """Intended lines the running configuration does not hold by meaning (lines whose secret reads back encrypted
-    are compared by their other parts)."""
-    return list(verify_change(driver, running, lines, secret_values, facts).missing)
-
-
-def _facts(function: Any, facts: Any) -> dict[str, Any]:
-    import inspect
-
-    if facts is None or "facts" not in inspect.signature(function).parameters:
-        return {}
-    return {"facts": facts}
+    """Exec commands that show what the running configuration cannot (``show snmp user``, ``show vlan brief``)."""
+    checks = verify_change(driver, running, lines, secret_values, facts).extra_checks
+    return list(dict.fromkeys(check.command for check in checks))
 
 
 def _compliance() -> Any:
@@ -241,8 +257,19 @@ def configs_equal(driver: PushDriver, a: str, b: str) -> bool:
 
 
 def _canonical(driver: PushDriver, text: str) -> list[str]:
-    """The lines that carry meaning: no volatile lines, no blank padding, no ``!`` separator lines."""
-    return [line for line in _strip_volatile(driver, text).split("\n") if line.strip() and line.strip() != "!"]
+    """The configuration's top-level blocks (a line with its indented lines, in their order), sorted: no volatile
+    lines, no blank padding, no ``!`` separator lines. Devices print blocks in an order of their own (IOS sorts
+    them by kind, an emulator or an older release by when they were entered), so the order of blocks carries no
+    meaning; the order inside a block can (ACL entries), so it is kept."""
+    blocks: list[list[str]] = []
+    for line in _strip_volatile(driver, text).split("\n"):
+        if not line.strip() or line.strip() == "!":
+            continue
+        if line[0].isspace() and blocks:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    return sorted("\n".join(block) for block in blocks)
 
 
 _BANNER_START = re.compile(r"^\s*banner \S+ (\S)")

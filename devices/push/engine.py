@@ -32,7 +32,15 @@ from typing import Any
 
 from devices.config.drivers import PushDriver, driver_for
 from devices.errors import CampusNetError
-from devices.push.diff import Change, compute_change, configs_equal, restore_lines, verify_change, with_block_exits
+from devices.push.diff import (
+    Change,
+    compute_change,
+    configs_equal,
+    extra_commands,
+    restore_lines,
+    verify_change,
+    with_block_exits,
+)
 from devices.push.model import (
     APPLIED,
     ATTENTION,
@@ -212,7 +220,9 @@ class PushRun:
         self.reserve = max(5.0, 4 * (time.monotonic() - started))
         self.backup_id = self.opts.backups.save_backup(self.target.device_id, self.backup_text, "push-before")
         try:
-            self._plan()
+            self._plan(s)
+        except PushFailed as exc:
+            return self.settle(NOT_TRIED, f"{exc}; nothing sent")
         except CampusNetError as exc:
             return self.settle(NOT_TRIED, f"cannot plan the change: {self.mask(str(exc))}; nothing sent")
         if not self.change.lines:
@@ -252,8 +262,9 @@ class PushRun:
             return self.result(UNCHANGED, message)
         return self.settle(UNCHANGED, message, holds=True, saved=True)
 
-    def _plan(self) -> None:
-        """Render from the running configuration (where the job can), compute the change and the extra checks."""
+    def _plan(self, s: DeviceSession) -> None:
+        """Render from the running configuration (where the job can), compute the change (asking the device what
+        its running configuration does not show, such as SNMPv3 users) and the checks for the user."""
         if self.job.restore is not None:
             lines = restore_lines(self.driver, self.backup_text, self.job.restore)
             self.plan = Plan(lines, [redact(line) for line in lines])
@@ -264,13 +275,24 @@ class PushRun:
         if self.job.replan is not None:
             self.plan = self.job.replan(self.backup_text)
             self.mask = Masker([self.target.password, self.target.secret, *self.plan.secret_values])
-        lines = [line for line in self.plan.lines if line.strip()]
+        lines = self.intended()
         secrets = list(self.mask.values)
-        self.change = compute_change(self.driver, self.backup_text, lines, secrets, self.job.facts)
+        shown = self.extra_answers(s, self.backup_text)
+        self.change = compute_change(self.driver, self.backup_text, lines, secrets, self.job.facts, shown)
         verification = verify_change(self.driver, self.backup_text, lines, secrets, self.job.facts)
-        self.checks = [f"{c.command}: {len(c.lines)} line(s)" for c in getattr(verification, "extra_checks", ())]
-        self.checks += [f"not verifiable: {self.mask(line)}" for line in getattr(verification, "unverifiable", ())]
+        self.checks = [f"checked with '{c.command}': {len(c.lines)} line(s)" for c in verification.extra_checks]
+        self.checks += [f"not verifiable: {self.mask(line)}" for line in verification.unverifiable]
         self.send_lines = with_block_exits(self.change.lines, self.driver.block_exit, close=bool(self._line_by_line()))
+
+    def intended(self) -> list[str]:
+        """The plan's lines, blank ones left out."""
+        return [line for line in self.plan.lines if line.strip()]
+
+    def extra_answers(self, s: DeviceSession, running: str) -> dict[str, str]:
+        """The device's answers to the commands that show what its running configuration cannot."""
+        secrets = list(self.mask.values)
+        commands = extra_commands(self.driver, running, self.intended(), secrets, self.job.facts)
+        return {command: s.command(command) for command in commands}
 
     def _line_by_line(self) -> str | None:
         return self.driver.prompt or ("cisco" if self.driver.prompt_from_base else None)
@@ -373,20 +395,8 @@ class PushRun:
             running = v.read_running()
             if self.job.restore is not None:
                 self._verify_restored(running)
-                lines: list[str] = []
             else:
-                lines = [line for line in self.plan.lines if line.strip()]
-            verification = verify_change(self.driver, running, lines, list(self.mask.values), self.job.facts)
-            if verification.missing:
-                shown = "; ".join(self.mask(line.strip()) for line in verification.missing[:5])
-                raise PushFailed(
-                    f"verify failed: {len(verification.missing)} line(s) not in the running config ({shown})"
-                )
-            for check in getattr(verification, "extra_checks", ()):
-                bad = check.check(v.command(check.command))
-                if bad:
-                    shown = "; ".join(self.mask(line.strip()) for line in bad[:3])
-                    raise PushFailed(f"verify failed: '{check.command}' does not show {shown}")
+                self._verify_intended(v, running)
             if self.opts.cancelled():
                 raise Cancelled("stopped on request before confirming")
             self.strategy.confirm(v)
@@ -396,6 +406,15 @@ class PushRun:
             self.strategy.cleanup(v)
         finally:
             v.disconnect()
+
+    def _verify_intended(self, v: DeviceSession, running: str) -> None:
+        """Every intended line there by meaning, the ones the running configuration never shows included."""
+        lines, secrets = self.intended(), list(self.mask.values)
+        answers = self.extra_answers(v, running)
+        verification = verify_change(self.driver, running, lines, secrets, self.job.facts, answers)
+        if verification.missing:
+            shown = "; ".join(self.mask(line.strip()) for line in verification.missing[:5])
+            raise PushFailed(f"verify failed: {len(verification.missing)} line(s) not on the device ({shown})")
 
     def _verify_restored(self, running: str) -> None:
         """A restore is verified when the device equals the backup it was brought back to."""

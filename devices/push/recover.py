@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from devices.config.drivers import IOS_TIMER, PushDriver, driver_for
-from devices.push.diff import configs_equal, restore_lines, verify_change, with_block_exits
+from devices.push.diff import configs_equal, extra_commands, restore_lines, verify_change, with_block_exits
 from devices.push.model import APPLIED, ATTENTION, ROLLED_BACK, Masker, PushFailed, PushTarget, first_line
 from devices.push.session import DeviceSession
 from devices.push.strategies import NO_ROLLBACK, archive_on
@@ -86,7 +86,9 @@ def _look(job: Interrupted, driver: PushDriver, s: DeviceSession, mask: Masker) 
     missing: list[str] = []
     if job.intent is not None:
         lines = [line for line in job.intent if line.strip()]
-        missing = list(verify_change(driver, running, lines, job.secret_values, job.facts).missing)
+        commands = extra_commands(driver, running, lines, job.secret_values, job.facts)
+        shown = {command: s.command(command) for command in commands}
+        missing = list(verify_change(driver, running, lines, job.secret_values, job.facts, shown).missing)
     holds = job.intent is not None and not missing
     startup = s.read_startup()
     saved = None if startup is None else configs_equal(driver, startup, running)
