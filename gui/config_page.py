@@ -192,9 +192,20 @@ class ConfigPage(QWidget):
         self.backups = _table([self.tr("Backup"), self.tr("Time"), self.tr("Source")])
         self.backups.setSelectionMode(QTableWidget.SelectionMode.ExtendedSelection)
         history_layout.addWidget(self.backups)
+        history_buttons = QHBoxLayout()
         self.compare_button = QPushButton(self.tr("Compare selected backups"))
         self.compare_button.clicked.connect(self.show_diff)
-        history_layout.addWidget(self.compare_button)
+        history_buttons.addWidget(self.compare_button)
+        self.restore_button = QPushButton(self.tr("Roll back to this backup…"))
+        self.restore_button.setToolTip(
+            self.tr(
+                "Bring the device back to the selected backup: the lines are sent under its revert timer and the "
+                "result is checked"
+            )
+        )
+        self.restore_button.clicked.connect(lambda: self.restore_selected())
+        history_buttons.addWidget(self.restore_button)
+        history_layout.addLayout(history_buttons)
         self.pushes = _table([self.tr("Pushed"), self.tr("Template"), self.tr("Result"), self.tr("By")])
         self.pushes.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.pushes.itemSelectionChanged.connect(self._on_push_selected)
@@ -482,6 +493,52 @@ class ConfigPage(QWidget):
             return
         self.secrets_dialog = dialog
         dialog.open()
+
+    def restore_selected(self, *, confirm: bool = True) -> bool:
+        """Roll the device shown in the history back to the selected backup; False if not started."""
+        from monitor.config_jobs import run_restore_job
+
+        rows = self.backups.selectionModel().selectedRows()
+        if self.busy or self._history_device is None or len(rows) != 1:
+            self.progress_label.setText(self.tr("Select one backup to roll back to."))
+            return False
+        backup = int(self.backups.model().index(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole))
+        row = self.conn.execute("SELECT name FROM devices WHERE id = ?", (self._history_device,)).fetchone()
+        if row is None:
+            return False
+        name = str(row["name"])
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Roll back"),
+                self.tr("Bring %1 back to backup %2? Its configuration is backed up first.")
+                .replace("%1", name)
+                .replace("%2", str(backup)),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self._cancel.clear()
+        self._set_busy(True, False)
+        self.progress_label.setText(self.tr("Rolling back %1…").replace("%1", name))
+        db_path = self.db_path
+
+        def say(text: str) -> None:
+            with contextlib.suppress(RuntimeError):
+                self._progress.emit(text)
+
+        def work() -> None:
+            try:
+                result: object = run_restore_job(db_path, name, backup, progress=say, cancelled=self._cancel.is_set)
+            except Exception as exc:  # shown to the user; the page must come back from any failure
+                result = str(exc) or type(exc).__name__
+            with contextlib.suppress(RuntimeError):
+                self._done.emit(result, False)
+
+        async def run() -> None:
+            await asyncio.to_thread(work)
+
+        self._future = self.submit(run())
+        return True
 
     # ------------------------------------------------------------------------------------ interrupted pushes
 

@@ -95,6 +95,35 @@ def run_config_job(
         conn.close()
 
 
+def run_restore_job(
+    db_path: Path,
+    name: str,
+    backup: int,
+    *,
+    progress: Callable[[str], None] = lambda _t: None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> JobResult:
+    """Roll one device back to one of its backups (``config restore``), under the platform's protection and
+    verified equal to it; an interrupted push of the device is settled first."""
+    from monitor.cli_config import restore_job
+    from monitor.secrets import open_secrets
+    from monitor.store import connect
+
+    conn = connect(db_path)
+    try:
+        secrets = open_secrets(db_path, inventory.store_id(conn))
+        try:
+            job = restore_job(conn, secrets, name, backup)
+        except CampusNetError as exc:
+            return JobResult([DeviceOutcome(name, "error", str(exc))])
+        (result,) = _push(conn, secrets, db_path, [job], False, progress, cancelled)
+        outcome = DeviceOutcome(name, result.status, result.message, change=list(result.change))
+        outcome.holds_change, outcome.saved = result.holds_change, result.saved
+        return JobResult([outcome], _summary([result]))
+    finally:
+        conn.close()
+
+
 def _push(
     conn: sqlite3.Connection,
     secrets: Any,

@@ -188,3 +188,95 @@ def test_main_window_opens_the_page(qtbot: Any, tmp_path: Path) -> None:
     window.config_action.trigger()
     assert isinstance(window.stack.currentWidget(), ConfigPage)
     window.close()
+
+
+def test_device_without_a_configuration_driver_is_greyed_out_with_the_reason(
+    qtbot: Any, switch: Any, page: ConfigPage
+) -> None:
+    _dev, db = switch
+    add = ["--db", str(db), "device", "add", "edge1", "--host", "127.0.0.1", "--community-env", "COMM"]
+    add += ["--platform", "mikrotik_routeros", "--ssh-user", "admin", "--ssh-password-env", "SSHPW"]
+    assert cli(add) == 0
+    page.reload()
+    items = {page.device_list.item(i).data(0x0100): page.device_list.item(i) for i in range(page.device_list.count())}
+    names = [page.device_list.item(i).text() for i in range(page.device_list.count())]
+    assert "edge1 (not supported)" in names
+    greyed = next(i for i in items.values() if i.text().startswith("edge1"))
+    assert "no configuration driver for mikrotik_routeros (supported: " in greyed.toolTip()
+    page.set_checked(["sw1", "edge1"])
+    assert page.checked_devices() == ["sw1"]
+
+
+def test_the_profile_secrets_are_stored_from_the_page(qtbot: Any, switch: Any, page: ConfigPage) -> None:
+    from gui.config_dialogs import SecretsDialog
+
+    _dev, db = switch
+    assert cli(["--db", str(db), "secret", "remove", "county-radius"]) == 0
+    page.edit_secrets()
+    dialog = page.secrets_dialog
+    assert isinstance(dialog, SecretsDialog)
+    assert set(dialog.fields) == {"county-radius", "snmpv3-auth", "snmpv3-priv"}
+    assert dialog.states["county-radius"].text() == "MISSING"
+    dialog.fields["snmpv3-auth"].setText("short")  # SNMPv3 keys need 8 characters: nothing is stored
+    dialog.fields["county-radius"].setText("New-Rad1us-Key")
+    assert not dialog.save() and "snmpv3-auth must be 8-128 characters" in dialog.error.text()
+    assert dialog.secrets.get_named("county-radius") is None
+    dialog.fields["snmpv3-auth"].clear()
+    assert dialog.save()
+    assert dialog.states["county-radius"].text() == "stored"
+    assert dialog.secrets.get_named("county-radius") == "New-Rad1us-Key"
+    assert dialog.fields["county-radius"].text() == ""  # never shown again
+    dialog.close()
+
+
+def test_an_interrupted_push_is_shown_looked_at_and_rolled_back(qtbot: Any, switch: Any, page: ConfigPage) -> None:
+    from devices.config.drivers import driver_for
+    from devices.push import configs_equal
+    from monitor import configs, inventory
+    from monitor.journal import PushJournal
+    from monitor.secrets import open_secrets
+
+    dev, db = switch
+    before = dev.running_config
+    # What a push killed after its first lines leaves: a journal entry at 'send' (its process gone, so its device
+    # lock free) and a switch holding part of the change.
+    conn = connect(db)
+    secrets = open_secrets(db, inventory.store_id(conn))
+    device_id = int(inventory.get_device(conn, "sw1")["id"])
+    backup_id = configs.ConfigArchive(conn, secrets).save_backup(device_id, before, "push-before")
+    entries = PushJournal(conn, secrets, db)
+    entry = entries.begin(device_id, "sw1", "roaming", "", "ios_timer")
+    lines = ["vlan 200", " name ROAM-200", "vlan 201", " name ROAM-201"]
+    entries.step(entry, "plan", backup_id=backup_id, intent={"lines": lines, "secrets": []})
+    entries.step(entry, "send", sent=2)
+    entries._release(entry)
+    conn.close()
+    dev.set_running_config(before + "vlan 200\n name ROAM-200\n")
+
+    page.check_interrupted()
+    assert page.look_button.isVisibleTo(page) and "sw1" in page.interrupted_label.text()
+    with qtbot.waitSignal(page._looked, timeout=60_000):
+        page.look_at_interrupted()
+    dialog = page.interrupted_dialog
+    assert ("sw1", "rollback") in dialog.buttons and ("sw1", "finish") not in dialog.buttons
+    with qtbot.waitSignal(page._recovered, timeout=60_000):
+        dialog.buttons[("sw1", "rollback")].click()
+    assert "sw1: rolled back" in page.progress_label.text(), page.progress_label.text()
+    assert not page.look_button.isVisibleTo(page)
+    assert configs_equal(driver_for("cisco_ios"), dev.running_config, before)
+
+
+def test_roll_back_to_a_backup_from_the_history(qtbot: Any, switch: Any, page: ConfigPage) -> None:
+    dev, _db = switch
+    page.template_combo.setCurrentIndex(page.template_combo.findData("roaming"))
+    page.set_checked(["sw1"])
+    with qtbot.waitSignal(page.finished, timeout=120_000):
+        assert page.push(confirm=False)
+    assert dev.has_line("vlan 200")  # the fixture runs the switch in VTP transparent mode: VLANs are printed
+    page.show_history("sw1")
+    rows = [page.backups.item(r, 2).text() for r in range(page.backups.rowCount())]
+    page.backups.selectRow(rows.index("push-before"))
+    with qtbot.waitSignal(page.finished, timeout=120_000):
+        assert page.restore_selected(confirm=False)
+    assert page.outcomes["sw1"].status == "applied", page.outcomes["sw1"].message
+    assert not dev.has_line("name ROAM-200")

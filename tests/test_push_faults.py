@@ -44,18 +44,13 @@ MASKED = [line.replace(RADIUS_KEY, "********") for line in LINES]
 Store = tuple[sqlite3.Connection, SecretStore, Path]
 
 
-def factory(dev: EmulatedDevice) -> EmulatedDevice:
-    """The switch as it comes from the installer: no configuration archive (running and startup)."""
-    with dev.lock:
-        dev.platform.running.remove(["archive"])
-        dev.platform.save()
-    return dev
-
-
 @pytest.fixture
 def ios() -> Iterator[EmulatedDevice]:
-    with EmulatedDevice("cisco_ios", password=PASSWORD, privileged=True, revert_seconds_per_minute=SPM) as dev:
-        yield factory(dev)
+    """A Catalyst 2960-X as it comes from the installer: IOS 15.2(7)E, no configuration archive."""
+    with EmulatedDevice(
+        "cisco_ios", password=PASSWORD, privileged=True, revert_seconds_per_minute=SPM, archive=False
+    ) as dev:
+        yield dev
 
 
 def _target(store: Store, dev: EmulatedDevice, name: str = "sw1", password: str = PASSWORD) -> PushTarget:
@@ -358,6 +353,7 @@ def test_five_devices_where_the_third_refuses_a_line(store: Store, tmp_path: Pat
             privileged=True,
             revert_seconds_per_minute=SPM,
             reject=[r"^snmp-server location"] if n == 3 else [],
+            archive=False,
         ).start()
         for n in range(1, 6)
     ]

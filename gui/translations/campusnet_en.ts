@@ -339,7 +339,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location line="+167"/>
         <source>Alerts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -551,7 +551,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../app.py" line="+188"/>
+        <location filename="../app.py" line="+189"/>
         <source>CampusNet keeps polling in the background. Quit from this icon&apos;s menu.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -569,7 +569,7 @@
 <context>
     <name>BandwidthPlot</name>
     <message>
-        <location filename="../plot.py" line="+228"/>
+        <location filename="../plot.py" line="+237"/>
         <source>Rate</source>
         <translation type="unfinished"></translation>
     </message>
@@ -585,7 +585,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+68"/>
         <source>95th in: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -975,7 +975,7 @@
 <context>
     <name>ConfigPage</name>
     <message>
-        <location filename="../config_page.py" line="+196"/>
+        <location filename="../config_page.py" line="+125"/>
         <source>Template:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -990,7 +990,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>Overrides:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1020,12 +1020,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Cancel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>Device</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1065,12 +1060,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Compare selected backups</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
+        <source>Roll back to this backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Bring the device back to the selected backup: the lines are sent under its revert timer and the result is checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Pushed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1090,7 +1095,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+62"/>
         <source>County profile</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1110,12 +1115,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>Cancelling after the current device…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+18"/>
         <source>Check at least one device.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1150,33 +1150,83 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>applied</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>rolled back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>ROLLBACK FAILED</source>
+        <location line="-254"/>
+        <source>Look at it…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Secrets…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Store or replace the secrets the profile names (RADIUS, SNMPv3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop the push: what was sent to the current device is rolled back, later devices are not tried</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <source>%1 (not supported)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Stopping: rolling back what was sent to the current device…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>applied and saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>not tried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>NEEDS ATTENTION</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>edge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>AP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>uplink</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>left alone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1196,11 +1246,12 @@
     </message>
     <message>
         <location line="+6"/>
+        <location line="+189"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-171"/>
         <source>Preview done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1215,7 +1266,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+8"/>
+        <source>New configuration saved on: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Running but NOT saved on: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Change:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1225,12 +1286,68 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Checked after applying:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Port roles (edge ports get the edge protection; others are left alone):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Notes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>Rendered lines:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+22"/>
+        <source>Profile: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Select one backup to roll back to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Roll back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bring %1 back to backup %2? Its configuration is backed up first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>An interrupted configuration push was found (%1): look at the device to finish or roll it back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Looking at the devices of the interrupted pushes…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Finishing the push to %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-86"/>
+        <location line="+86"/>
+        <source>Rolling back %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+41"/>
         <source>Backups of %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1404,7 +1521,7 @@
 <context>
     <name>CustomRangeDialog</name>
     <message>
-        <location filename="../plot.py" line="-266"/>
+        <location filename="../plot.py" line="-262"/>
         <source>Custom range</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1842,7 +1959,7 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+329"/>
+        <location filename="../main_window.py" line="+319"/>
         <source>Ports</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2040,9 +2157,32 @@
     </message>
 </context>
 <context>
+    <name>InterruptedDialog</name>
+    <message>
+        <location filename="../config_dialogs.py" line="+126"/>
+        <source>Interrupted pushes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&lt;b&gt;%1&lt;/b&gt;: push of %2 started %3 by %4, last step: %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Finish (confirm and save)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Roll back to the backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location line="-218"/>
+        <location filename="../main_window.py" line="-208"/>
         <source>Switches</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2067,7 +2207,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+402"/>
+        <location line="+392"/>
         <source>CampusNet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2276,7 +2416,7 @@
 <context>
     <name>PortsModel</name>
     <message>
-        <location line="-292"/>
+        <location line="-282"/>
         <source>ifIndex</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2321,7 +2461,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+72"/>
         <source>uplink</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2596,6 +2736,44 @@
     <message>
         <location line="+0"/>
         <source>Saved: nothing scheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SecretsDialog</name>
+    <message>
+        <location filename="../config_dialogs.py" line="-94"/>
+        <source>Profile secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The profile names these secrets; their values are kept in %1, never in the profile or the store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>new value (leave empty to keep)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This profile names no stored secrets.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>stored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>MISSING</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Saved.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3038,7 +3216,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+281"/>
+        <location line="+271"/>
         <source>APs online</source>
         <translation type="unfinished"></translation>
     </message>

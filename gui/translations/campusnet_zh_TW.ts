@@ -339,7 +339,7 @@
         <translation>{0} 天 {1} 小時</translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location line="+167"/>
         <source>Alerts</source>
         <translation>告警</translation>
     </message>
@@ -551,7 +551,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../app.py" line="+188"/>
+        <location filename="../app.py" line="+189"/>
         <source>CampusNet keeps polling in the background. Quit from this icon&apos;s menu.</source>
         <translation>CampusNet 會在背景繼續輪詢。要結束請使用此圖示的選單。</translation>
     </message>
@@ -569,7 +569,7 @@
 <context>
     <name>BandwidthPlot</name>
     <message>
-        <location filename="../plot.py" line="+228"/>
+        <location filename="../plot.py" line="+237"/>
         <source>Rate</source>
         <translation>速率</translation>
     </message>
@@ -585,7 +585,7 @@
         <translation>流入 {0}  流出 {1}</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+68"/>
         <source>95th in: {0}</source>
         <translation>95 百分位流入：{0}</translation>
     </message>
@@ -975,7 +975,7 @@
 <context>
     <name>ConfigPage</name>
     <message>
-        <location filename="../config_page.py" line="+196"/>
+        <location filename="../config_page.py" line="+125"/>
         <source>Template:</source>
         <translation>範本：</translation>
     </message>
@@ -990,7 +990,7 @@
         <translation>瀏覽…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>Overrides:</source>
         <translation>覆寫參數：</translation>
     </message>
@@ -1020,12 +1020,7 @@
         <translation>推送…</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>Device</source>
         <translation>裝置</translation>
     </message>
@@ -1065,12 +1060,22 @@
         <translation>來源</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Compare selected backups</source>
         <translation>比較所選備份的差異</translation>
     </message>
     <message>
         <location line="+3"/>
+        <source>Roll back to this backup…</source>
+        <translation>還原到這份備份…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Bring the device back to the selected backup: the lines are sent under its revert timer and the result is checked</source>
+        <translation>把設備還原到選取的備份：在自動還原計時器保護下送出設定，並檢查結果</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Pushed</source>
         <translation>推送時間</translation>
     </message>
@@ -1090,7 +1095,7 @@
         <translation>操作者</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+62"/>
         <source>County profile</source>
         <translation>縣市設定檔</translation>
     </message>
@@ -1110,12 +1115,7 @@
         <translation>要將 %1 範本推送到 %2 台裝置嗎？每台裝置都會先備份。</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>Cancelling after the current device…</source>
-        <translation>目前的裝置完成後即取消…</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+18"/>
         <source>Check at least one device.</source>
         <translation>請至少勾選一台裝置。</translation>
     </message>
@@ -1150,34 +1150,84 @@
         <translation>無需變更</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>applied</source>
-        <translation>已套用</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>failed</source>
-        <translation>失敗</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>rolled back</source>
         <translation>已還原</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>ROLLBACK FAILED</source>
-        <translation>還原失敗！</translation>
+        <location line="-254"/>
+        <source>Look at it…</source>
+        <translation>查看設備狀態…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Secrets…</source>
+        <translation>密鑰…</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Store or replace the secrets the profile names (RADIUS, SNMPv3)</source>
+        <translation>存入或更換設定檔用到的密鑰（RADIUS、SNMPv3）</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop the push: what was sent to the current device is rolled back, later devices are not tried</source>
+        <translation>停止推送：已送到目前設備的設定會還原，後面的設備不再推送</translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <source>%1 (not supported)</source>
+        <translation>%1（不支援）</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Stopping: rolling back what was sent to the current device…</source>
+        <translation>停止中：正在還原已送到目前設備的設定…</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>applied and saved</source>
+        <translation>已套用並儲存</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>not tried</source>
         <translation>未執行</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>NEEDS ATTENTION</source>
+        <translation>需要處理</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>error</source>
         <translation>錯誤</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>edge</source>
+        <translation>邊緣埠</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>AP</source>
+        <translation>AP</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>uplink</source>
+        <translation>上行埠</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>left alone</source>
+        <translation>不變更</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -1196,11 +1246,12 @@
     </message>
     <message>
         <location line="+6"/>
+        <location line="+189"/>
         <source>Failed: %1</source>
         <translation>失敗：%1</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-171"/>
         <source>Preview done</source>
         <translation>預覽完成</translation>
     </message>
@@ -1215,7 +1266,17 @@
         <translation>%1：%3 台裝置中 %2 台成功</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+8"/>
+        <source>New configuration saved on: %1</source>
+        <translation>已套用並儲存新設定的設備：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Running but NOT saved on: %1</source>
+        <translation>已生效但尚未儲存的設備：%1</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Change:</source>
         <translation>變更：</translation>
     </message>
@@ -1225,12 +1286,68 @@
         <translation>不需要變更。</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Checked after applying:</source>
+        <translation>套用後另外檢查：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Port roles (edge ports get the edge protection; others are left alone):</source>
+        <translation>連接埠角色（只有邊緣埠套用邊緣埠保護，其他連接埠不變更）：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Notes:</source>
+        <translation>說明：</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>Rendered lines:</source>
         <translation>產生的設定行：</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+22"/>
+        <source>Profile: %1</source>
+        <translation>設定檔：%1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Select one backup to roll back to.</source>
+        <translation>請選取一份要還原的備份。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Roll back</source>
+        <translation>還原</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bring %1 back to backup %2? Its configuration is backed up first.</source>
+        <translation>要把 %1 還原到備份 %2 嗎？會先備份目前的設定。</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>An interrupted configuration push was found (%1): look at the device to finish or roll it back.</source>
+        <translation>發現中斷的設定推送（%1）：請查看設備狀態，完成或還原。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Looking at the devices of the interrupted pushes…</source>
+        <translation>正在查看中斷推送的設備…</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Finishing the push to %1…</source>
+        <translation>正在完成 %1 的推送…</translation>
+    </message>
+    <message>
+        <location line="-86"/>
+        <location line="+86"/>
+        <source>Rolling back %1…</source>
+        <translation>正在還原 %1…</translation>
+    </message>
+    <message>
+        <location line="+41"/>
         <source>Backups of %1</source>
         <translation>%1 的備份</translation>
     </message>
@@ -1404,7 +1521,7 @@
 <context>
     <name>CustomRangeDialog</name>
     <message>
-        <location filename="../plot.py" line="-266"/>
+        <location filename="../plot.py" line="-262"/>
         <source>Custom range</source>
         <translation>自訂時間範圍</translation>
     </message>
@@ -1842,7 +1959,7 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+329"/>
+        <location filename="../main_window.py" line="+319"/>
         <source>Ports</source>
         <translation>連接埠</translation>
     </message>
@@ -2040,9 +2157,32 @@
     </message>
 </context>
 <context>
+    <name>InterruptedDialog</name>
+    <message>
+        <location filename="../config_dialogs.py" line="+126"/>
+        <source>Interrupted pushes</source>
+        <translation>中斷的推送</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&lt;b&gt;%1&lt;/b&gt;: push of %2 started %3 by %4, last step: %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;：%4 於 %3 開始推送 %2，最後步驟：%5</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Finish (confirm and save)</source>
+        <translation>完成（確認並儲存）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Roll back to the backup</source>
+        <translation>還原到備份</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location line="-218"/>
+        <location filename="../main_window.py" line="-208"/>
         <source>Switches</source>
         <translation>交換器</translation>
     </message>
@@ -2067,7 +2207,7 @@
         <translation>防火牆</translation>
     </message>
     <message>
-        <location line="+402"/>
+        <location line="+392"/>
         <source>CampusNet</source>
         <translation>CampusNet</translation>
     </message>
@@ -2276,7 +2416,7 @@
 <context>
     <name>PortsModel</name>
     <message>
-        <location line="-292"/>
+        <location line="-282"/>
         <source>ifIndex</source>
         <translation>ifIndex</translation>
     </message>
@@ -2321,7 +2461,7 @@
         <translation>錯誤/秒</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+72"/>
         <source>uplink</source>
         <translation>上行鏈路</translation>
     </message>
@@ -2597,6 +2737,44 @@
         <location line="+0"/>
         <source>Saved: nothing scheduled</source>
         <translation>已儲存：未排程任何報告</translation>
+    </message>
+</context>
+<context>
+    <name>SecretsDialog</name>
+    <message>
+        <location filename="../config_dialogs.py" line="-94"/>
+        <source>Profile secrets</source>
+        <translation>設定檔密鑰</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The profile names these secrets; their values are kept in %1, never in the profile or the store.</source>
+        <translation>設定檔用到以下密鑰；密鑰值存放在 %1，不會寫入設定檔或資料庫。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>new value (leave empty to keep)</source>
+        <translation>新的值（留空則不變）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This profile names no stored secrets.</source>
+        <translation>這個設定檔沒有用到需要存放的密鑰。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>stored</source>
+        <translation>已存放</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>MISSING</source>
+        <translation>未設定</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Saved.</source>
+        <translation>已儲存。</translation>
     </message>
 </context>
 <context>
@@ -3038,7 +3216,7 @@
         <translation>射頻 {0}</translation>
     </message>
     <message>
-        <location line="+281"/>
+        <location line="+271"/>
         <source>APs online</source>
         <translation>連線中的基地台</translation>
     </message>
