@@ -227,18 +227,17 @@ class ConfigPage(QWidget):
     # ----------------------------------------------------------------------------------------------- devices
 
     def reload(self) -> None:
-        """Refill the device checklist (devices that have an SSH user), keeping what was checked. A device that
-        CampusNet has no configuration driver for is listed greyed out, with the reason."""
+        """Refill the device checklist, keeping what was checked. A device CampusNet cannot push to (no SSH
+        settings, no configuration driver for its platform, a web-managed model) is listed greyed out, with the
+        reason as its tooltip."""
         checked = set(self.checked_devices())
         self.device_list.clear()
         self.unsupported: dict[str, str] = {}
         for device in inventory.list_devices(self.conn):
-            if not device["ssh_user"]:
-                continue
             name = str(device["name"])
             item = QListWidgetItem(name)
             item.setData(Qt.ItemDataRole.UserRole, int(device["id"]))
-            reason = _unsupported(device)
+            reason = self._unsupported(device)
             if reason is None:
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
@@ -249,6 +248,11 @@ class ConfigPage(QWidget):
                 item.setText(self.tr("%1 (not supported)").replace("%1", name))
             self.device_list.addItem(item)
         self.check_interrupted()
+
+    def _unsupported(self, device: sqlite3.Row) -> str | None:
+        if not device["ssh_user"]:
+            return self.tr("No SSH settings: set the SSH user and password with Edit device…")
+        return _unsupported(device)
 
     def checked_devices(self) -> list[str]:
         """Names of the checked devices, in list order."""
@@ -391,8 +395,6 @@ class ConfigPage(QWidget):
     def _compliance_text(self, outcome: DeviceOutcome) -> str:
         if outcome.missing is None:
             return ""
-        if outcome.missing < 0:
-            return self.tr("no backup yet")
         if outcome.missing == 0:
             return self.tr("ok")
         return self.tr("%1 missing line(s)").replace("%1", str(outcome.missing))

@@ -100,6 +100,21 @@ def record(
     return BackupOutcome(name, ref, error)
 
 
+def unfinished_push(conn: sqlite3.Connection, device_id: int) -> str | None:
+    """Why a device must not be backed up now: a push to it is running or was cut short (its configuration may be
+    half-applied), or None."""
+    from monitor.journal import open_entries
+
+    entries = open_entries(conn, {device_id})
+    if not entries:
+        return None
+    name = entries[0].device_name
+    return (
+        f"a configuration push to {name} has not finished (last step: {entries[0].step}): not backed up until it "
+        f"is settled ('config recover {name}')"
+    )
+
+
 def attempt(
     device: dict[str, Any] | sqlite3.Row, secrets: SecretStore, known_hosts: Path
 ) -> tuple[str | None, str | None]:

@@ -466,7 +466,8 @@ def cmd_backup(args: argparse.Namespace, db: Path) -> int:
     for device in devices:
         name = device["name"]
         print(f"{name}: reading the configuration…", flush=True)
-        text, error = backups.attempt(device, secrets, known_hosts_path(db))
+        busy = backups.unfinished_push(conn, int(device["id"]))
+        text, error = (None, busy) if busy else backups.attempt(device, secrets, known_hosts_path(db))
         outcome = backups.record(conn, secrets, int(device["id"]), name, text, error, time.time(), "manual")
         if outcome.ref is None:
             failed += 1

@@ -31,7 +31,7 @@ class DeviceOutcome:
     message: str
     masked_lines: list[str] = field(default_factory=list)
     change: list[str] = field(default_factory=list)
-    # Compliance against the latest backup: None = not checked, -1 = no backup yet, else the missing line count.
+    # Compliance: None = not checked, else the top-level lines a preview would send (0: as intended).
     missing: int | None = None
     notes: list[str] = field(default_factory=list)
     roles: list[Any] = field(default_factory=list)
@@ -88,7 +88,7 @@ def run_config_job(
             return JobResult([outcomes[n] for n in names])
         results = _push(conn, secrets, db_path, jobs, dry_run, progress, cancelled)
         for result in results:
-            _record(conn, secrets, outcomes[result.device], result, rendered_of[result.device], dry_run)
+            _record(outcomes[result.device], result)
         ordered = [outcomes[n] for n in names]
         return JobResult(ordered, _summary(results) if not dry_run else [])
     finally:
@@ -158,23 +158,18 @@ def _push(
     ]
 
 
-def _record(
-    conn: sqlite3.Connection, secrets: Any, outcome: DeviceOutcome, result: Any, rendered: Any, dry_run: bool
-) -> None:
-    """Copy a push result into the outcome, with the compliance of the latest backup where it means something."""
-    from devices.config.compliance import check_compliance
-    from monitor.configs import ConfigArchive
-
+def _record(outcome: DeviceOutcome, result: Any) -> None:
+    """Copy a push result into the outcome; ``missing`` is what a preview would send (0 once applied or unchanged:
+    the push verified it from a new session)."""
     outcome.status, outcome.message, outcome.change = result.status, result.message, list(result.change)
     outcome.notes = list(result.notes) or outcome.notes
     outcome.roles = list(result.roles) or outcome.roles
     outcome.checks = list(result.checks)
     outcome.holds_change, outcome.saved = result.holds_change, result.saved
-    if not (dry_run or result.status in ("applied", "unchanged")):
-        return
-    device_id = int(inventory.get_device(conn, result.device)["id"])
-    latest = ConfigArchive(conn, secrets).last_backup(device_id)
-    outcome.missing = -1 if latest is None else len(check_compliance(rendered.platform, latest, rendered).missing)
+    if result.status == "preview":
+        outcome.missing = len([line for line in result.change if not line.startswith(" ")])
+    elif result.status in ("applied", "unchanged"):
+        outcome.missing = 0
 
 
 def _summary(results: list[Any]) -> list[str]:

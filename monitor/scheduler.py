@@ -259,7 +259,13 @@ class Poller:
         outcomes = []
         for device in backups.due_devices(self._reader, self.settings.config_backup_hours, now):
             device_id, name = int(device["id"]), str(device["name"])
-            text, error = await asyncio.to_thread(backups.attempt, device, self.secrets, known_hosts)
+            busy = backups.unfinished_push(self._reader, device_id)
+            text: str | None
+            error: str | None
+            if busy:
+                text, error = None, busy
+            else:
+                text, error = await asyncio.to_thread(backups.attempt, device, self.secrets, known_hosts)
             job = functools.partial(backups.record, secrets=self.secrets, device_id=device_id, name=name)
             outcome = await self._write(functools.partial(job, text=text, error=error, now=time.time()))
             if outcome.ok:

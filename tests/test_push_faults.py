@@ -385,3 +385,32 @@ def test_five_devices_where_the_third_refuses_a_line(store: Store, tmp_path: Pat
     finally:
         for d in devices:
             d.stop()
+
+
+def test_no_backup_is_taken_while_a_revert_timer_is_pending(store: Store, ios: EmulatedDevice, tmp_path: Path) -> None:
+    from devices.errors import CampusNetError
+    from devices.push import read_running_config
+
+    target = _target(store, ios)
+    with ios.lock:
+        ios.platform.running.section(["archive"])
+        ios.platform.apply(["archive"], "path flash:archive")  # type: ignore[call-arg]
+        ios.platform.start_revert(10, "someone")  # type: ignore[attr-defined]
+    with pytest.raises(CampusNetError, match=r"revert timer .* is already running .* not backed up"):
+        read_running_config(target, known_hosts=tmp_path / "known_hosts", timeout=5)
+    result = _push(store, target, tmp_path)
+    assert result.status == "not-tried" and "another change is in progress" in result.message
+    assert not any(c.startswith("conf") for c in ios.commands)
+
+
+def test_no_backup_is_taken_while_a_push_is_unfinished(store: Store, ios: EmulatedDevice, tmp_path: Path) -> None:
+    from monitor import backups
+
+    conn, secrets, db = store
+    target = _target(store, ios)
+    entries = PushJournal(conn, secrets, db)
+    entry = entries.begin(target.device_id, target.name, "baseline", "", "ios_timer")
+    entries.step(entry, "send", sent=3)
+    assert "has not finished (last step: send)" in (backups.unfinished_push(conn, target.device_id) or "")
+    entries.finish(entry, "rolled-back", "test")
+    assert backups.unfinished_push(conn, target.device_id) is None

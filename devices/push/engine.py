@@ -730,11 +730,25 @@ def read_running_config(target: PushTarget, *, known_hosts: Path, timeout: float
         target, driver, Masker([target.password, target.secret]), known_hosts=known_hosts, timeout=timeout, log=None
     )
     try:
+        pending = strategy_for_driver(driver).busy(s)
+        if pending:
+            raise ChangePending(f"{target.name}: {pending}; not backed up until it is confirmed or reverted")
         return s.read_running()
     except PushFailed as exc:
         raise SshError(f"cannot read the running configuration of {target.name}: {exc}") from exc
     finally:
         s.disconnect()
+
+
+class ChangePending(CampusNetError):
+    """A change is pending on the device (a revert timer runs): its configuration is not a backup now."""
+
+
+def strategy_for_driver(driver: PushDriver) -> Strategy:
+    """The platform's strategy outside a push (for its read-only checks, such as a pending timer)."""
+    from devices.push.strategies import STRATEGIES
+
+    return STRATEGIES.get(driver.revert, Strategy)(None)  # type: ignore[arg-type]
 
 
 def _log_path(log_dir: Path | None, name: str) -> Path | None:

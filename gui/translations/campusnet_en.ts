@@ -1095,7 +1095,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+45"/>
+        <source>No SSH settings: set the SSH user and password with Edit device…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>County profile</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1155,7 +1160,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-254"/>
+        <location line="-258"/>
         <source>Look at it…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1180,12 +1185,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+81"/>
         <source>%1 (not supported)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+63"/>
         <source>Stopping: rolling back what was sent to the current device…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1231,11 +1236,6 @@
     </message>
     <message>
         <location line="+8"/>
-        <source>no backup yet</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>ok</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1095,7 +1095,12 @@
         <translation>操作者</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+45"/>
+        <source>No SSH settings: set the SSH user and password with Edit device…</source>
+        <translation>沒有 SSH 設定：請用「編輯設備…」設定 SSH 使用者與密碼</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>County profile</source>
         <translation>縣市設定檔</translation>
     </message>
@@ -1155,7 +1160,7 @@
         <translation>已還原</translation>
     </message>
     <message>
-        <location line="-254"/>
+        <location line="-258"/>
         <source>Look at it…</source>
         <translation>查看設備狀態…</translation>
     </message>
@@ -1180,12 +1185,12 @@
         <translation>停止推送：已送到目前設備的設定會還原，後面的設備不再推送</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+81"/>
         <source>%1 (not supported)</source>
         <translation>%1（不支援）</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+63"/>
         <source>Stopping: rolling back what was sent to the current device…</source>
         <translation>停止中：正在還原已送到目前設備的設定…</translation>
     </message>
@@ -1231,11 +1236,6 @@
     </message>
     <message>
         <location line="+8"/>
-        <source>no backup yet</source>
-        <translation>尚無備份</translation>
-    </message>
-    <message>
-        <location line="+2"/>
         <source>ok</source>
         <translation>符合</translation>
     </message>
