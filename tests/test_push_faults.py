@@ -90,7 +90,12 @@ def _lines(dev: EmulatedDevice) -> str:
 
 
 def _holds_change(dev: EmulatedDevice) -> bool:
-    return all(dev.has_line(line) for line in LINES)
+    """Every line of the change is on the switch (the RADIUS key as IOS prints it: in clear until
+    'service password-encryption', type 7 after)."""
+    plain = [line for line in LINES if "key 0" not in line]
+    return all(dev.has_line(line) for line in plain) and (
+        dev.has_line(f"key {RADIUS_KEY}") or any(line.startswith(" key 7 ") for line in dev.running_config.splitlines())
+    )
 
 
 def _at_backup(dev: EmulatedDevice, before: str) -> bool:
