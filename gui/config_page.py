@@ -564,30 +564,12 @@ class ConfigPage(QWidget):
 
     def look_at_interrupted(self) -> None:
         """Look at the devices of the interrupted pushes (off the GUI thread), then offer what settles each."""
-        from monitor import recovery
-        from monitor.secrets import open_secrets
-        from monitor.store import connect
+        from monitor.recovery import look_all
 
         entries, db = list(self.interrupted), self.db_path
         self.look_button.setEnabled(False)
         self.progress_label.setText(self.tr("Looking at the devices of the interrupted pushes…"))
-
-        def work() -> None:
-            conn = connect(db)
-            try:
-                secrets = open_secrets(db, inventory.store_id(conn))
-                looks: object = [recovery.look(conn, secrets, db, e) for e in entries]
-            except Exception as exc:  # shown to the user
-                looks = str(exc) or type(exc).__name__
-            finally:
-                conn.close()
-            with contextlib.suppress(RuntimeError):
-                self._looked.emit(looks)
-
-        async def run() -> None:
-            await asyncio.to_thread(work)
-
-        self.submit(run())
+        self._background(lambda: look_all(db, entries), self._looked.emit, self._looked.emit)
 
     def _on_looked(self, looks: object) -> None:
         self.look_button.setEnabled(True)
@@ -601,32 +583,35 @@ class ConfigPage(QWidget):
 
     def settle_interrupted(self, entry: Any, action: str) -> None:
         """Finish or roll back one interrupted push (off the GUI thread)."""
-        from monitor import recovery
-        from monitor.secrets import open_secrets
-        from monitor.store import connect
+        from monitor.recovery import act_on
 
-        db = self.db_path
-        self.progress_label.setText(
-            (self.tr("Finishing the push to %1…") if action == "finish" else self.tr("Rolling back %1…")).replace(
-                "%1", entry.device_name
-            )
+        db, name = self.db_path, entry.device_name
+        doing = self.tr("Finishing the push to %1…") if action == "finish" else self.tr("Rolling back %1…")
+        self.progress_label.setText(doing.replace("%1", name))
+
+        def done(result: Any) -> None:
+            self._recovered.emit(f"{name}: {self.status_text(result.outcome)}: {result.message}")
+
+        self._background(
+            lambda: act_on(db, entry, action), done, lambda error: self._recovered.emit(f"{name}: {error}")
         )
 
-        def work() -> None:
-            conn = connect(db)
+    def _background(self, work: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[str], None]) -> None:
+        """Run ``work`` off the GUI thread; ``done(result)`` or ``failed(error text)`` is called on the worker
+        thread (each emits a queued signal). A page closed meanwhile is no error."""
+
+        def run_work() -> None:
             try:
-                secrets = open_secrets(db, inventory.store_id(conn))
-                done = recovery.act(conn, secrets, db, entry, action)
-                text = f"{entry.device_name}: {self.status_text(done.outcome)}: {done.message}"
-            except Exception as exc:  # shown to the user
-                text = f"{entry.device_name}: {exc}"
-            finally:
-                conn.close()
+                result = work()
+            except Exception as exc:  # shown to the user; the page must come back from any failure
+                with contextlib.suppress(RuntimeError):
+                    failed(str(exc) or type(exc).__name__)
+                return
             with contextlib.suppress(RuntimeError):
-                self._recovered.emit(text)
+                done(result)
 
         async def run() -> None:
-            await asyncio.to_thread(work)
+            await asyncio.to_thread(run_work)
 
         self.submit(run())
 

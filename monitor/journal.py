@@ -122,22 +122,8 @@ class PushJournal:
 
     def finish(self, entry: int, outcome: str, message: str) -> None:
         """Settle the entry and release the device's push lock."""
-        now = time.time()
-
-        def write(c: sqlite3.Connection) -> None:
-            with c:
-                c.execute(
-                    "UPDATE push_journal SET step = 'finished', finished = ?, updated = ?, outcome = ?, message = ?,"
-                    " intent = NULL WHERE id = ?",
-                    (now, now, outcome, message, entry),
-                )
-                c.execute(
-                    "INSERT INTO push_steps (journal_id, ts, step, detail) VALUES (?, ?, 'finished', ?)",
-                    (entry, now, json.dumps({"outcome": outcome}, ensure_ascii=False)),
-                )
-
         try:
-            self._run(write)
+            settle(self._run, entry, outcome, message, step="finished")
         finally:
             self._release(entry)
 
@@ -200,8 +186,9 @@ def latest(conn: sqlite3.Connection, device_id: int) -> JournalEntry | None:
     return _entry(row) if row else None
 
 
-def settle(run: Run, entry: int, outcome: str, message: str) -> None:
-    """Close an entry from outside a push (recovery settled it)."""
+def settle(run: Run, entry: int, outcome: str, message: str, *, step: str = "recovered") -> None:
+    """Close an entry with its outcome: the push ended (``finished``) or recovery settled it (``recovered``). The
+    intended lines are dropped: they are needed only while the push is open."""
     now = time.time()
 
     def write(c: sqlite3.Connection) -> None:
@@ -212,8 +199,8 @@ def settle(run: Run, entry: int, outcome: str, message: str) -> None:
                 (now, now, outcome, message, entry),
             )
             c.execute(
-                "INSERT INTO push_steps (journal_id, ts, step, detail) VALUES (?, ?, 'recovered', ?)",
-                (entry, now, json.dumps({"outcome": outcome, "message": message}, ensure_ascii=False)),
+                "INSERT INTO push_steps (journal_id, ts, step, detail) VALUES (?, ?, ?, ?)",
+                (entry, now, step, json.dumps({"outcome": outcome, "message": message}, ensure_ascii=False)),
             )
 
     run(write)

@@ -125,6 +125,33 @@ def act(
     return done
 
 
+def look_all(db: Path, entries: list[JournalEntry]) -> list[Look]:
+    """Look at the devices of several interrupted pushes, on a connection of its own (for a worker thread)."""
+    from monitor import inventory
+    from monitor.secrets import open_secrets
+    from monitor.store import connect
+
+    conn = connect(db)
+    try:
+        secrets = open_secrets(db, inventory.store_id(conn))
+        return [look(conn, secrets, db, entry) for entry in entries]
+    finally:
+        conn.close()
+
+
+def act_on(db: Path, entry: JournalEntry, action: str) -> recover.Recovered:
+    """:func:`act` on a connection of its own (for a worker thread)."""
+    from monitor import inventory
+    from monitor.secrets import open_secrets
+    from monitor.store import connect
+
+    conn = connect(db)
+    try:
+        return act(conn, open_secrets(db, inventory.store_id(conn)), db, entry, action)
+    finally:
+        conn.close()
+
+
 def settle_found(conn: sqlite3.Connection, entry: JournalEntry, found: recover.Found) -> str | None:
     """Close an entry whose device needs nothing (at its backup, or the change in place and saved)."""
     if "settle" not in found.actions:
