@@ -451,7 +451,7 @@ class _Session(asyncssh.SSHServerSession):
         if canned is not None:
             text, question = canned
             self._question = question
-            output = text if question else text + shell.prompt()
+            output = text if question else text.rstrip("\n") + "\n" + shell.prompt()
         else:
             output = shell.feed(line)
         device._run_hooks(line, after=True)

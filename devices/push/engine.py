@@ -431,12 +431,7 @@ class PushRun:
         if save is not None:
             self.journal_step("save")
             self.say(f"saving ({save.command})")
-            try:
-                out = str(
-                    v.conn.save_config(cmd=save.command, confirm=save.confirm, confirm_response=save.confirm_response)
-                )
-            except Exception as exc:
-                raise v.lost(f"saving with '{save.command}'", exc) from exc
+            out = v.save()
             if re.search(self.driver.error_pattern, out):
                 raise PushFailed(f"saving with '{save.command}' failed: {self.answer(out)}")
         self.after_text = v.read_running()

@@ -141,11 +141,7 @@ def finish(job: Interrupted, *, known_hosts: Path, timeout: float = 10) -> Recov
             if NO_ROLLBACK in out:
                 return Recovered(ATTENTION, "the revert timer fired just before 'configure confirm': look again")
         if driver.save is not None:
-            out = str(
-                s.conn.save_config(
-                    cmd=driver.save.command, confirm=driver.save.confirm, confirm_response=driver.save.confirm_response
-                )
-            )
+            out = s.save()
             if re.search(driver.error_pattern, out):
                 return Recovered(ATTENTION, f"saving failed: {mask(first_line(out))}", True, False)
         return Recovered(APPLIED, "finished: the change is confirmed and saved", True, True)

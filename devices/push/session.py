@@ -86,6 +86,8 @@ class DeviceSession:
 
     def command(self, command: str, *, timeout: float = 30.0) -> str:
         """The answer to one exec command; SessionLost when the session breaks or the prompt never comes back."""
+        if self.driver.prompt_from_base:
+            return self._exec(command, timeout)
         try:
             return str(self.conn.send_command(command, expect_string=r"[>#]\s*$", read_timeout=timeout))
         except Exception as exc:
@@ -93,10 +95,7 @@ class DeviceSession:
 
     def read_running(self, *, timeout: float = 60.0) -> str:
         """The running configuration; PushFailed when the answer is an error or too short to be one."""
-        try:
-            text = str(self.conn.send_command(self.driver.show_running, read_timeout=max(60.0, timeout)))
-        except Exception as exc:
-            raise self.lost("reading the running configuration", exc) from exc
+        text = self._show(self.driver.show_running, "reading the running configuration", timeout)
         problem = answer_problem(self.driver, text)
         if problem:
             raise PushFailed(f"'{self.driver.show_running}' on {self.name} did not give a configuration: {problem}")
@@ -106,11 +105,36 @@ class DeviceSession:
         """The saved (startup) configuration, or None where the platform has no command for it."""
         if not self.driver.show_startup:
             return None
-        try:
-            text = str(self.conn.send_command(self.driver.show_startup, read_timeout=max(60.0, timeout)))
-        except Exception as exc:
-            raise self.lost("reading the startup configuration", exc) from exc
+        text = self._show(self.driver.show_startup, "reading the startup configuration", timeout)
         return None if answer_problem(self.driver, text) else text
+
+    def _show(self, command: str, step: str, timeout: float) -> str:
+        if self.driver.prompt_from_base:
+            return self._exec(command, max(60.0, timeout))
+        try:
+            return str(self.conn.send_command(command, read_timeout=max(60.0, timeout)))
+        except Exception as exc:
+            raise self.lost(step, exc) from exc
+
+    def _exec(self, command: str, timeout: float) -> str:
+        """An exec command answered up to the device's exec prompt (its base prompt and '#' or '>'), read here so
+        that a session that dies is noticed within a second (netmiko would wait out its read timeout); the echo and
+        the prompt are taken off."""
+        base = str(getattr(self.conn, "base_prompt", "") or "")
+        prompt = rf"(?:^|[\r\n]){re.escape(base)}[#>] ?$" if base else CISCO_PROMPT
+        _quietly(self.conn.read_channel)
+        try:
+            self.conn.write_channel(self.conn.normalize_cmd(command))
+        except Exception as exc:
+            raise self.lost(f"sending '{command}'", exc) from exc
+        answer = self._read_prompt(command, timeout, lambda _elapsed: None, pattern=prompt, after_echo=True)
+        lines = answer.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        echo = next((i for i, text in enumerate(lines[:3]) if text.strip().endswith(command.strip())), None)
+        if echo is not None:
+            lines = lines[echo + 1 :]  # the echo (after any prompt left on its line)
+        if lines and re.fullmatch(prompt.replace("(?:^|[\\r\\n])", ""), lines[-1]):
+            lines = lines[:-1]
+        return "\n".join(lines)
 
     def alive(self) -> bool:
         """False once the SSH connection is closed (by the device or the network)."""
@@ -119,6 +143,20 @@ class DeviceSession:
         if channel is None or getattr(channel, "closed", False):
             return False
         return transport is None or bool(transport.is_active())
+
+    def save(self) -> str:
+        """The platform's save command and its answer (a Cisco-like CLI answers at its prompt; one that asks to
+        confirm goes through netmiko's ``save_config``)."""
+        save = self.driver.save
+        assert save is not None
+        if self.driver.prompt_from_base and not save.confirm:
+            return self._exec(save.command, 120.0)
+        try:
+            return str(
+                self.conn.save_config(cmd=save.command, confirm=save.confirm, confirm_response=save.confirm_response)
+            )
+        except Exception as exc:
+            raise self.lost(f"saving with '{save.command}'", exc) from exc
 
     def disconnect(self) -> None:
         """Close the session (best effort)."""
@@ -230,11 +268,18 @@ class DeviceSession:
         return self._read_prompt(line, line_timeout, waiting)
 
     def _read_prompt(
-        self, line: str, line_timeout: float, waiting: Callable[[float], None], *, intro: bool = False
+        self,
+        line: str,
+        line_timeout: float,
+        waiting: Callable[[float], None],
+        *,
+        intro: bool = False,
+        pattern: str | None = None,
+        after_echo: bool = False,
     ) -> str:
-        """Read until the prompt (or, with ``intro``, a banner's "End with the character" line) ends the answer."""
-        assert self.prompt is not None
-        prompt = re.compile(self.prompt)
+        """Read until the prompt (``pattern``, else the session's) or, with ``intro``, a banner's "End with the
+        character" line ends the answer."""
+        prompt = re.compile(pattern or self.prompt or CISCO_PROMPT)
         buffer = ""
         started = last_wait = time.monotonic()
         while True:
@@ -246,6 +291,9 @@ class DeviceSession:
                 buffer += chunk
                 tail = buffer.rstrip("\r\n ")
                 found = prompt.search(buffer)
+                if after_echo:  # a prompt still on its way from the command before must not end this answer
+                    echo = buffer.find(line.strip())
+                    found = prompt.search(buffer, echo + len(line.strip())) if echo >= 0 else None
                 if found:
                     self.last_prompt = found.group(0).strip()
                     return buffer
