@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from devices.emulators.server import ConfigNode, ConfigTree, Platform, Shell, caret_error, word_column
@@ -124,7 +124,7 @@ GLOBAL_WORDS = frozenset(
 )
 #: Lines that only exist at global level: typed in a sub-mode, they leave it (IOS tries the parent mode).
 GLOBAL_ONLY = re.compile(
-    r"^(no )?(hostname|username|enable|service|aaa|snmp-server|ntp|clock|banner|logging|archive|boot|errdisable|"
+    r"^(no )?(hostname|username|enable|service|aaa(?!-)|snmp-server|ntp|clock|banner|logging|archive|boot|errdisable|"
     r"vtp|crypto|radius-server|line|login|access-list|version|ip (domain|ssh|http|default-gateway|route|name-server|"
     r"routing|bootp|source-route|dhcp snooping( vlan| information|$)|access-list|dhcp pool|scp|ftp|tftp|forward)|"
     r"spanning-tree (mode|extend|portfast (default|bpduguard default)|vlan|mst configuration)|interface|vlan \d)"
@@ -147,6 +147,8 @@ SHOWN_NEGATIONS = re.compile(
     r"ip source-route|service password-encryption|ip routing|lldp run|service config|aaa new-model|ip address|"
     r"switchport|ip dhcp snooping information option|ip gratuitous-arps|logging console|keepalive)$"
 )
+#: Catalyst 9800 blocks whose enabled state shows as ``no shutdown``.
+WIRELESS_BLOCK = re.compile(r"^(wlan \S+ \d+ \S+|wireless profile policy \S+)$")
 VOLATILE = re.compile(
     r"^(Building configuration\.\.\.|Current configuration : \d+ bytes|Using \d+ out of \d+ bytes|"
     r"! Last configuration change at .*|! NVRAM config last updated at .*|! No configuration change since .*|"
@@ -334,6 +336,18 @@ end
         self.changed_by = self.device.username
         host = next((n.text.split(None, 1)[1] for n in self.running.nodes if n.text.startswith("hostname ")), None)
         self.hostname = host or "Switch"
+
+    def apply(self, path: Sequence[str], line: str) -> None:
+        """Apply one line; a Catalyst 9800 WLAN or policy profile shows its state as `` shutdown`` or `` no
+        shutdown`` (public 9800 running configurations, and genieparser's 9800 WLAN test output, show `` no
+        shutdown`` in every enabled WLAN)."""
+        if path and WIRELESS_BLOCK.match(path[0]) and line in ("shutdown", "no shutdown"):
+            nodes = self.running.section(path)
+            assert nodes is not None
+            nodes[:] = [n for n in nodes if n.text not in ("shutdown", "no shutdown")] + [ConfigNode(line)]
+            self.config_changed()
+            return
+        super().apply(path, line)
 
     def exclusive_key(self, line: str) -> str | None:
         """The setting of a line that replaces earlier lines for it (``hostname``, ``description`` ...)."""
@@ -735,7 +749,7 @@ Configuration register is 0xF
                 p.running.section(self.path)
                 p.config_changed()
                 return ""
-        if self.modes and not GLOBAL_ONLY.match(text):
+        if self.modes and (not GLOBAL_ONLY.match(text) or self.in_mode(text)):
             return self.apply_in_mode(line, text)
         # global level (leaving any sub-mode, as IOS does for a global command)
         self.path, self.modes, self.range = [], [], []
@@ -751,6 +765,10 @@ Configuration register is 0xF
                     return self.enter_section(line, text, mode)
         p.apply([], text)
         return ""
+
+    def in_mode(self, text: str) -> bool:
+        """A line the current sub-mode has although it looks global: a 9800 policy profile's ``vlan N``."""
+        return self.modes[-1] == "config-wireless-policy" and re.match(r"^vlan \S+$", text) is not None
 
     def enter_section(self, line: str, text: str, mode: str) -> str:
         """Open a block: ``interface X`` -> ``(config-if)``; ``interface range`` applies to each interface."""
