@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from hier_config import HConfig, HConfigChild, Platform, WorkflowRemediation, get_hconfig
 
@@ -64,6 +65,16 @@ _PROCEDURAL = {
 }
 
 
+# Platforms whose comparison lives in a module of its own (``check_compliance``/``remediation`` there).
+_OWN_MODULES = {"cisco_wlc": "devices.config.aireos"}
+
+
+def _own_module(folder: str) -> Any:
+    import importlib
+
+    return importlib.import_module(_OWN_MODULES[folder])
+
+
 @dataclass(frozen=True)
 class Compliance:
     """Result of a compliance check: ``missing`` lines (nested ones as ``parent > child``)."""
@@ -92,6 +103,8 @@ def _unquoted(text: str) -> str:
 def check_compliance(platform: str, running_config: str, rendered: Rendered) -> Compliance:
     """Which intended lines are missing from ``running_config``; ok when none are."""
     folder = platform_folder(platform)
+    if folder in _OWN_MODULES:
+        return _own_module(folder).check_compliance(running_config, rendered)
     intended = _tree(folder, _intended_text(folder, rendered))
     running = _tree(folder, running_config)
     missing: list[str] = []
@@ -112,6 +125,8 @@ def remediation(platform: str, running: str, rendered: Rendered) -> list[str]:
     they cannot be verified (see the module notes).
     """
     folder = platform_folder(platform)
+    if folder in _OWN_MODULES:
+        return _own_module(folder).remediation(running, rendered)
     if folder in HIER_PLATFORMS:
         workflow = _workflow(folder, running, rendered)
         return _lines(workflow.remediation_config)
