@@ -473,21 +473,104 @@ def test_the_aireos_emulator_takes_security_lines_only_while_the_wlan_is_disable
 # policy tag every 9800 has, as in the 9800 configuration guide and public 9800 day-0 scripts.
 XE_DEFAULT_TAG = "wireless tag policy default-policy-tag\n"
 
+# WLANs as a 9800 prints them: genieparser's test output for the 9800 WLAN section (a FT WLAN, an open one with its
+# default-on security switched off, and one left at the defaults), the WLAN names shortened.
+XE_WLANS = """wlan lizzard 17 lizzard
+ radio dot11a
+ security ft
+ security wpa akm ft dot1x
+ security dot1x authentication-list dnac-cts-list
+ no shutdown
+wlan internet 19 internet
+ mac-filtering default
+ no security ft adaptive
+ no security wpa
+ no security wpa wpa2 ciphers aes
+ no security wpa akm dot1x
+ no shutdown
+wlan lizzard_l 18 lizzard_2
+ no broadcast-ssid
+ radio dot11bg
+ security dot1x authentication-list dnac-cts-list
+ no shutdown
+"""
+
+
+def _blocks(text: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    current: set[str] = set()
+    for line in text.splitlines():
+        if line and not line[0].isspace():
+            current = out.setdefault(line, set())
+        elif line.strip():
+            current.add(line.strip())
+    return out
+
+
+def test_a_9800_wlan_is_read_with_its_hidden_defaults() -> None:
+    blocks = _blocks(c9800.with_hidden_defaults(XE_WLANS))
+    ft = blocks["wlan lizzard 17 lizzard"]
+    assert {"security ft", "security wpa akm ft dot1x", "security wpa akm dot1x", "broadcast-ssid"} <= ft
+    assert "no security ft" not in ft and "no security wpa akm ft dot1x" not in ft
+    open_ = blocks["wlan internet 19 internet"]
+    assert {"no security wpa", "no security wpa akm dot1x", "no security ft adaptive", "no security ft"} <= open_
+    assert not {"security wpa", "security wpa akm dot1x", "security ft adaptive"} & open_
+    assert "security wpa wpa2" in open_  # not switched off there: its default
+    plain = blocks["wlan lizzard_l 18 lizzard_2"]
+    assert {"security wpa akm dot1x", "security ft adaptive", "no security ft", "bss-transition"} <= plain
+    assert "broadcast-ssid" not in plain and "no broadcast-ssid" in plain
+
 
 def test_9800_push_fills_the_default_policy_tag_and_a_second_push_sends_nothing(
-    store: Any, tmp_path: Path, eduroam: Profile
+    store: Any, tmp_path: Path, profile: Profile
 ) -> None:
-    with EmulatedDevice("cisco_xe", password=PASSWORD, privileged=True) as dev:
+    # revert timer minutes of 60 s, as on real gear: the push sizes its timer in device minutes
+    with EmulatedDevice("cisco_xe", password=PASSWORD, privileged=True, revert_seconds_per_minute=60) as dev:
         dev.set_running_config(dev.running_config.replace("\nend\n", "\n" + XE_DEFAULT_TAG + "!\nend\n"))
         dev.platform.save()
         target = _target(store, dev, "cisco_xe")
-        result = _push(store, target, eduroam, tmp_path)
+        result = _push(store, target, profile, tmp_path)
         assert result.status == "applied", result.message
         running = dev.running_config
-        assert "wireless tag policy default-policy-tag\n wlan eduroam policy PP-ROAM-17\n" in running
-        assert "wlan eduroam 17 eduroam\n" in running and " no security ft adaptive" not in running
+        assert _blocks(running)["wireless tag policy default-policy-tag"] == {
+            "wlan eduroam policy PP-ROAM-17",
+            "wlan TANetRoaming policy PP-ROAM-18",
+        }
+        eduroam = _blocks(running)["wlan eduroam 17 eduroam"]
+        # 802.1X and adaptive 11r are 9800 defaults: not shown, yet found by the check (nothing re-sent below)
+        assert eduroam == {
+            "security dot1x authentication-list CN-AUTHC",
+            "assisted-roaming neighbor-list",
+            "no shutdown",
+        }
         before = len(dev.commands)
-        again = _push(store, target, eduroam, tmp_path)
+        again = _push(store, target, profile, tmp_path)
         assert again.status == "unchanged", again.message
         assert _config_lines_sent(dev, before) == []
-        assert "configure terminal revert timer" not in " ".join(dev.commands[before:])
+        assert not any(c.startswith("configure terminal") for c in dev.commands[before:])
+
+
+@pytest.mark.parametrize(
+    ("ft", "shown"),
+    [("off", {"no security ft adaptive"}), ("on", {"security ft", "security wpa akm ft dot1x"})],
+)
+def test_9800_ft_changes_apply_and_then_send_nothing(
+    store: Any, tmp_path: Path, eduroam: Profile, ft: str, shown: set[str]
+) -> None:
+    with EmulatedDevice("cisco_xe", password=PASSWORD, privileged=True, revert_seconds_per_minute=60) as dev:
+        target = _target(store, dev, "cisco_xe")
+        assert _push(store, target, eduroam, tmp_path).status == "applied"  # adaptive 11r
+        changed = _push(store, target, _with_ft(eduroam, ft), tmp_path)
+        assert changed.status == "applied", changed.message
+        wlan = _blocks(dev.running_config)["wlan eduroam 17 eduroam"]
+        assert shown <= wlan
+        before = len(dev.commands)
+        again = _push(store, target, _with_ft(eduroam, ft), tmp_path)
+        assert again.status == "unchanged", again.message
+        assert _config_lines_sent(dev, before) == []
+        back = _push(store, target, eduroam, tmp_path)  # adaptive again: nothing of the other mode is left
+        assert back.status == "applied", back.message
+        assert not (
+            {"security ft", "security wpa akm ft dot1x", "no security ft adaptive"}
+            & _blocks(dev.running_config)["wlan eduroam 17 eduroam"]
+        )

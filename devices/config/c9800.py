@@ -12,17 +12,39 @@ other than ``default-policy-tag``, the roaming WLANs go into ``default-policy-ta
 tags: the WLANs go into CampusNet's own tag and a note says what is left to the user (add them to the site's tags
 or give the APs that tag). Tags assigned from outside the configuration (Catalyst Center, tag source priority
 rules) cannot be seen here.
+
+A 9800 does not print a WLAN's settings that are on by default; it prints ``no X`` once one is off (genieparser's
+test output for the 9800 WLAN section shows `` no security ft adaptive``, `` no security wpa``, `` no security wpa
+wpa2 ciphers aes``, `` no security wpa akm dot1x`` and `` no broadcast-ssid`` where they were switched off, and
+WLANs with 802.1X and adaptive 11r showing neither). :func:`with_hidden_defaults` writes those defaults out, so the
+intended lines that set them are found (the push driver's ``normalize`` for ``cisco_xe``); settings off by default
+(``security ft``) are written out as their ``no`` form.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 DEFAULT_TAG = "default-policy-tag"
 OWN_TAG = "PT-CAMPUSNET"
 _AP_BLOCK = re.compile(r"^ap (?:[0-9a-fA-F]{4}\.){2}[0-9a-fA-F]{4}$|^ap (?:filter|location) name \S+")
 _TAG_LINE = re.compile(r"^(?:policy-tag|tag policy) (\S+)$")
+_WLAN = re.compile(r"^wlan \S+ \d+ \S+$")
+#: WLAN settings on by default, never printed while on (see the module notes; ``bss-transition``: on by default,
+#: shared/VENDORS.md 3.2).
+WLAN_DEFAULTS = (
+    "broadcast-ssid",
+    "security wpa",
+    "security wpa wpa2",
+    "security wpa wpa2 ciphers aes",
+    "security wpa akm dot1x",
+    "security ft adaptive",
+    "bss-transition",
+)
+#: WLAN settings off by default, never printed while off (a 9800 prints "security ft" only where FT is on).
+WLAN_OFF_DEFAULTS = ("security ft", "security wpa akm ft dot1x")
 
 
 @dataclass(frozen=True)
@@ -74,3 +96,32 @@ def policy_tag(running: str | None, wlan_names: list[str]) -> PolicyTag:
         f"{OWN_TAG} ('ap <ethernet-mac>' / ' policy-tag {OWN_TAG}'); until then no AP broadcasts them"
     )
     return PolicyTag(OWN_TAG, False, own, [note])
+
+
+def with_hidden_defaults(running: str) -> str:
+    """``running`` with each WLAN's defaults written out where the WLAN shows neither the setting nor its ``no``
+    form: default-on settings as themselves, default-off ones as ``no X`` (right after the ``wlan`` line, indented
+    one space)."""
+    out: list[str] = []
+    lines = running.split("\n")
+    for i, raw in enumerate(lines):
+        out.append(raw)
+        if not _WLAN.match(raw.rstrip()):
+            continue
+        block: set[str] = set()
+        for child in lines[i + 1 :]:
+            if not child.strip() or not child[0].isspace():
+                break
+            block.add(" ".join(child.split()))
+        out.extend(f" {d}" for d in WLAN_DEFAULTS if d not in block and f"no {d}" not in block)
+        out.extend(f" no {d}" for d in WLAN_OFF_DEFAULTS if d not in block and f"no {d}" not in block)
+    return "\n".join(out)
+
+
+def normalizer(first: Callable[[str], str] | None) -> Callable[[str], str]:
+    """The ``cisco_xe`` push driver's ``normalize``: ``first`` (the IOS one, if any), then the WLAN defaults."""
+
+    def normalize(text: str) -> str:
+        return with_hidden_defaults(first(text) if first else text)
+
+    return normalize

@@ -44,6 +44,8 @@ SECTIONS: list[tuple[re.Pattern[str], str]] = [
         (r"^wlan \S+ \d+ \S+$", "config-wlan"),
         (r"^wireless profile policy \S+$", "config-wireless-policy"),
         (r"^wireless tag policy \S+$", "config-policy-tag"),
+        (r"^parameter-map type webauth \S+$", "config-params-parameter-map"),
+        (r"^urlfilter list \S+$", "config-urlfilter-params"),
         (r"^ip dhcp pool \S+$", "dhcp-config"),
         (r"^spanning-tree mst configuration$", "config-mst"),
         (r"^class-map ", "config-cmap"),
@@ -96,6 +98,7 @@ GLOBAL_WORDS = frozenset(
         "monitor",
         "mls",
         "ntp",
+        "parameter-map",
         "policy-map",
         "port-channel",
         "power",
@@ -114,6 +117,7 @@ GLOBAL_WORDS = frozenset(
         "tacacs-server",
         "track",
         "udld",
+        "urlfilter",
         "username",
         "version",
         "vlan",
@@ -149,6 +153,23 @@ SHOWN_NEGATIONS = re.compile(
 )
 #: Catalyst 9800 blocks whose enabled state shows as ``no shutdown``.
 WIRELESS_BLOCK = re.compile(r"^(wlan \S+ \d+ \S+|wireless profile policy \S+)$")
+#: 9800 WLAN settings that are on by default: never shown while on, ``no X`` shown when off (genieparser's 9800 WLAN
+#: section test output: "no security ft adaptive", "no security wpa akm dot1x", "no broadcast-ssid" ... where off,
+#: nothing where on). ``bss-transition`` is on by default too (shared/VENDORS.md 3.2).
+WLAN_DEFAULTS = frozenset(
+    {
+        "broadcast-ssid",
+        "security wpa",
+        "security wpa wpa2",
+        "security wpa wpa2 ciphers aes",
+        "security wpa akm dot1x",
+        "security ft adaptive",
+        "bss-transition",
+    }
+)
+#: 9800 WLAN settings off by default: shown only while on (public 9800 configurations show "security ft" where FT
+#: is on, nothing where it is off).
+WLAN_OFF_DEFAULTS = frozenset({"security ft", "security wpa akm ft dot1x"})
 VOLATILE = re.compile(
     r"^(Building configuration\.\.\.|Current configuration : \d+ bytes|Using \d+ out of \d+ bytes|"
     r"! Last configuration change at .*|! NVRAM config last updated at .*|! No configuration change since .*|"
@@ -340,11 +361,18 @@ end
     def apply(self, path: Sequence[str], line: str) -> None:
         """Apply one line; a Catalyst 9800 WLAN or policy profile shows its state as `` shutdown`` or `` no
         shutdown`` (public 9800 running configurations, and genieparser's 9800 WLAN test output, show `` no
-        shutdown`` in every enabled WLAN)."""
-        if path and WIRELESS_BLOCK.match(path[0]) and line in ("shutdown", "no shutdown"):
+        shutdown`` in every enabled WLAN), and a WLAN's default-on settings only when off (:data:`WLAN_DEFAULTS`)."""
+        setting = line[3:] if line.startswith("no ") else line
+        shown_state = line in ("shutdown", "no shutdown")
+        wlan = bool(path) and path[0].startswith("wlan ")
+        default = wlan and setting in WLAN_DEFAULTS | WLAN_OFF_DEFAULTS
+        if path and WIRELESS_BLOCK.match(path[0]) and (shown_state or default):
             nodes = self.running.section(path)
             assert nodes is not None
-            nodes[:] = [n for n in nodes if n.text not in ("shutdown", "no shutdown")] + [ConfigNode(line)]
+            nodes[:] = [n for n in nodes if n.text not in (setting, f"no {setting}")]
+            off = line.startswith("no ")
+            if shown_state or (off if setting in WLAN_DEFAULTS else not off):  # shown only when not the default
+                nodes.append(ConfigNode(line))
             self.config_changed()
             return
         super().apply(path, line)
