@@ -41,7 +41,8 @@ ENC = "password 1 " + "5a" * 16 + " " + "c3" * 20 + " 16 " + "9e" * 16 + "0" * 1
 # (a GitHub-hosted shell script that writes out such an upload: "config radius acct add encrypt 1 ... password 1
 # ...", "config radius auth network 1 enable", "config radius auth retransmit-timeout 1 2", "config radius auth
 # enable 1", the WLAN's "config wlan interface" before its "config wlan create", "config wlan radius_server auth add
-# 8 6", "config wlan enable 1" last). Addresses replaced by documentation addresses, encrypted fields by ENC.
+# 8 6", a WPA2/AES/802.1X WLAN shown as "config wlan security wpa enable 10" alone, "config wlan enable 1" last).
+# Addresses replaced by documentation addresses, encrypted fields by ENC.
 AIREOS_RUNNING = f"""config radius callstationidtype ipaddr
 config radius acct add encrypt 1 198.51.100.25 1813 {ENC}
 config radius acct network 1 enable
@@ -65,9 +66,6 @@ config wlan create 1 staff staff
 config wlan create 17 eduroam eduroam
 config wlan radius_server acct add 17 2
 config wlan radius_server auth add 17 3
-config wlan security wpa akm 802.1x enable 17
-config wlan security wpa wpa2 ciphers aes enable 17
-config wlan security wpa wpa2 enable 17
 config wlan security wpa enable 17
 config wlan enable 1
 config wlan enable 17
@@ -202,6 +200,20 @@ def test_a_wrong_address_port_or_index_is_found(eduroam: Profile, wrong: str, wh
     ]
 
 
+def test_settings_at_their_hidden_default_are_found(eduroam: Profile) -> None:
+    rendered = _render("cisco_wlc", _with_ft(eduroam, "off"), AIREOS_RUNNING)
+    assert "config wlan security wpa wpa2 enable 17" in rendered.lines
+    assert "config wlan security ft adaptive disable 17" in rendered.lines
+    gone = check_compliance("cisco_wlc", AIREOS_RUNNING, rendered).missing
+    assert gone and not [line for line in gone if re.search(r"wpa2|802\.1x|security ft", line)]
+    switched_off = (
+        AIREOS_RUNNING + "config wlan security wpa akm 802.1x disable 17\nconfig wlan security ft enable 17\n"
+    )
+    gone = check_compliance("cisco_wlc", switched_off, rendered).missing
+    assert "config wlan security wpa akm 802.1x enable 17" in gone
+    assert "config wlan security ft disable 17" in gone
+
+
 # --- WLAN restarts only with consent ------------------------------------------------------------------------------
 
 CHANGE = [
@@ -266,16 +278,13 @@ def test_a_rollback_enables_the_wlan_after_its_settings_are_back() -> None:
     backup = AIREOS_RUNNING.replace(
         "config wlan enable 17\n", "config wlan security ft adaptive enable 17\nconfig wlan enable 17\n"
     )
-    current = AIREOS_RUNNING.replace("config wlan enable 17\n", "config wlan disable 17\n").replace(
-        "config wlan enable 1\n", "config wlan enable 1\nconfig wlan security ft adaptive disable 17\n"
-    )
+    # (adaptive 11r off is its default: AireOS prints no line for it)
+    current = AIREOS_RUNNING.replace("config wlan enable 17\n", "config wlan disable 17\n")
     lines = restore_lines(driver_for("cisco_wlc"), current, backup)
-    assert lines[-1] == "config wlan enable 17"
-    assert lines.index("config wlan security ft adaptive enable 17") < lines.index("config wlan enable 17")
-    # Still enabled (the push re-enabled it before failing): disabled again around the security lines.
-    current = AIREOS_RUNNING + "config wlan security ft adaptive disable 17\n"
-    lines = restore_lines(driver_for("cisco_wlc"), current, backup)
-    assert lines[0] == "config wlan disable 17" and lines[-1] == "config wlan enable 17"
+    assert lines == ["config wlan security ft adaptive enable 17", "config wlan enable 17"]
+    # Still enabled (the push re-enabled it before failing): disabled again around the security line.
+    lines = restore_lines(driver_for("cisco_wlc"), AIREOS_RUNNING, backup)
+    assert lines == ["config wlan disable 17", "config wlan security ft adaptive enable 17", "config wlan enable 17"]
 
 
 def test_undoing_a_new_server_and_its_use_by_a_wlan() -> None:
@@ -417,6 +426,8 @@ def test_aireos_push_keeps_the_servers_it_finds_and_a_second_push_sends_nothing(
         assert "config wlan radius_server auth add 17 3" in running.splitlines()
         assert "config wlan radius_server auth add 17 1" not in running.splitlines()
         assert "config wlan enable 17" in running.splitlines()
+        assert "config wlan security wpa enable 17" in running.splitlines()
+        assert "config wlan security wpa wpa2 enable 17" not in running.splitlines()  # a default: not printed
         assert dev.normalized(dev.startup_config) == dev.normalized(running)
         before = len(dev.commands)
         again = _push(store, target, eduroam, tmp_path)
@@ -454,18 +465,18 @@ def test_the_aireos_emulator_takes_security_lines_only_while_the_wlan_is_disable
             allow_agent=False,
         )
         try:
-            refused = conn.send_command_timing("config wlan security ft adaptive disable 1")
+            refused = conn.send_command_timing("config wlan security ft adaptive enable 1")
             assert "Request failed. WLAN 1 is enabled" in refused
-            assert "config wlan security ft adaptive disable 1" not in dev.running_config
+            assert "config wlan security ft adaptive enable 1" not in dev.running_config
             wrapped = aireos.wrap_wlan_restarts(
-                ["config wlan security ft adaptive disable 1"], dev.running_config, allow=True
+                ["config wlan security ft adaptive enable 1"], dev.running_config, allow=True
             )
             for line in wrapped:
                 assert conn.send_command_timing(line).strip() == "", line
         finally:
             conn.disconnect()
         lines = dev.running_config.splitlines()
-        assert "config wlan security ft adaptive disable 1" in lines
+        assert "config wlan security ft adaptive enable 1" in lines
         assert "config wlan enable 1" in lines
 
 

@@ -12,6 +12,8 @@ what a push must know of it.
   address or port is still found while a re-push of the same servers sends nothing. The secret itself cannot be
   checked: a secret changed in the secret store is not sent to a server that is already there (a render note says
   so).
+- **Hidden defaults.** AireOS does not print some WLAN settings while they are at their default (WPA2, AES and
+  802.1X on; 802.11r, adaptive 11r and FT 802.1X off): :func:`with_hidden_defaults` writes them out before comparing.
 - **WLAN restarts only with consent.** AireOS takes layer-2 security settings of a WLAN (``config wlan security
   ...``, ``config wlan radius_server ...``) only while the WLAN is disabled. :func:`wrap_wlan_restarts` puts
   ``config wlan disable N`` / ``config wlan enable N`` around such lines for WLANs that are enabled, and refuses
@@ -46,6 +48,11 @@ _WLAN_CREATE = re.compile(r"^config wlan create (\d+) (.+)$")
 _WLAN_STATE = re.compile(r"^config wlan (enable|disable) (\d+)$")
 #: WLAN settings AireOS takes only while the WLAN is disabled (layer-2 security and its RADIUS servers).
 _NEEDS_DISABLED = ("security", "radius_server")
+#: WLAN settings AireOS does not print while at their default, on or off (a public configuration uploaded from an
+#: AireOS 8.x controller: a WPA2/AES/802.1X WLAN shows "config wlan security wpa enable 10" and none of these, another
+#: WLAN shows their "disable" forms where they were switched off, and no WLAN without 802.11r shows an "ft" line).
+WLAN_DEFAULT_ON = ("security wpa wpa2", "security wpa wpa2 ciphers aes", "security wpa akm 802.1x")
+WLAN_DEFAULT_OFF = ("security ft", "security ft adaptive", "security wpa akm ft 802.1x")
 
 
 class RadiusLike(Protocol):
@@ -134,6 +141,20 @@ def wlans(running: str | None) -> dict[int, Wlan]:
         if switched:
             state[int(switched.group(2))] = switched.group(1) == "enable"
     return {n: Wlan(n, profile, ssid, state.get(n, False)) for n, (profile, ssid) in names.items()}
+
+
+def with_hidden_defaults(running: str) -> str:
+    """``running`` with the settings AireOS does not print at their default written out for every WLAN it creates
+    (``config wlan security wpa wpa2 enable N``, ``config wlan security ft disable N`` ...), where neither the
+    ``enable`` nor the ``disable`` form is shown."""
+    shown = set(_lines(running))
+    extra: list[str] = []
+    for n in wlans(running):
+        for settings, state in ((WLAN_DEFAULT_ON, "enable"), (WLAN_DEFAULT_OFF, "disable")):
+            for setting in settings:
+                if not {f"config wlan {setting} {s} {n}" for s in ("enable", "disable")} & shown:
+                    extra.append(f"config wlan {setting} {state} {n}")
+    return running.rstrip("\n") + "\n" + "".join(line + "\n" for line in extra) if extra else running
 
 
 def wlan_of(line: str) -> int | None:
@@ -227,9 +248,9 @@ def _procedural(line: str) -> bool:
 
 
 def missing(running: str, lines: Iterable[str]) -> list[str]:
-    """The intended ``lines`` the running configuration does not hold (compared with :func:`comparable`), in order,
-    each once."""
-    have = {comparable(line) for line in _lines(running)}
+    """The intended ``lines`` the running configuration does not hold (compared with :func:`comparable`, settings at
+    their hidden default included), in order, each once."""
+    have = {comparable(line) for line in _lines(with_hidden_defaults(running))}
     out: list[str] = []
     seen: set[str] = set()
     for line in lines:

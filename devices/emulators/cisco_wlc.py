@@ -13,6 +13,9 @@ most 252 characters), ``config wlan security wpa enable|disable`` and the ``conf
 most 32 characters, IPv4 addresses and netmasks); a malformed one answers ``Incorrect usage`` and changes nothing.
 ``config acl delete NAME`` takes the ACL's rules and domains with it.
 
+WLAN settings at their default are not printed (WPA2, AES and 802.1X on; 802.11r, adaptive 11r and FT 802.1X
+off), as in a public configuration uploaded from an AireOS 8.x controller.
+
 RADIUS servers (``config radius auth|acct add INDEX ADDRESS PORT ascii|hex SECRET``, index 1 to 17) are kept per
 index (a new server at a used index replaces the old one) and printed the way AireOS prints them: never with the
 secret, but as ``config radius auth add encrypt INDEX ADDRESS PORT password 1 <iv> <mac> <length> <ciphertext>``
@@ -39,6 +42,12 @@ from devices.emulators.server import ConfigNode, ConfigTree, Platform, Shell
 INCORRECT = "Incorrect usage. Use the '?' or <TAB> key to list commands."
 WLAN_ENABLED = "Request failed. WLAN {wlan} is enabled: disable it before changing its security settings."
 RADIUS_INDEXES = range(1, 18)
+#: WLAN settings not printed at their default (on, resp. off): a public configuration uploaded from an AireOS 8.x
+#: controller shows a WPA2/AES/802.1X WLAN as "config wlan security wpa enable 10" alone, prints the "disable" forms
+#: of these where switched off, and no "ft" line for a WLAN without 802.11r.
+DEFAULT_ON = frozenset({"security wpa wpa2", "security wpa wpa2 ciphers aes", "security wpa akm 802.1x"})
+DEFAULT_OFF = frozenset({"security ft", "security ft adaptive", "security wpa akm ft 802.1x"})
+WLAN_SETTING_STATE = re.compile(r"^config wlan (security .+) (enable|disable) (\d+)$")
 #: ``config radius auth|acct add [encrypt] INDEX ADDRESS PORT REST`` (typed: ``ascii|hex SECRET``; printed:
 #: ``password 1 IV MAC LENGTH CIPHERTEXT``).
 RADIUS_ADD = re.compile(r"^config radius (auth|acct) add (encrypt )?(\d+) (\S+) (\d+) (.+)$")
@@ -269,6 +278,14 @@ class CiscoWlc(Platform):
                 for verb in ("add", "create"):
                     prefix = f"{head} {verb} {ident}".strip()
                     nodes[:] = [n for n in nodes if not (n.text == prefix or n.text.startswith(prefix + " "))]
+            return
+        setting = WLAN_SETTING_STATE.match(line)
+        if setting and setting.group(1) in DEFAULT_ON | DEFAULT_OFF:
+            name, state, wlan = setting.groups()
+            forms = {f"config wlan {name} {s} {wlan}" for s in ("enable", "disable")}
+            nodes[:] = [n for n in nodes if n.text not in forms]
+            if (state == "disable") == (name in DEFAULT_ON):  # printed only when not at the default
+                nodes.append(ConfigNode(line))
             return
         server = RADIUS_ADD.match(line)
         shown = printed_radius(line) if server else None
