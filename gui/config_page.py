@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontDatabase
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QGroupBox,
@@ -148,6 +149,14 @@ class ConfigPage(QWidget):
             self.tr("Change the profile for the one-SSID case: ssid, vlan, radius1, radius2, banner, ntp, syslog")
         )
         overrides_row.addWidget(self.overrides_edit, 1)
+        self.restart_check = QCheckBox(self.tr("Allow SSID restarts"))
+        self.restart_check.setToolTip(
+            self.tr(
+                "A controller refuses security changes on an enabled SSID: allow CampusNet to disable it and enable "
+                "it again around them (its clients drop for a moment)"
+            )
+        )
+        overrides_row.addWidget(self.restart_check)
         layout.addLayout(overrides_row)
 
         middle = QHBoxLayout()
@@ -328,6 +337,7 @@ class ConfigPage(QWidget):
         self._set_busy(True, dry_run)
         self.progress_label.setText(self.tr("Previewing…") if dry_run else self.tr("Pushing…"))
         db_path = self.db_path
+        allow_restarts = self.restart_check.isChecked()
 
         def say(text: str) -> None:
             # The page may be gone (window closed) while a push runs: progress must never break the push.
@@ -345,6 +355,7 @@ class ConfigPage(QWidget):
                     overrides=overrides,
                     progress=say,
                     cancelled=self._cancel.is_set,
+                    allow_restarts=allow_restarts,
                 )
             except Exception as exc:  # shown to the user; the page must come back from any failure
                 outcomes = str(exc) or type(exc).__name__

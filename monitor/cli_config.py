@@ -42,6 +42,11 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
             p.add_argument("--dry-run", action="store_true", help="back up and show the change, change nothing")
             p.add_argument("--yes", action="store_true", help="push without asking")
             p.add_argument("--keep-going", action="store_true", help="go on with the next device after a failure")
+            p.add_argument(
+                "--allow-wlan-restart",
+                action="store_true",
+                help="a controller may disable and re-enable an SSID around its security changes (drops its clients)",
+            )
             p.add_argument("--json", action="store_true")
     restore = csub.add_parser(
         "restore", help="roll a device back to one of its backups (default: the one taken before the last push)"
@@ -197,7 +202,14 @@ def cmd_render(args: argparse.Namespace, db: Path) -> int:
 
 
 def render_job(
-    conn: sqlite3.Connection, secrets: SecretStore, name: str, template: str, profile: Any, phash: str
+    conn: sqlite3.Connection,
+    secrets: SecretStore,
+    name: str,
+    template: str,
+    profile: Any,
+    phash: str,
+    *,
+    allow_restarts: bool = False,
 ) -> tuple[Any, Any]:
     """Render ``template`` for the device ``name`` and make its push job: (rendered, PushJob).
 
@@ -224,6 +236,7 @@ def render_job(
         profile_hash=phash,
         replan=planning.replanner(template, view, profile, resolve),
         facts=view.facts,
+        allow_restarts=allow_restarts,
     )
     return rendered, job
 
@@ -231,7 +244,10 @@ def render_job(
 def _jobs(args: argparse.Namespace, conn: sqlite3.Connection, secrets: SecretStore) -> list[Any]:
     """Render every device first: a bad parameter or a missing secret stops everything before anything connects."""
     profile, phash = _profile(args)
-    return [render_job(conn, secrets, name, args.template, profile, phash)[1] for name in args.devices]
+    allow = bool(getattr(args, "allow_wlan_restart", False))
+    return [
+        render_job(conn, secrets, name, args.template, profile, phash, allow_restarts=allow)[1] for name in args.devices
+    ]
 
 
 def _run_push(

@@ -58,6 +58,7 @@ def run_config_job(
     overrides: Sequence[str] = (),
     progress: Callable[[str], None] = lambda _t: None,
     cancelled: Callable[[], bool] = lambda: False,
+    allow_restarts: bool = False,
 ) -> JobResult:
     """Render every device, then preview (with compliance) or push them (see the module notes)."""
     from monitor.secrets import open_secrets
@@ -73,7 +74,7 @@ def run_config_job(
         for name in names:
             progress(f"{name}: rendering (ports, neighbours)")
             try:
-                rendered, job = render_job(conn, secrets, name, template, profile, phash)
+                rendered, job = render_job(conn, secrets, name, template, profile, phash, allow_restarts=allow_restarts)
             except CampusNetError as exc:
                 outcomes[name] = DeviceOutcome(name, "error", str(exc))
                 continue

@@ -118,7 +118,16 @@ def render_for(
     from devices.config.render import render
 
     roles = roles_for(view, profile, running)
-    return render(template, view.platform, profile, secrets=resolve, facts=view.facts, roles=roles, device=view.name)
+    return render(
+        template,
+        view.platform,
+        profile,
+        secrets=resolve,
+        facts=view.facts,
+        roles=roles,
+        device=view.name,
+        running=running,
+    )
 
 
 def replanner(template: str, view: DeviceView, profile: Any, resolve: Callable[[str], str]) -> Callable[[str], Any]:

@@ -484,7 +484,9 @@ def test_push_of_the_example_to_the_aireos_emulator(store: Any, tmp_path: Path, 
         assert result.status == "applied", result.message
         running = dev.running_config
         assert AIREOS_PORTAL in running  # the portal WLAN, in the order sent, as `show run-config commands` shows
-        assert "config radius auth add 2 192.0.2.12 1812 ascii" in running
+        # AireOS shows a RADIUS server encrypted, never with its secret
+        assert "config radius auth add encrypt 2 192.0.2.12 1812 password 1 " in running
+        assert RADIUS_KEY not in running
         assert not re.search(r"^config wlan security (wpa (enable|wpa2|akm)|ft).* 18$", running, re.M)
         assert "config wlan disable 18" not in running  # the WLAN ends enabled
         assert dev.normalized(dev.startup_config) == dev.normalized(running)  # saved

@@ -77,6 +77,16 @@ _PROCEDURAL = {
 }
 
 
+# Platforms whose comparison lives in a module of its own (``check_compliance``/``remediation`` there).
+_OWN_MODULES = {"cisco_wlc": "devices.config.aireos"}
+
+
+def _own_module(folder: str) -> Any:
+    import importlib
+
+    return importlib.import_module(_OWN_MODULES[folder])
+
+
 @dataclass(frozen=True)
 class Compliance:
     """Result of a compliance check: ``missing`` lines (nested ones as ``parent > child``).
@@ -125,6 +135,8 @@ def check_compliance(
     folder = platform_folder(platform)
     if folder in norm.CISCO:
         return _cisco_result(folder, running_config, rendered, facts).compliance(shown)
+    if folder in _OWN_MODULES:
+        return _own_module(folder).check_compliance(running_config, rendered)
     intended = _tree(folder, _intended_text(folder, rendered))
     running = _tree(folder, running_config)
     missing: list[str] = []
@@ -157,6 +169,8 @@ def remediation(
     folder = platform_folder(platform)
     if folder in norm.CISCO:
         return _cisco_result(folder, running, rendered, facts).send_lines(shown)
+    if folder in _OWN_MODULES:
+        return _own_module(folder).remediation(running, rendered)
     if folder in HIER_PLATFORMS:
         workflow = _workflow(folder, running, rendered)
         return _lines(workflow.remediation_config)

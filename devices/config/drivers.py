@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from devices.config import zynos
+from devices.config import c9800, zynos
 from devices.errors import InputError
 
 RevertKind = Literal["ios_timer", "aoscx_checkpoint", "junos_commit_confirmed"]
@@ -226,7 +226,8 @@ _AOS8 = PushDriver(
 
 DRIVERS: dict[str, PushDriver] = {
     "cisco_ios": _IOS,
-    "cisco_xe": replace(_IOS, netmiko_type="cisco_xe"),
+    # IOS-XE switches and Catalyst 9800 controllers: a 9800 hides its WLANs' default-on settings
+    "cisco_xe": replace(_IOS, netmiko_type="cisco_xe", normalize=c9800.normalizer(_IOS.normalize)),
     "cisco_wlc": PushDriver(
         netmiko_type="cisco_wlc",
         show_running="show run-config commands",

@@ -125,6 +125,7 @@ def render(
     facts: DeviceFacts | None = None,
     roles: list[PortRole] | None = None,
     device: str | None = None,
+    running: str | None = None,
 ) -> Rendered:
     """Render ``template`` ("roaming" | "baseline") for ``platform`` from ``profile``.
 
@@ -132,9 +133,11 @@ def render(
     it may raise CampusNetError (e.g. SecretMissing). ``facts`` (the device's OS version and model) picks the
     syntax; ``roles`` (from :func:`devices.config.roles.assign_roles`) says which ports take which per-port settings,
     None when unknown (then none is rendered); ``device`` is the device's name, for its ``[[baseline.ports.device]]``
-    table, whose edge policy is applied to ``roles`` again. Raises InputError for an unknown template or platform
-    (listing what exists), for any invalid parameter, for a value the device's release cannot express, and when a
-    value would change the shape of the config.
+    table, whose edge policy is applied to ``roles`` again. ``running`` is the device's running configuration where
+    known (None: assumed to hold nothing the template depends on, and a note says so): a controller's RADIUS server
+    indexes and policy tag follow it (:func:`_controller_context`). Raises InputError for an unknown template or
+    platform (listing what exists), for any invalid parameter, for a value the device's release cannot express, and
+    when a value would change the shape of the config.
     """
     folder = platform_folder(platform)
     path = _template_path(template, folder)
@@ -149,6 +152,7 @@ def render(
     final_roles = None if roles is None else apply_request(roles, folder, port_request(profile, folder, device))
     context = _context(profile, resolved, syntax)
     context["facts"] = _facts_context(facts, syntax)
+    context.update(_controller_context(template, folder, profile, running, notes))
     _add_ports(context, template, folder, final_roles, syntax, notes)
     tokens: dict[str, _Token] = {}
     token_context = _tokenize(context, "", tokens)
@@ -210,6 +214,28 @@ def _check_portals(template: str, folder: str, profile: Profile, notes: list[str
             "web authentication on the Catalyst 9800 also needs 'parameter-map type webauth global' with a "
             "virtual-ip and the HTTP(S) server on: not rendered here (device-wide settings)"
         )
+
+
+def _controller_context(
+    template: str, folder: str, profile: Profile, running: str | None, notes: list[str]
+) -> dict[str, Any]:
+    """What a controller's roaming template takes from its running configuration: AireOS RADIUS server indexes
+    (:mod:`devices.config.aireos`), the 9800 policy tag (:mod:`devices.config.c9800`)."""
+    if template != "roaming":
+        return {}
+    if folder == "cisco_wlc":
+        from devices.config import aireos
+
+        indexes = aireos.choose_radius_indexes(profile.radius, running)
+        notes.extend(indexes.notes)
+        return {"radius_index": {"auth": indexes.auth, "acct": indexes.acct}}
+    if folder == "cisco_xe":
+        from devices.config import c9800
+
+        tag = c9800.policy_tag(running, [s.name for s in profile.ssids])
+        notes.extend(tag.notes)
+        return {"policy_tag": {"name": tag.name, "default": tag.default}}
+    return {}
 
 
 def _resolve_secrets(template: str, profile: Profile, secrets: Callable[[str], str]) -> dict[str, str]:

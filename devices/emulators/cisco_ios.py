@@ -39,7 +39,7 @@ import hashlib
 import ipaddress
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from devices.config.normalize import parse_version, type7_encode
@@ -84,6 +84,8 @@ SECTIONS: list[tuple[re.Pattern[str], str]] = [
         (r"^wlan \S+ \d+ \S+$", "config-wlan"),
         (r"^wireless profile policy \S+$", "config-wireless-policy"),
         (r"^wireless tag policy \S+$", "config-policy-tag"),
+        (r"^parameter-map type webauth \S+$", "config-params-parameter-map"),
+        (r"^urlfilter list \S+$", "config-urlfilter-params"),
         (r"^ip dhcp pool \S+$", "dhcp-config"),
         (r"^spanning-tree mst configuration$", "config-mst"),
         (r"^class-map ", "config-cmap"),
@@ -136,6 +138,7 @@ GLOBAL_WORDS = frozenset(
         "monitor",
         "mls",
         "ntp",
+        "parameter-map",
         "policy-map",
         "port-channel",
         "power",
@@ -154,6 +157,7 @@ GLOBAL_WORDS = frozenset(
         "tacacs-server",
         "track",
         "udld",
+        "urlfilter",
         "username",
         "version",
         "vlan",
@@ -164,7 +168,7 @@ GLOBAL_WORDS = frozenset(
 )
 #: Lines that only exist at global level: typed in a sub-mode, they leave it (IOS tries the parent mode).
 GLOBAL_ONLY = re.compile(
-    r"^(no )?(hostname|username|enable|service|aaa|snmp-server|ntp|clock|banner|logging|archive|boot|errdisable|"
+    r"^(no )?(hostname|username|enable|service|aaa(?!-)|snmp-server|ntp|clock|banner|logging|archive|boot|errdisable|"
     r"vtp|crypto|radius-server|radius server|tacacs server|line|login|access-list|version|wlan|wireless|"
     r"parameter-map|urlfilter|key chain|ipv6 access-list|"
     r"ip (domain|ssh|http|default-gateway|route|name-server|"
@@ -219,6 +223,25 @@ HIDDEN_DEFAULTS: dict[str, frozenset[str]] = {
     ),
     "line": frozenset({"exec-timeout 10 0"}),
 }
+#: Catalyst 9800 blocks whose enabled state shows as ``no shutdown``.
+WIRELESS_BLOCK = re.compile(r"^(wlan \S+ \d+ \S+|wireless profile policy \S+)$")
+#: 9800 WLAN settings that are on by default: never shown while on, ``no X`` shown when off (genieparser's 9800 WLAN
+#: section test output: "no security ft adaptive", "no security wpa akm dot1x", "no broadcast-ssid" ... where off,
+#: nothing where on). ``bss-transition`` is on by default too (shared/VENDORS.md 3.2).
+WLAN_DEFAULTS = frozenset(
+    {
+        "broadcast-ssid",
+        "security wpa",
+        "security wpa wpa2",
+        "security wpa wpa2 ciphers aes",
+        "security wpa akm dot1x",
+        "security ft adaptive",
+        "bss-transition",
+    }
+)
+#: 9800 WLAN settings off by default: shown only while on (public 9800 configurations show "security ft" where FT
+#: is on, nothing where it is off).
+WLAN_OFF_DEFAULTS = frozenset({"security ft", "security wpa akm ft dot1x"})
 VOLATILE = re.compile(
     r"^(Building configuration\.\.\.|Current configuration : \d+ bytes|Using \d+ out of \d+ bytes|"
     r"! Last configuration change at .*|! NVRAM config last updated at .*|! No configuration change since .*|"
@@ -512,6 +535,8 @@ end
 
     def apply(self, path: list[str] | tuple[str, ...], line: str) -> None:  # type: ignore[override]
         """Apply one line the way IOS stores it (see the module notes)."""
+        if self.apply_wireless(path, line):
+            return
         block = path[0] if path else ""
         line = self.stored_form(block, line)
         kind = "line" if block.startswith("line ") else block
@@ -525,6 +550,25 @@ end
         if line == "service password-encryption":
             self.encrypt_all()
         self.config_changed()
+
+    def apply_wireless(self, path: Sequence[str], line: str) -> bool:
+        """A Catalyst 9800 WLAN or policy profile shows its state as `` shutdown`` or `` no shutdown`` (public 9800
+        running configurations, and genieparser's 9800 WLAN test output, show `` no shutdown`` in every enabled
+        WLAN), and a WLAN's default-on settings only when off (:data:`WLAN_DEFAULTS`); True when handled here."""
+        setting = line[3:] if line.startswith("no ") else line
+        shown_state = line in ("shutdown", "no shutdown")
+        wlan = bool(path) and path[0].startswith("wlan ")
+        default = wlan and setting in WLAN_DEFAULTS | WLAN_OFF_DEFAULTS
+        if not (path and WIRELESS_BLOCK.match(path[0]) and (shown_state or default)):
+            return False
+        nodes = self.running.section(path)
+        assert nodes is not None
+        nodes[:] = [n for n in nodes if n.text not in (setting, f"no {setting}")]
+        off = line.startswith("no ")
+        if shown_state or (off if setting in WLAN_DEFAULTS else not off):  # shown only when not the default
+            nodes.append(ConfigNode(line))
+        self.config_changed()
+        return True
 
     def stored_form(self, block: str, line: str) -> str:
         """A line as IOS stores (and prints) it."""
@@ -1182,7 +1226,7 @@ Configuration register is 0xF
                 p.running.section(self.path)
                 p.config_changed()
                 return ""
-        if self.modes and not GLOBAL_ONLY.match(text):
+        if self.modes and (not GLOBAL_ONLY.match(text) or self.in_mode(text)):
             return self.apply_in_mode(line, text)
         # global level (leaving any sub-mode, as IOS does for a global command)
         self.path, self.modes, self.range, self.vlan_ids = [], [], [], []
@@ -1201,6 +1245,16 @@ Configuration register is 0xF
                     return self.enter_section(line, text, mode)
         p.apply([], text)
         return ""
+
+    def in_mode(self, text: str) -> bool:
+        """A line the current sub-mode has although it looks global: a 9800 policy profile's ``vlan N`` and its
+        ``urlfilter list pre-auth-filter NAME`` (the 9800 guide's "DNS-Based Access Control Lists"), a policy tag's
+        ``wlan NAME policy PROFILE``."""
+        if self.modes[-1] == "config-policy-tag":  # a policy tag maps WLANs to policy profiles
+            return re.match(r"^(no )?wlan \S+ policy \S+$", text) is not None
+        return self.modes[-1] == "config-wireless-policy" and (
+            re.match(r"^vlan \S+$", text) is not None or text.startswith("urlfilter list ")
+        )
 
     def enter_section(self, line: str, text: str, mode: str) -> str:
         """Open a block: ``interface X`` -> ``(config-if)``; ``interface range`` applies to each interface."""

@@ -12,16 +12,45 @@ security web-auth enable|disable|acl``, ``config wlan custom-web webauth-type|ex
 most 252 characters), ``config wlan security wpa enable|disable`` and the ``config acl`` object lines (names of at
 most 32 characters, IPv4 addresses and netmasks); a malformed one answers ``Incorrect usage`` and changes nothing.
 ``config acl delete NAME`` takes the ACL's rules and domains with it.
+
+WLAN settings at their default are not printed (WPA2, AES and 802.1X on; 802.11r, adaptive 11r and FT 802.1X
+off), as in a public configuration uploaded from an AireOS 8.x controller.
+
+RADIUS servers (``config radius auth|acct add INDEX ADDRESS PORT ascii|hex SECRET``, index 1 to 17) are kept per
+index (a new server at a used index replaces the old one) and printed the way AireOS prints them: never with the
+secret, but as ``config radius auth add encrypt INDEX ADDRESS PORT password 1 <iv> <mac> <length> <ciphertext>``
+followed by the server's state ``config radius auth enable INDEX``. The form and its fields follow a public
+configuration file uploaded from an AireOS controller and a public script that decodes such files (32 hex digits of
+IV, 40 of MAC, the length, 160 hex digits of zero-padded ciphertext); the emulator's digits are hashes, not a real
+encryption, so nothing prints the secret back. That printed form is also taken as input (a configuration download
+replays it). ``config radius auth|acct delete INDEX`` removes the server and its other lines.
+
+Layer-2 security of an enabled WLAN (``config wlan security ...``, ``config wlan radius_server ...``) is refused,
+as AireOS takes it only while the WLAN is disabled (the configuration guides' WLAN procedures disable the WLAN
+first). The refusal's exact words were not found in public material: it starts with ``Request failed``, the
+AireOS error prefix the push's error pattern knows.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 
 from devices.emulators.server import ConfigNode, ConfigTree, Platform, Shell
 
 INCORRECT = "Incorrect usage. Use the '?' or <TAB> key to list commands."
+WLAN_ENABLED = "Request failed. WLAN {wlan} is enabled: disable it before changing its security settings."
+RADIUS_INDEXES = range(1, 18)
+#: WLAN settings not printed at their default (on, resp. off): a public configuration uploaded from an AireOS 8.x
+#: controller shows a WPA2/AES/802.1X WLAN as "config wlan security wpa enable 10" alone, prints the "disable" forms
+#: of these where switched off, and no "ft" line for a WLAN without 802.11r.
+DEFAULT_ON = frozenset({"security wpa wpa2", "security wpa wpa2 ciphers aes", "security wpa akm 802.1x"})
+DEFAULT_OFF = frozenset({"security ft", "security ft adaptive", "security wpa akm ft 802.1x"})
+WLAN_SETTING_STATE = re.compile(r"^config wlan (security .+) (enable|disable) (\d+)$")
+#: ``config radius auth|acct add [encrypt] INDEX ADDRESS PORT REST`` (typed: ``ascii|hex SECRET``; printed:
+#: ``password 1 IV MAC LENGTH CIPHERTEXT``).
+RADIUS_ADD = re.compile(r"^config radius (auth|acct) add (encrypt )?(\d+) (\S+) (\d+) (.+)$")
 KNOWN = frozenset(
     """802.11a 802.11b 802.11h aaa acl advanced ap cdp certificate country custom-web database dhcp flexconnect
     interface local-auth location logging loginsession mesh mgmtuser mobility netuser network ntp paging port qos
@@ -47,6 +76,9 @@ def line_key(line: str) -> str:
         return line  # one line per ACL (per domain): never replaced by another ACL's
     if words[:3] == ["config", "wlan", "radius_server"]:
         return line  # a WLAN has several RADIUS servers (index 1 and 2)
+    server = RADIUS_ADD.match(line)
+    if server:
+        return f"config radius {server.group(1)} add {server.group(3)}"  # one server per index
     if "enable" in words or "disable" in words:
         return " ".join("{state}" if w in ("enable", "disable") else w for w in words)
     for i, word in enumerate(words):
@@ -133,6 +165,58 @@ def _bad_acl(rest: list[str]) -> bool:
     return not verb
 
 
+def printed_radius(line: str) -> str | None:
+    """The line AireOS shows for a ``config radius auth|acct add`` line (None: the line is malformed)."""
+    m = RADIUS_ADD.match(line)
+    if not m:
+        return None
+    kind, encrypted, index, address, port, rest = m.groups()
+    if int(index) not in RADIUS_INDEXES or not _ipv4_or_6(address) or not 1 <= int(port) <= 65535:
+        return None
+    if encrypted:
+        return line if re.fullmatch(r"password 1 [0-9a-f]{32} [0-9a-f]{40} \d+ [0-9a-f]+", rest) else None
+    form, _, secret = rest.partition(" ")
+    if form not in ("ascii", "hex") or not secret or " " in secret:
+        return None
+    seed = f"{kind}|{index}|{secret}".encode()
+    length = 16 * max(1, -(-len(secret) // 16))
+    iv = hashlib.sha256(b"iv" + seed).hexdigest()[:32]
+    mac = hashlib.sha1(b"mac" + seed).hexdigest()
+    cipher = hashlib.shake_256(b"ct" + seed).hexdigest(length).ljust(160, "0")
+    return f"config radius {kind} add encrypt {index} {address} {port} password 1 {iv} {mac} {length} {cipher}"
+
+
+def radius_index(line: str, kind: str) -> str | None:
+    """The server index a ``config radius KIND ...`` line is about (``add [encrypt] N``, ``enable N``,
+    ``network N enable``, ``retransmit-timeout N 2`` ...); None for other lines and global settings."""
+    words = line.split()
+    if words[:3] != ["config", "radius", kind]:
+        return None
+    rest = words[3:]
+    if rest[:1] == ["add"]:
+        return rest[2] if rest[1:2] == ["encrypt"] and len(rest) > 2 else (rest[1] if len(rest) > 1 else None)
+    return next((w for w in rest if w.isdigit()), None)
+
+
+def _ipv4_or_6(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def security_wlan(words: list[str]) -> str | None:
+    """The WLAN whose layer-2 security a ``config wlan security|radius_server ...`` line changes (else None)."""
+    if words[:3] == ["config", "wlan", "radius_server"] and len(words) >= 6:
+        return words[5]  # config wlan radius_server auth add WLAN INDEX
+    if words[:3] == ["config", "wlan", "security"] and len(words) >= 5:
+        if words[3:5] == ["web-auth", "acl"] and len(words) >= 6:
+            return words[5]
+        return words[-1]
+    return None
+
+
 def _index(text: str) -> bool:
     return text.isdigit() and 1 <= int(text) <= 64
 
@@ -172,6 +256,13 @@ class CiscoWlc(Platform):
         """Apply one ``config ...`` line (``... delete N`` removes what ``create``/``add`` N made)."""
         nodes = self.running.nodes
         words = line.split()
+        if len(words) == 5 and words[1] == "radius" and words[3] == "delete":  # config radius auth delete N
+            nodes[:] = [n for n in nodes if radius_index(n.text, words[2]) != words[4]]
+            return
+        if words[:3] == ["config", "wlan", "radius_server"] and len(words) == 7 and words[4] == "delete":
+            added = " ".join([*words[:4], "add", *words[5:]])  # config wlan radius_server auth delete WLAN N
+            nodes[:] = [n for n in nodes if n.text != added]
+            return
         if words[:3] == ["config", "acl", "delete"]:
             gone = re.compile(rf"^config acl .*(?<!\S){re.escape(words[3])}(?!\S)")
             nodes[:] = [n for n in nodes if not gone.search(n.text)]
@@ -188,9 +279,28 @@ class CiscoWlc(Platform):
                     prefix = f"{head} {verb} {ident}".strip()
                     nodes[:] = [n for n in nodes if not (n.text == prefix or n.text.startswith(prefix + " "))]
             return
+        setting = WLAN_SETTING_STATE.match(line)
+        if setting and setting.group(1) in DEFAULT_ON | DEFAULT_OFF:
+            name, state, wlan = setting.groups()
+            forms = {f"config wlan {name} {s} {wlan}" for s in ("enable", "disable")}
+            nodes[:] = [n for n in nodes if n.text not in forms]
+            if (state == "disable") == (name in DEFAULT_ON):  # printed only when not at the default
+                nodes.append(ConfigNode(line))
+            return
+        server = RADIUS_ADD.match(line)
+        shown = printed_radius(line) if server else None
         key = line_key(line)
         nodes[:] = [n for n in nodes if line_key(n.text) != key]
-        nodes.append(ConfigNode(line))
+        nodes.append(ConfigNode(shown or line))
+        if server and shown:  # a new server is enabled; its state shows on a line of its own
+            state = f"config radius {server.group(1)} enable {server.group(3)}"
+            nodes[:] = [n for n in nodes if line_key(n.text) != line_key(state)]
+            nodes.append(ConfigNode(state))
+
+    def wlan_enabled(self, wlan: str) -> bool:
+        """Whether WLAN ``wlan`` exists and its state line says enabled."""
+        texts = [n.text for n in self.running.nodes]
+        return any(t.startswith(f"config wlan create {wlan} ") for t in texts) and f"config wlan enable {wlan}" in texts
 
     def render_running(self) -> str:
         """``show run-config commands``."""
@@ -309,8 +419,11 @@ class WlcShell(Shell):
             self.confirm = f"delete {text}"
             return f"\n\nDeleting WLAN {words[3]} will also delete all its settings.\nAre you sure? (y/n) "
         if words[0] == "config" and len(words) >= 3 and words[1] in KNOWN:
-            if malformed(words):
+            if malformed(words) or (RADIUS_ADD.match(text) and printed_radius(text) is None):
                 return INCORRECT + "\n"
+            wlan = security_wlan(words)
+            if wlan is not None and self.platform.wlan_enabled(wlan):
+                return WLAN_ENABLED.format(wlan=wlan) + "\n"
             self.platform.apply_line(text)
             return ""
         return INCORRECT + "\n"

@@ -129,7 +129,7 @@ def restore_lines(driver: PushDriver, current: str, backup: str) -> list[str]:
 
 
 # A delete takes the object's other settings with it; it names the object by the word after "delete".
-_AIREOS_DELETE = re.compile(r"^config (wlan|acl) delete (\S+)$")
+_AIREOS_DELETE = re.compile(r"^config (wlan|acl|radius auth|radius acct) delete (\S+)$")
 # Objects that name others are deleted first: a WLAN names its ACL (and its RADIUS servers and interface, which
 # come after both).
 _AIREOS_DELETE_ORDER = ("config wlan ", "config acl ")
@@ -142,17 +142,20 @@ def _restore_flat(current: str, backup: str) -> list[str]:
     want = {_canon(line) for line in _flat_lines(backup)}
     missing = [line for line in _flat_lines(backup) if _canon(line) not in have]
     extra = [_negate(line) for line in _flat_lines(current) if _canon(line) not in want]
-    deleted = [(m.group(1), re.escape(m.group(2))) for m in map(_AIREOS_DELETE.match, extra) if m]
+    deletes = [m for m in map(_AIREOS_DELETE.match, extra) if m]
+    deleted = [(m.group(1), re.escape(m.group(2))) for m in deletes]
     extra = [
         line
         for line in extra
         if line
-        and not (
-            " delete " not in line
-            and any(re.match(rf"^config {kind} .*(?<!\S){name}(?!\S)", line) for kind, name in deleted)
+        and (
+            any(line == m.group(0) for m in deletes)
+            or not any(re.match(rf"^config {kind} .*(?<!\S){name}(?!\S)", line) for kind, name in deleted)
         )
     ]
-    return sorted(extra, key=_delete_rank) + missing
+    from devices.config.aireos import order_restore
+
+    return order_restore(sorted(extra, key=_delete_rank) + missing, current)
 
 
 def _delete_rank(line: str) -> int:
@@ -223,13 +226,21 @@ def _canon(line: str) -> str:
 # "config acl delete NAME" takes the ACL with its rules and URL domains; 'config acl apply NAME' (which pushes the ACL
 # to the data path) has no undo of its own: the delete is assumed to take the ACL off the data path too (public
 # controller scripts delete ACLs this way; not verified on gear).
-_AIREOS_CREATE = re.compile(r"^(config (?:wlan|radius auth|radius acct|interface|acl)) (?:create|add) (\S+)")
+# A RADIUS server reads back as "config radius auth add encrypt N ..."; a WLAN's server list entry ("config wlan
+# radius_server auth add WLAN N") is undone by the same command with "delete".
+_AIREOS_CREATE = re.compile(
+    r"^(config (?:wlan|radius auth|radius acct|interface|acl)) (?:create|add) (?:encrypt )?(\S+)"
+)
+_AIREOS_WLAN_SERVER = re.compile(r"^(config wlan radius_server (?:auth|acct)) add (\d+ \d+)$")
 
 
 def _negate(line: str) -> str:
     """The usual undo of a line: drop a leading ``no``, or add one; AireOS create/add -> delete, enable/disable
     swap."""
     text = line.strip()
+    server = _AIREOS_WLAN_SERVER.match(text)
+    if server:
+        return f"{server.group(1)} delete {server.group(2)}"
     created = _AIREOS_CREATE.match(text)
     if created:
         return f"{created.group(1)} delete {created.group(2)}"

@@ -109,6 +109,7 @@ class PushRun:
         self.change = Change([], [])
         self.send_lines: list[str] = []
         self.checks: list[str] = []
+        self.extra_notes: list[str] = []  # what the push found out while planning (WLAN restarts)
         self.after_text = ""
         self.sent = 0  # configuration lines the device has taken (the bootstrap not counted)
         self.written = 0  # configuration lines written to the device, answered or not
@@ -279,10 +280,27 @@ class PushRun:
         secrets = list(self.mask.values)
         shown = self.extra_answers(s, self.backup_text)
         self.change = compute_change(self.driver, self.backup_text, lines, secrets, self.job.facts, shown)
+        self._wlan_restarts()
         verification = verify_change(self.driver, self.backup_text, lines, secrets, self.job.facts)
         self.checks = [f"checked with '{c.command}': {len(c.lines)} line(s)" for c in verification.extra_checks]
         self.checks += [f"not verifiable: {self.mask(line)}" for line in verification.unverifiable]
         self.send_lines = with_block_exits(self.change.lines, self.driver.block_exit, close=bool(self._line_by_line()))
+
+    def _wlan_restarts(self) -> None:
+        """AireOS refuses security changes on an enabled WLAN: disable and re-enable it around them, with the user's
+        consent only (its clients drop); a preview says which WLANs that would be."""
+        if self.driver.folder != "cisco_wlc" or not self.change.lines:
+            return
+        from devices.config import aireos
+
+        words = aireos.restart_words(self.change.lines, self.backup_text)
+        self.extra_notes += words
+        if self.opts.dry_run:
+            if words and not self.job.allow_restarts:
+                self.extra_notes.append("pushing this needs the consent to restart those WLANs (--allow-wlan-restart)")
+            return
+        lines = aireos.wrap_wlan_restarts(self.change.lines, self.backup_text, allow=self.job.allow_restarts)
+        self.change = Change(lines, self.change.rollback)
 
     def intended(self) -> list[str]:
         """The plan's lines, blank ones left out."""
@@ -569,7 +587,7 @@ class PushRun:
             rollback=self.mask(rollback),
             backup_before=self.backup_id,
             session_log=self.log,
-            notes=list(self.plan.notes),
+            notes=[*self.plan.notes, *self.extra_notes],
             roles=list(self.plan.roles),
             checks=list(self.checks),
         )

@@ -115,7 +115,9 @@ class PushJob:
     (port roles depend on the trunks it holds); ``lines`` are then the render from the latest backup, shown before
     anything connects. ``facts`` (:class:`devices.config.normalize.DeviceFacts`) say how the device prints its
     configuration. ``restore`` makes the job a rollback to an earlier backup: the lines are computed from the
-    running configuration to that text, and the push is verified when the device equals it.
+    running configuration to that text, and the push is verified when the device equals it. ``allow_restarts``
+    is the user's consent to disable and re-enable an enabled WLAN around its security changes (its clients drop
+    for a moment); without it such a change is not sent.
     """
 
     target: PushTarget
@@ -127,6 +129,7 @@ class PushJob:
     replan: Callable[[str], Plan] | None = field(default=None, repr=False)
     facts: Any = None
     restore: str | None = field(default=None, repr=False)
+    allow_restarts: bool = False
 
 
 @dataclass

@@ -975,7 +975,7 @@
 <context>
     <name>ConfigPage</name>
     <message>
-        <location filename="../config_page.py" line="+125"/>
+        <location filename="../config_page.py" line="+126"/>
         <source>Template:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1005,7 +1005,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
+        <source>Allow SSID restarts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A controller refuses security changes on an enabled SSID: allow CampusNet to disable it and enable it again around them (its clients drop for a moment)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Devices</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1140,7 +1150,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>rendered</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1160,7 +1170,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-258"/>
+        <location line="-268"/>
         <source>Look at it…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1175,7 +1185,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+36"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1195,7 +1205,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+68"/>
         <source>applied and saved</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1246,12 +1256,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+189"/>
+        <location line="+171"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-171"/>
+        <location line="-153"/>
         <source>Preview done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1331,23 +1341,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
         <source>Looking at the devices of the interrupted pushes…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+18"/>
         <source>Finishing the push to %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-86"/>
-        <location line="+86"/>
+        <location line="-65"/>
+        <location line="+65"/>
         <source>Rolling back %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+47"/>
         <source>Backups of %1</source>
         <translation type="unfinished"></translation>
     </message>

@@ -975,7 +975,7 @@
 <context>
     <name>ConfigPage</name>
     <message>
-        <location filename="../config_page.py" line="+125"/>
+        <location filename="../config_page.py" line="+126"/>
         <source>Template:</source>
         <translation>範本：</translation>
     </message>
@@ -1005,7 +1005,17 @@
         <translation>單一 SSID 時可覆寫設定檔的值：ssid、vlan、radius1、radius2、banner、ntp、syslog</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
+        <source>Allow SSID restarts</source>
+        <translation>允許重新啟動 SSID</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A controller refuses security changes on an enabled SSID: allow CampusNet to disable it and enable it again around them (its clients drop for a moment)</source>
+        <translation>控制器不接受在啟用中的 SSID 變更安全設定：允許 CampusNet 先停用、變更後再啟用（已連線的裝置會短暫斷線）</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Devices</source>
         <translation>裝置</translation>
     </message>
@@ -1140,7 +1150,7 @@
         <translation>推送中…</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>rendered</source>
         <translation>已產生</translation>
     </message>
@@ -1160,7 +1170,7 @@
         <translation>已還原</translation>
     </message>
     <message>
-        <location line="-258"/>
+        <location line="-268"/>
         <source>Look at it…</source>
         <translation>查看設備狀態…</translation>
     </message>
@@ -1175,7 +1185,7 @@
         <translation>存入或更換設定檔用到的密鑰（RADIUS、SNMPv3）</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+36"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
@@ -1195,7 +1205,7 @@
         <translation>停止中：正在還原已送到目前設備的設定…</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+68"/>
         <source>applied and saved</source>
         <translation>已套用並儲存</translation>
     </message>
@@ -1246,12 +1256,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+189"/>
+        <location line="+171"/>
         <source>Failed: %1</source>
         <translation>失敗：%1</translation>
     </message>
     <message>
-        <location line="-171"/>
+        <location line="-153"/>
         <source>Preview done</source>
         <translation>預覽完成</translation>
     </message>
@@ -1331,23 +1341,23 @@
         <translation>發現中斷的設定推送（%1）：請查看設備狀態，完成或還原。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
         <source>Looking at the devices of the interrupted pushes…</source>
         <translation>正在查看中斷推送的設備…</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+18"/>
         <source>Finishing the push to %1…</source>
         <translation>正在完成 %1 的推送…</translation>
     </message>
     <message>
-        <location line="-86"/>
-        <location line="+86"/>
+        <location line="-65"/>
+        <location line="+65"/>
         <source>Rolling back %1…</source>
         <translation>正在還原 %1…</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+47"/>
         <source>Backups of %1</source>
         <translation>%1 的備份</translation>
     </message>
