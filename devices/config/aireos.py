@@ -30,13 +30,9 @@ import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from devices.errors import InputError
-
-if TYPE_CHECKING:
-    from devices.config.compliance import Compliance
-    from devices.config.render import Rendered
 
 #: RADIUS server indexes AireOS accepts (Cisco Wireless LAN Controller Command Reference, ``config radius auth
 #: add``: "index: RADIUS server index (1 to 17)"; later 8.x releases accept more, 17 is what every release takes).
@@ -260,21 +256,6 @@ def missing(running: str, lines: Iterable[str]) -> list[str]:
         seen.add(key)
         out.append(line.strip())
     return out
-
-
-def check_compliance(running: str, rendered: Rendered) -> Compliance:
-    """The compliance of ``running`` with ``rendered`` (the ``cisco_wlc`` case of
-    :func:`devices.config.compliance.check_compliance`); missing lines are shown with their secrets masked."""
-    from devices.config.compliance import Compliance
-    from devices.config.render import mask
-
-    gone = [mask(line, rendered.secret_values) for line in missing(running, rendered.lines)]
-    return Compliance(ok=not gone, missing=gone)
-
-
-def remediation(running: str, rendered: Rendered) -> list[str]:
-    """The lines to send (with their secrets) to bring ``running`` in line with ``rendered``."""
-    return missing(running, rendered.lines)
 
 
 # ---------------------------------------------------------------------------------------------------------------

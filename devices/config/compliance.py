@@ -39,12 +39,13 @@ the ones that refer to others first.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from hier_config import HConfig, HConfigChild, Platform, WorkflowRemediation, get_hconfig
 
+from devices.config import aireos
 from devices.config import normalize as norm
 from devices.config.normalize import DeviceFacts, ExtraCheck
 from devices.config.render import Rendered, mask, platform_folder
@@ -77,14 +78,9 @@ _PROCEDURAL = {
 }
 
 
-# Platforms whose comparison lives in a module of its own (``check_compliance``/``remediation`` there).
-_OWN_MODULES = {"cisco_wlc": "devices.config.aireos"}
-
-
-def _own_module(folder: str) -> Any:
-    import importlib
-
-    return importlib.import_module(_OWN_MODULES[folder])
+# Platforms whose comparison lives in a module of its own: folder -> its ``missing(running, lines)`` (the intended
+# lines the running configuration lacks, in sending order).
+_OWN_COMPARISON: dict[str, Callable[[str, Sequence[str]], list[str]]] = {"cisco_wlc": aireos.missing}
 
 
 @dataclass(frozen=True)
@@ -135,8 +131,9 @@ def check_compliance(
     folder = platform_folder(platform)
     if folder in norm.CISCO:
         return _cisco_result(folder, running_config, rendered, facts).compliance(shown)
-    if folder in _OWN_MODULES:
-        return _own_module(folder).check_compliance(running_config, rendered)
+    if folder in _OWN_COMPARISON:
+        gone = [mask(line, rendered.secret_values) for line in _OWN_COMPARISON[folder](running_config, rendered.lines)]
+        return Compliance(ok=not gone, missing=gone)
     intended = _tree(folder, _intended_text(folder, rendered))
     running = _tree(folder, running_config)
     missing: list[str] = []
@@ -169,8 +166,8 @@ def remediation(
     folder = platform_folder(platform)
     if folder in norm.CISCO:
         return _cisco_result(folder, running, rendered, facts).send_lines(shown)
-    if folder in _OWN_MODULES:
-        return _own_module(folder).remediation(running, rendered)
+    if folder in _OWN_COMPARISON:
+        return _OWN_COMPARISON[folder](running, rendered.lines)
     if folder in HIER_PLATFORMS:
         workflow = _workflow(folder, running, rendered)
         return _lines(workflow.remediation_config)

@@ -204,7 +204,7 @@ def profile_hash(profile_or_path: Profile | str | Path) -> str:
 def port_request(profile: Profile, platform: str, device: str | None = None) -> RoleRequest:
     """What the profile asks for one device's ports: its ``[[baseline.ports.device]]`` table when there is one,
     else ``[baseline.ports]`` with the older per-platform port lists (if any) as candidates."""
-    from devices.config.render import platform_folder  # render builds on the profile
+    from devices.config.folders import platform_folder
 
     base = profile.baseline
     folder = platform_folder(platform)
@@ -229,7 +229,7 @@ def port_request(profile: Profile, platform: str, device: str | None = None) -> 
 
 
 def _legacy_ports(table: dict[str, str], folder: str) -> tuple[str, ...]:
-    from devices.config.render import ALIASES
+    from devices.config.folders import ALIASES
 
     names = [folder, *(k for k, v in ALIASES.items() if v == folder), "*"]
     return next(((table[n],) for n in names if n in table), ())

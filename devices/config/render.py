@@ -45,6 +45,7 @@ import jinja2
 
 from devices.config import params
 from devices.config.facts import DeviceFacts
+from devices.config.folders import platform_folder
 from devices.config.profile import Profile, port_request
 from devices.config.roles import AP, EDGE, UPLINK, PortRole, apply_request, compact_ports
 from devices.config.roles import expand_ports as expand_ports
@@ -54,16 +55,6 @@ from devices.errors import InputError
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATES = ("roaming", "baseline")
 MASK = "********"
-# Other names for a platform folder (netmiko aliases and CampusNet platform keys).
-ALIASES = {
-    "aruba_osswitch": "hp_procurve",
-    "aruba_procurve": "hp_procurve",
-    "huawei_vrp": "huawei",
-    "dlink_switch": "dlink_ds",
-    "fortigate": "fortinet",
-    "h3c_comware": "hp_comware",
-    "cisco_ioswlc": "cisco_xe",
-}
 # Wireless controllers: their roaming templates set up the SSIDs themselves, portal SSIDs included.
 CONTROLLERS = frozenset({"cisco_wlc", "cisco_xe", "aruba_os", "aruba_instant", "fortinet"})
 # Context keys whose values steer the template (choices, flags) rather than being written into lines.
@@ -108,12 +99,6 @@ def available(platform: str | None = None) -> dict[str, list[str]]:
     if platform is not None:
         return {platform: out.get(platform, [])}
     return out
-
-
-def platform_folder(platform: str) -> str:
-    """The template folder for a platform name (netmiko device_type, alias or CampusNet platform key)."""
-    name = (platform or "").strip().lower()
-    return ALIASES.get(name, name)
 
 
 def render(

@@ -36,7 +36,7 @@ from devices.config.facts import DeviceFacts
 from devices.config.profile import Profile
 from devices.errors import InputError
 
-# Display names per platform for messages (aliases as in devices.config.render.ALIASES).
+# Display names per platform for messages (aliases as in devices.config.folders.ALIASES).
 NAMES = {
     "cisco_ios": "Cisco IOS",
     "cisco_xe": "Cisco IOS-XE",

@@ -22,16 +22,55 @@ import functools
 import math
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from devices.config.drivers import AOSCX_CHECKPOINT, IOS_TIMER
+from devices.config.drivers import AOSCX_CHECKPOINT, IOS_TIMER, PushDriver
 from devices.push.diff import configs_equal, restore_lines, with_block_exits
-from devices.push.model import LineRefused, PushFailed, first_line
+from devices.push.model import LineRefused, Masker, PushFailed, first_line
 from devices.push.session import DeviceSession
 from devices.ssh import SshError
 
-if TYPE_CHECKING:
-    from devices.push.engine import PushRun
+
+class PushRun(Protocol):
+    """What a strategy uses of the push it serves (:class:`devices.push.engine.PushRun`)."""
+
+    driver: PushDriver
+    opts: Any  # devices.push.engine.Options: line_timeout, read_timeout, revert_minutes, seconds_per_minute
+    mask: Masker
+    backup_text: str
+    send_lines: list[str]
+    bootstrapped: bool
+    confirmed: bool
+    confirm_sent: bool
+
+    def connect(self) -> DeviceSession:
+        """A new session."""
+        ...
+
+    def control(self) -> DeviceSession:
+        """The second session for timer work."""
+        ...
+
+    def say(self, text: str) -> None:
+        """Progress for the user."""
+        ...
+
+    def answer(self, output: str) -> str:
+        """A device answer on one line, masked."""
+        ...
+
+    def journal_step(self, step: str, **detail: Any) -> None:
+        """Record a step before it is taken."""
+        ...
+
+    def time_needed(self, lines: int) -> float:
+        """Seconds the protection must last for ``lines`` more lines and the checks."""
+        ...
+
+    def wait_and_read(self, wait: float, how: str) -> tuple[str, str | None]:
+        """Wait for a device timer, then read the running configuration."""
+        ...
+
 
 NO_ROLLBACK = "No Rollback Confirmed Change pending"
 # The archive a factory IOS switch lacks and the revert timer needs (Cisco "Configuration Replace and Configuration
