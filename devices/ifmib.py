@@ -8,6 +8,8 @@ Only numeric OIDs here (no MIB lookups in the hot path). Two sets of columns:
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -58,6 +60,27 @@ FALLBACK_COLUMNS: dict[str, tuple[str, str]] = {
     "out_bcast": (f"{IFX_TABLE}.5", "hc_out_bcast"),
 }
 
+log = logging.getLogger(__name__)
+
+# The value range of each column's SMI type (RFC 2578): an agent that answers outside it (a Counter64 in a 32-bit
+# column, a negative Counter32, a value past 2^64) has that one value dropped as unknown, never stored or computed
+# with. INTEGER enumerations are checked against their own range.
+U32 = (0, 0xFFFFFFFF)
+U64 = (0, 0xFFFFFFFFFFFFFFFF)
+COLUMN_RANGES: dict[str, tuple[int, int]] = {
+    "type": (1, 0x7FFFFFFF),  # IANAifType
+    "speed": U32,  # Gauge32
+    "admin_status": (1, 3),
+    "oper_status": (1, 7),
+    "high_speed": U32,  # Gauge32
+    "disc_time": U32,  # TimeTicks
+    **{name: U64 for name in STATE_COLUMNS if name.startswith("hc_")},  # Counter64
+    **{name: U32 for name in ("in_discards", "in_errors", "out_discards", "out_errors")},  # Counter32
+    **{name: U32 for name in FALLBACK_COLUMNS},  # Counter32
+}
+TIME_TICKS_RANGE = U32
+IF_INDEX_MAX = 0x7FFFFFFF  # InterfaceIndex (IF-MIB)
+
 # ifAdminStatus / ifOperStatus values (IF-MIB).
 IF_STATUS = {1: "up", 2: "down", 3: "testing", 4: "unknown", 5: "dormant", 6: "notPresent", 7: "lowerLayerDown"}
 
@@ -97,8 +120,19 @@ def text_value(value: SnmpValue | None) -> str:
     return "" if value is None else str(value)
 
 
-def _int(value: SnmpValue | None) -> int | None:
-    return value if isinstance(value, int) else None
+def in_range(value: SnmpValue | None, bounds: tuple[int, int], what: str) -> int | None:
+    """``value`` when it is an int inside ``bounds``, else None (logged when a number was out of range)."""
+    if not isinstance(value, int):
+        return None
+    low, high = bounds
+    if low <= value <= high:
+        return value
+    log.info("ignoring %s = %d: outside its type's range %d..%d", what, value, low, high)
+    return None
+
+
+def _checked(values: Mapping[str, SnmpValue | None], name: str, ifindex: int) -> int | None:
+    return in_range(values.get(name), COLUMN_RANGES[name], f"{name} of ifIndex {ifindex}")
 
 
 def effective_speed(if_speed: int | None, high_speed_mbps: int | None) -> int | None:
@@ -110,11 +144,11 @@ def effective_speed(if_speed: int | None, high_speed_mbps: int | None) -> int | 
     return None
 
 
-def _pick(row: Mapping[str, SnmpValue | None], hc: str, low: str) -> tuple[int | None, int]:
-    value = _int(row.get(hc))
+def _pick(row: Mapping[str, SnmpValue | None], hc: str, low: str, ifindex: int) -> tuple[int | None, int]:
+    value = _checked(row, hc, ifindex)
     if value is not None:
         return value, 64
-    return _int(row.get(low)), 32
+    return _checked(row, low, ifindex), 32
 
 
 def build_rows(
@@ -122,13 +156,14 @@ def build_rows(
 ) -> list[InterfaceRow]:
     """Assemble walked columns (column name -> {index: value}) into rows, sorted by ifIndex.
 
-    An interface exists if any column has a row for it; indexes that are not plain integers are ignored.
+    An interface exists if any column has a row for it; indexes that are not InterfaceIndex values (plain integers
+    1..2^31-1) are ignored.
     """
     by_index: dict[int, dict[str, SnmpValue | None]] = {}
     for columns in (descriptive, state):
         for col, rows in columns.items():
             for index, value in rows.items():
-                if index.isdigit():
+                if index.isdigit() and len(index) <= 10 and 1 <= int(index) <= IF_INDEX_MAX:
                     by_index.setdefault(int(index), {})[col] = value
     return [_row(ifindex, values) for ifindex, values in sorted(by_index.items())]
 
@@ -138,41 +173,69 @@ def _row(ifindex: int, values: Mapping[str, SnmpValue | None]) -> InterfaceRow:
     row.descr = text_value(values.get("descr"))
     row.name = text_value(values.get("name"))
     row.alias = text_value(values.get("alias"))
-    row.type = _int(values.get("type"))
-    row.speed_bps = effective_speed(_int(values.get("speed")), _int(values.get("high_speed")))
-    row.admin_status = _int(values.get("admin_status"))
-    row.oper_status = _int(values.get("oper_status"))
-    row.disc_time = _int(values.get("disc_time"))
-    in_hc = _int(values.get("hc_in_octets"))
-    out_hc = _int(values.get("hc_out_octets"))
+    row.type = _checked(values, "type", ifindex)
+    row.speed_bps = effective_speed(_checked(values, "speed", ifindex), _checked(values, "high_speed", ifindex))
+    row.admin_status = _checked(values, "admin_status", ifindex)
+    row.oper_status = _checked(values, "oper_status", ifindex)
+    row.disc_time = _checked(values, "disc_time", ifindex)
+    in_hc = _checked(values, "hc_in_octets", ifindex)
+    out_hc = _checked(values, "hc_out_octets", ifindex)
     if in_hc is not None or out_hc is not None:
         row.counter_bits, row.in_octets, row.out_octets = 64, in_hc, out_hc
     else:
-        row.in_octets = _int(values.get("in_octets"))
-        row.out_octets = _int(values.get("out_octets"))
+        row.in_octets = _checked(values, "in_octets", ifindex)
+        row.out_octets = _checked(values, "out_octets", ifindex)
     for name in ("in_ucast", "out_ucast", "in_bcast", "out_bcast"):
-        row.packets[name], row.packet_bits[name] = _pick(values, f"hc_{name}", name)
+        row.packets[name], row.packet_bits[name] = _pick(values, f"hc_{name}", name, ifindex)
     for name in ("in_errors", "out_errors", "in_discards", "out_discards"):
-        row.packets[name], row.packet_bits[name] = _int(values.get(name)), 32
+        row.packets[name], row.packet_bits[name] = _checked(values, name, ifindex), 32
     return row
 
 
-async def walk_named(session: SnmpSession, columns: Mapping[str, str]) -> dict[str, dict[str, SnmpValue]]:
-    """Walk the given columns and return them keyed by our column names instead of OIDs."""
+async def walk_named(
+    session: SnmpSession, columns: Mapping[str, str], times: dict[str, float] | None = None
+) -> dict[str, dict[str, SnmpValue]]:
+    """Walk the given columns and return them keyed by our column names instead of OIDs.
+
+    With ``times``, each column's name is mapped to when its values were read: the midpoint of the walk that
+    carried it (a multi-column GETBULK walk reads all its columns side by side).
+    """
+    started = time.time()
     by_oid = await session.walk_columns(list(columns.values()))
+    if times is not None:
+        times.update(dict.fromkeys(columns, (started + time.time()) / 2))
     return {name: by_oid.get(oid, {}) for name, oid in columns.items()}
+
+
+@dataclass
+class InterfaceFetch:
+    """One read of the interface table.
+
+    Attributes:
+        rows: one record per interface, sorted by ifIndex.
+        descriptive: the descriptive columns (pass them back in to skip re-walking them).
+        counters_ts: when the octet counters were read (wall clock): the time their rates are computed from. Not
+            the midpoint of the whole fetch, which also covers the descriptive columns read at another moment.
+    """
+
+    rows: list[InterfaceRow]
+    descriptive: dict[str, dict[str, SnmpValue]]
+    counters_ts: float
 
 
 async def fetch_interfaces(
     session: SnmpSession, descriptive: Mapping[str, Mapping[str, SnmpValue]] | None = None
-) -> tuple[list[InterfaceRow], dict[str, dict[str, SnmpValue]]]:
-    """Walk IF-MIB and return the rows plus the descriptive columns (pass those back in to skip re-walking them)."""
+) -> InterfaceFetch:
+    """Walk IF-MIB: the descriptive columns unless given, then state and counters (32-bit ones only where needed)."""
     desc = dict(descriptive) if descriptive is not None else await walk_named(session, DESCRIPTIVE_COLUMNS)
-    state = await walk_named(session, STATE_COLUMNS)
+    times: dict[str, float] = {}
+    state = await walk_named(session, STATE_COLUMNS, times)
     indexes = {i for col in (*desc.values(), *state.values()) for i in col}
     missing = {
         name: oid for name, (oid, hc_name) in FALLBACK_COLUMNS.items() if not indexes <= state.get(hc_name, {}).keys()
     }
     if missing:
-        state.update(await walk_named(session, missing))
-    return build_rows(desc, state), {k: dict(v) for k, v in desc.items()}
+        state.update(await walk_named(session, missing, times))
+    rows = build_rows(desc, state)
+    octets = "hc_in_octets" if any(r.counter_bits == 64 for r in rows) or "in_octets" not in times else "in_octets"
+    return InterfaceFetch(rows, {k: dict(v) for k, v in desc.items()}, times[octets])

@@ -19,8 +19,10 @@ from devices.ifmib import (
     SYS_OBJECT_ID,
     SYS_UPTIME,
     SYSTEM_OIDS,
+    TIME_TICKS_RANGE,
     InterfaceRow,
     fetch_interfaces,
+    in_range,
     text_value,
 )
 from devices.platforms import Identity, identify
@@ -88,20 +90,17 @@ async def poll_device(target: SnmpTarget, cache: DeviceCache) -> DevicePoll:
         system = await session.get(list(SYSTEM_OIDS))
         sys_oid = text_value(system.get(SYS_OBJECT_ID))
         sys_descr = text_value(system.get(SYS_DESCR))
-        uptime = system.get(SYS_UPTIME)
+        uptime = in_range(system.get(SYS_UPTIME), TIME_TICKS_RANGE, "sysUpTime")
         stale = time.time() - cache.descriptive_ts > DESCRIPTIVE_MAX_AGE_S or sys_oid != cache.sys_object_id
         descriptive = None if stale else cache.descriptive
-        t0 = time.time()
-        rows, descriptive = await fetch_interfaces(session, descriptive)
-        t1 = time.time()
-        known = {int(i) for col in descriptive.values() for i in col if i.isdigit()}
-        if not stale and any(r.ifindex not in known for r in rows):
+        fetched = await fetch_interfaces(session, descriptive)
+        known = {int(i) for col in fetched.descriptive.values() for i in col if i.isdigit()}
+        if not stale and any(r.ifindex not in known for r in fetched.rows):
             # New ifIndex values appeared: names may have moved, so read them again.
-            rows, descriptive = await fetch_interfaces(session, None)
-            t1 = time.time()
+            fetched = await fetch_interfaces(session, None)
             stale = True
         if stale:
-            cache.descriptive, cache.descriptive_ts = descriptive, time.time()
+            cache.descriptive, cache.descriptive_ts = fetched.descriptive, time.time()
         if cache.identity is None or sys_oid != cache.sys_object_id:
             cache.identity = identify(sys_oid, sys_descr)
             cache.sys_object_id = sys_oid
@@ -110,20 +109,20 @@ async def poll_device(target: SnmpTarget, cache: DeviceCache) -> DevicePoll:
             target.host,
             text_value(system.get(SYS_NAME)),
             cache.identity.model,
-            uptime if isinstance(uptime, int) else None,
+            uptime,
         )
         wireless_result = await _poll_wireless(session, cache, cache.identity, facts)
         cache.max_repetitions = session.max_repetitions
         varbinds = session.stats.varbinds
     polled, snapshot, wireless_error = wireless_result
     return DevicePoll(
-        ts=(t0 + t1) / 2,
-        uptime=uptime if isinstance(uptime, int) else None,
+        ts=fetched.counters_ts,
+        uptime=uptime,
         sys_descr=sys_descr,
         sys_object_id=sys_oid,
         sys_name=text_value(system.get(SYS_NAME)),
         identity=cache.identity,
-        interfaces=rows,
+        interfaces=fetched.rows,
         duration_s=time.monotonic() - started,
         varbinds=varbinds,
         wireless_polled=polled,
