@@ -1042,6 +1042,7 @@ def backfill(
     now: float | None = None,
     on_progress: ProgressCallback | None = None,
     network: DemoNetwork | None = None,
+    stop: threading.Event | None = None,
 ) -> int:
     """Write ``days`` days of synthetic history for the demo devices in the store; returns the raw rows inserted.
 
@@ -1067,6 +1068,9 @@ def backfill(
     - ``on_progress(done, total)`` is called from that thread after each batch (model time points done/total).
     - The wireless controller, when the store has it, gets its own history (not counted in the rows returned):
       :func:`_backfill_wireless`.
+    - ``stop``: when it is set the work ends after the current batch (within a fraction of a second) and returns
+      what was written; without the mark, the next call writes the rest (the demo's SIGTERM must not wait for a week
+      of history).
     """
     if days <= 0 or step_s <= 0 or 1800 % step_s:
         raise ValueError("days must be positive and step_s a divisor of 1800 seconds")
@@ -1079,9 +1083,17 @@ def backfill(
         window = _backfill_window(conn, days, step_s, now)
         if not ports or window is None:
             return 0
-        progress = _Progress(window, on_progress)
-        written = _write_raw(conn, ports, window, progress)
-        _write_old_rollups(conn, ports, window, progress)
+        if _get_mark(conn) is None:  # anchor the window now, so a stopped backfill resumes the same days
+            with conn:
+                conn.execute(
+                    "INSERT INTO settings(key, value) VALUES (?, ?)", (BACKFILL_MARK, f"{window.until} {window.until}")
+                )
+        progress = _Progress(window, on_progress, stop)
+        try:
+            written = _write_raw(conn, ports, window, progress)
+            _write_old_rollups(conn, ports, window, progress)
+        except BackfillStopped:
+            return progress.rows
         _write_polls(conn, ports, window)
         with conn:
             _rewind_rollups(conn, window.first)
@@ -1211,11 +1223,17 @@ def _backfill_window(conn: sqlite3.Connection, days: int, step: int, now: float)
     return _Window(first, last, raw_from, step, tier_from)
 
 
-class _Progress:
-    """Counts model time points done against the total and reports them."""
+class BackfillStopped(Exception):
+    """Raised between batches when the backfill's stop event is set."""
 
-    def __init__(self, w: _Window, callback: ProgressCallback | None) -> None:
+
+class _Progress:
+    """Counts model time points done against the total, reports them, and stops the work when asked to."""
+
+    def __init__(self, w: _Window, callback: ProgressCallback | None, stop: threading.Event | None = None) -> None:
         self.callback = callback
+        self.stop = stop
+        self.rows = 0
         self.done = 0
         self.total = max(0, (w.last - w.raw_from) // w.step + 2)
         upper = w.raw_from
@@ -1224,10 +1242,14 @@ class _Progress:
             self.total += max(0, (upper - w.tier_from[tier]) // size) * _SUB_RATES + 1
             upper = w.tier_from[tier]
 
-    def add(self, points: int) -> None:
+    def add(self, points: int, rows: int = 0) -> None:
+        """Count a committed batch; raise :class:`BackfillStopped` when the stop event is set."""
         self.done += points
+        self.rows += rows
         if self.callback is not None:
             self.callback(min(self.done, self.total), self.total)
+        if self.stop is not None and self.stop.is_set():
+            raise BackfillStopped
 
 
 def _integrals(ports: list[tuple[int, PortModel]], t: float) -> Integrals:
@@ -1284,13 +1306,14 @@ def _write_raw(conn: sqlite3.Connection, ports: list[tuple[int, PortModel]], w: 
         prev = cur
         points += 1
         if len(rows) >= _BATCH_ROWS:
-            written += _insert(conn, "samples", _SAMPLE_COLS, rows)
+            new = _insert(conn, "samples", _SAMPLE_COLS, rows)
+            written += new
             rows = []
-            progress.add(points)
+            progress.add(points, new)
             points = 0
-    written += _insert(conn, "samples", _SAMPLE_COLS, rows)
-    progress.add(points)
-    return written
+    new = _insert(conn, "samples", _SAMPLE_COLS, rows)
+    progress.add(points, new)
+    return written + new
 
 
 def _write_polls(conn: sqlite3.Connection, ports: list[tuple[int, PortModel]], w: _Window) -> None:
@@ -1419,7 +1442,7 @@ async def _headless(
                 if first:
                     first = False
                     if backfill_days > 0:
-                        rows = await asyncio.to_thread(backfill, db_path, backfill_days, network=net)
+                        rows = await asyncio.to_thread(backfill, db_path, backfill_days, network=net, stop=stop)
                         log.info("demo history: %d samples written for the last %d days", rows, backfill_days)
                 await _wait(stop, interval)
         finally:

@@ -7,6 +7,7 @@ import signal
 import socket
 import sqlite3
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -309,6 +310,27 @@ def test_backfill_is_idempotent_and_extends_back(model_store: Path) -> None:
         ).fetchall()
         assert [tuple(r) for r in after] == [tuple(r) for r in before]
         assert conn.execute("SELECT min(ts) FROM samples").fetchone()[0] == THURSDAY_0H - 2 * 86400
+    finally:
+        conn.close()
+
+
+def test_backfill_stops_between_batches_and_the_next_call_finishes(model_store: Path) -> None:
+    stop = threading.Event()
+    calls: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+        stop.set()  # asked to stop as soon as the first batch is in
+
+    partial = backfill(model_store, 1, step_s=STEP, now=THURSDAY_0H, on_progress=progress, stop=stop)
+    assert len(calls) == 1 and calls[0][0] < calls[0][1]  # it did not go on to the end
+    conn = connect(model_store)
+    try:
+        assert 0 < partial == _count(conn, "samples")
+        ports = _count(conn, "ports")
+        assert partial < ports * 86400 // STEP
+        rest = backfill(model_store, 1, step_s=STEP, now=THURSDAY_0H)  # not marked done: the next start completes it
+        assert partial + rest == _count(conn, "samples") == ports * 86400 // STEP
     finally:
         conn.close()
 
