@@ -167,6 +167,7 @@ class SettingsDialog(QDialog):
         rows = (
             ("poll_interval_s", self.tr("Poll every"), seconds),
             ("concurrency", self.tr("Devices polled at once"), ""),
+            ("device_deadline_s", self.tr("Give up on a device after"), seconds),
             ("snmp_timeout_s", self.tr("SNMP timeout for new devices"), seconds),
             ("snmp_retries", self.tr("SNMP retries for new devices"), ""),
         )

@@ -12,6 +12,7 @@ import contextlib
 import csv
 import json
 import logging
+import math
 import signal
 import sqlite3
 import sys
@@ -27,7 +28,7 @@ from devices.errors import CampusNetError, InputError
 from devices.ifmib import IF_STATUS
 from monitor import defaults, inventory
 from monitor.secrets import open_secrets, secret_from
-from monitor.store import connect, default_db_path
+from monitor.store import connect, default_db_path, store_error
 from monitor.units import format_bps
 
 log = logging.getLogger("campusnet")
@@ -45,6 +46,23 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def number_in(low: float, high: float, *, whole: bool = False, unit: str = "") -> Callable[[str], float]:
+    """An argparse type: a finite number in ``low..high`` (a whole one with ``whole``); "nan", "inf" and out-of-range
+    values are refused with a one-line error naming the range."""
+    what = "a whole number" if whole else "a number"
+
+    def parse(text: str) -> float:
+        try:
+            value = int(text) if whole else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise argparse.ArgumentTypeError(f"{text} is out of range ({low:g}-{high:g}{unit})")
+        return value
+
+    return parse
+
+
 def build_parser() -> Parser:
     """The full command-line grammar."""
     p = Parser(prog="campusnet", description="CampusNet: school network monitoring and configuration.")
@@ -59,8 +77,16 @@ def build_parser() -> Parser:
     poll = sub.add_parser("poll", help="poll every device once (--once) or on a schedule until stopped")
     poll.add_argument("--once", action="store_true", help="run one cycle and exit")
     poll.add_argument("--json", action="store_true", help="JSON output (with --once)")
-    poll.add_argument("--interval", type=float, help="seconds between cycles (default: the store's setting, 60)")
-    poll.add_argument("--concurrency", type=int, help="devices polled at once (default: the store's setting, 32)")
+    poll.add_argument(
+        "--interval",
+        type=number_in(5, 86400, unit=" s"),
+        help="seconds between cycles, 5-86400 (default: the store's setting, 60)",
+    )
+    poll.add_argument(
+        "--concurrency",
+        type=number_in(1, 1024, whole=True),
+        help="devices polled at once, 1-1024 (default: the store's setting, 32)",
+    )
     poll.add_argument(
         "--log-file",
         type=Path,
@@ -110,8 +136,15 @@ def build_parser() -> Parser:
 
     cli_alerts.add_parsers(sub, Parser)
     demo = sub.add_parser("demo", help="a simulated school network on 127.0.0.1, polled and shown in the GUI")
-    demo.add_argument("--speed", type=float, default=60.0, help="fast-forward factor for the school day (default 60)")
-    demo.add_argument("--interval", type=float, default=15.0, help="seconds between polls (default 15)")
+    demo.add_argument(
+        "--speed",
+        type=number_in(1, 10_000),
+        default=60.0,
+        help="fast-forward factor for the school day, 1-10000 (default 60)",
+    )
+    demo.add_argument(
+        "--interval", type=number_in(2, 3600, unit=" s"), default=15.0, help="seconds between polls (default 15)"
+    )
     demo.add_argument("--headless", action="store_true", help="poll the demo without opening the window")
     return p
 
@@ -351,10 +384,6 @@ def cmd_device_remove(args: argparse.Namespace, db: Path) -> int:
 
 def cmd_poll(args: argparse.Namespace, db: Path) -> int:
     """poll --once, or poll on a schedule until SIGINT/SIGTERM; refused while another poller polls the store."""
-    if args.interval is not None and args.interval < 5:
-        raise InputError(f"interval {args.interval} s is too short (at least 5 s)")
-    if args.concurrency is not None and not 1 <= args.concurrency <= 1024:
-        raise InputError(f"concurrency {args.concurrency} is out of range (1-1024)")
     connect(db).close()  # create/migrate the store, fail early on a bad path
     from monitor.lock import PollerBusyError, PollerLock
     from monitor.logs import log_file
@@ -393,7 +422,7 @@ def _stop_on_signals(stop: Callable[[], object]) -> Iterator[None]:
     """Call ``stop`` on SIGINT or SIGTERM while the block runs (the service's clean shutdown)."""
 
     def handler(signum: int, _frame: Any) -> None:
-        log.info("signal %d: stopping after the current device polls", signum)
+        log.info("signal %d: stopping (devices still being polled get a moment, then are cancelled)", signum)
         stop()
 
     old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -614,10 +643,6 @@ def cmd_demo(args: argparse.Namespace, db: Path | None) -> int:
     """demo: the simulated school in its own store (never the school's real one)."""
     from monitor.demo import default_demo_db, run_demo_headless
 
-    if not 1 <= args.speed <= 10_000:
-        raise InputError(f"speed {args.speed} is out of range (1-10000)")
-    if args.interval < 2:
-        raise InputError(f"interval {args.interval} s is too short (at least 2 s)")
     demo_db = db or default_demo_db()
     if not args.headless:
         if GUI_DEMO is None:
@@ -694,6 +719,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except CampusNetError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # a store that fails under a command (full disk, locked, damaged): one line
+        print(f"error: {store_error(db, exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

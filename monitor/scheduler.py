@@ -34,7 +34,7 @@ from monitor.inventory import snmp_target, store_id
 from monitor.poller import DeviceCache, poll_device, record_failure, record_poll
 from monitor.secrets import SecretStore, open_secrets
 from monitor.settings import load_settings, retention_seconds
-from monitor.store import StoreWriter, connect
+from monitor.store import StoreError, StoreFull, StoreWriter, connect
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -44,6 +44,8 @@ BACKUP_FIRST_CHECK_S = 60.0  # after the start, so opening the app does not open
 BACKUP_CHECK_EVERY_S = 300.0
 REPORT_FIRST_CHECK_S = 120.0
 REPORT_CHECK_EVERY_S = 600.0
+STOP_GRACE_S = 2.0  # on SIGTERM/SIGINT, devices still being polled get this long, then are cancelled
+FULL_DISK_MAX_WAIT_S = 600.0  # the longest wait between tries to store again while the disk is full
 
 
 @dataclass
@@ -77,6 +79,11 @@ class CycleResult:
     def failed(self) -> list[DeviceResult]:
         """Devices that did not answer properly."""
         return [d for d in self.devices if d.status != "up"]
+
+
+def _bug_reason(what: str, exc: Exception) -> str:
+    """The one-line reason stored for a device whose poll hit a bug (the log has the traceback)."""
+    return f"{what} failed ({type(exc).__name__}: {exc}); see the log"
 
 
 class CoreLoop:
@@ -157,6 +164,7 @@ class Poller:
         self._caches: dict[int, DeviceCache] = {}
         self._last_retention = 0.0
         self.skipped_cycles = 0
+        self.full_since: float | None = None
         self.backup_first_check_s = BACKUP_FIRST_CHECK_S
         self.backup_check_every_s = BACKUP_CHECK_EVERY_S
         self.report_first_check_s = REPORT_FIRST_CHECK_S
@@ -181,19 +189,38 @@ class Poller:
         return await asyncio.wrap_future(self.writer.submit(job))
 
     async def poll_one(self, device: sqlite3.Row, sem: asyncio.Semaphore) -> DeviceResult:
-        """Poll one device and store the outcome; never raises for device trouble."""
+        """Poll one device and store the outcome; never raises for device trouble.
+
+        The poll runs under the per-device deadline (settings ``device_deadline_s``); past it the device is 'error'
+        with that reason. Its results are committed on their own: a value the store cannot take, or a bug, fails
+        this device only (logged with its traceback), never the cycle or the other devices' samples.
+        """
         async with sem:
             started = time.monotonic()
             device_id, name = int(device["id"]), str(device["name"])
             cache = self._caches.setdefault(device_id, DeviceCache())
+            deadline = self.settings.device_deadline_s
             try:
                 target = snmp_target(device, self.secrets)
-                poll = await poll_device(target, cache)
+                async with asyncio.timeout(deadline):
+                    poll = await poll_device(target, cache)
             except SnmpTimeout as exc:
                 return await self._failed(device_id, name, "unreachable", str(exc), started)
+            except TimeoutError:
+                reason = f"no complete answer within the {deadline:g} s per-device deadline; stopped"
+                return await self._failed(device_id, name, "error", reason, started)
             except CampusNetError as exc:
                 return await self._failed(device_id, name, "error", str(exc), started)
-            summary = await self._write(lambda conn: record_poll(conn, device_id, poll))
+            except Exception as exc:  # a bug: logged with its traceback; this device fails, the cycle goes on
+                log.exception("polling %s failed", name)
+                return await self._failed(device_id, name, "error", _bug_reason("polling", exc), started)
+            try:
+                summary = await self._write(lambda conn: record_poll(conn, device_id, poll))
+            except StoreFull:
+                raise  # the cycle pauses (see _run_cycles); nothing of this device was written
+            except Exception as exc:
+                log.exception("storing the poll of %s failed", name)
+                return await self._failed(device_id, name, "error", _bug_reason("storing the poll", exc), started)
             for kind, detail in summary.events:
                 log.info("%s: %s", kind, detail)
             return DeviceResult(name, "up", summary.ports, time.monotonic() - started, None, poll.varbinds)
@@ -211,7 +238,11 @@ class Poller:
         self._reload_settings()
         devices = list(self._reader.execute("SELECT * FROM devices ORDER BY name"))
         sem = asyncio.Semaphore(max(1, self.concurrency))
-        cycle.devices = list(await asyncio.gather(*(self.poll_one(d, sem) for d in devices)))
+        outcomes = await asyncio.gather(*(self.poll_one(d, sem) for d in devices), return_exceptions=True)
+        for outcome in outcomes:  # each device has finished (and committed, or not) before the cycle gives up
+            if isinstance(outcome, BaseException):
+                raise outcome
+        cycle.devices = [o for o in outcomes if isinstance(o, DeviceResult)]
         now = time.time()
         await self._write(lambda conn: history.rollup(conn, now))
         if now - self._last_retention > RETENTION_EVERY_S:
@@ -346,7 +377,8 @@ class Poller:
     async def _run_cycles(self, stop: asyncio.Event) -> None:
         next_start = time.monotonic()
         while not stop.is_set():
-            await self.run_cycle()
+            if not await self._guarded_cycle(stop):
+                return
             next_start += self.interval
             now = time.monotonic()
             if now > next_start:
@@ -356,3 +388,54 @@ class Poller:
                 next_start += missed * self.interval
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=max(0.0, next_start - time.monotonic()))
+
+    async def _guarded_cycle(self, stop: asyncio.Event) -> bool:
+        """One cycle that gives way to ``stop`` and survives a full disk. False when ``stop`` ended it.
+
+        On stop, devices still being polled get :data:`STOP_GRACE_S` to finish, then are cancelled (what they
+        already committed stays). On a full disk the service keeps running: it waits (doubling from the interval up
+        to :data:`FULL_DISK_MAX_WAIT_S`) and tries again, and once a cycle is stored again it records a
+        ``store_full`` event saying how long polls could not be kept.
+        """
+        wait = self.interval
+        while True:
+            cycle = asyncio.ensure_future(self.run_cycle())
+            stopping = asyncio.ensure_future(stop.wait())
+            try:
+                await asyncio.wait({cycle, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                if not cycle.done():
+                    await asyncio.wait({cycle}, timeout=STOP_GRACE_S)
+                    cycle.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await cycle
+                    return False
+                cycle.result()
+            except StoreFull as exc:
+                self.full_since = self.full_since or time.time()
+                log.error("%s; polling goes on, storing again in %.0f s", exc, wait)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=wait)
+                if stop.is_set():
+                    return False
+                wait = min(wait * 2, FULL_DISK_MAX_WAIT_S)
+                continue
+            finally:
+                stopping.cancel()
+            if self.full_since is not None:
+                await self._record_store_full()
+            return True
+
+    async def _record_store_full(self) -> None:
+        since, self.full_since = self.full_since, None
+        assert since is not None
+        detail = (
+            f"the disk holding the store was full from {time.strftime('%Y-%m-%d %H:%M', time.localtime(since))}: "
+            "polls in between were not kept"
+        )
+        log.warning("store_full: %s", detail)
+        with contextlib.suppress(StoreError):
+            await self._write(
+                lambda conn: conn.execute(
+                    "INSERT INTO events(ts, kind, detail) VALUES (?, 'store_full', ?)", (time.time(), detail)
+                )
+            )

@@ -40,6 +40,7 @@ class FieldSpec:
 FIELDS: dict[str, FieldSpec] = {
     "poll_interval_s": FieldSpec("poll.interval_s", float, 10, 3600, "polling interval (s)"),
     "concurrency": FieldSpec("poll.concurrency", int, 1, 256, "devices polled at once"),
+    "device_deadline_s": FieldSpec("poll.device_deadline_s", float, 5, 600, "per-device poll deadline (s)"),
     "snmp_timeout_s": FieldSpec("poll.snmp_timeout_s", float, 0.2, 30, "SNMP timeout (s)"),
     "snmp_retries": FieldSpec("poll.snmp_retries", int, 0, 5, "SNMP retries"),
     "config_backup_hours": FieldSpec("backup.interval_h", int, 0, 720, "configuration backup every (hours, 0 = off)"),
@@ -67,6 +68,8 @@ class PollSettings:
     Attributes:
         poll_interval_s: seconds between cycle starts (10-3600).
         concurrency: devices polled at the same time (1-256).
+        device_deadline_s: a device's poll that is not complete after this many seconds (5-600, default 45) is
+            stopped and the device marked 'error' with that reason.
         snmp_timeout_s: SNMP timeout given to newly added devices (0.2-30 s); existing devices keep their own.
         snmp_retries: SNMP retries given to newly added devices (0-5).
         config_backup_hours: hours between scheduled backups of each device's configuration over SSH (0: off);
@@ -76,6 +79,7 @@ class PollSettings:
 
     poll_interval_s: float = defaults.POLL_INTERVAL_S
     concurrency: int = defaults.POLL_CONCURRENCY
+    device_deadline_s: float = defaults.DEVICE_DEADLINE_S
     snmp_timeout_s: float = defaults.SNMP_TIMEOUT_S
     snmp_retries: int = defaults.SNMP_RETRIES
     config_backup_hours: int = defaults.CONFIG_BACKUP_HOURS

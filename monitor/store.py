@@ -414,6 +414,29 @@ class StoreError(CampusNetError):
     """The store cannot be opened or written (read-only folder, full disk, newer schema)."""
 
 
+class StoreFull(StoreError):
+    """The disk (or filesystem quota) holding the store is full: writes fail until space returns."""
+
+
+def store_error(path: Path, exc: sqlite3.Error, doing: str = "write to") -> StoreError:
+    """The one-line error for a failed open or write; :class:`StoreFull` when SQLite says the disk is full, or
+    when an I/O error comes from a filesystem with no space left (SQLite reports a full disk while it maps its
+    shared-memory file as an I/O error)."""
+    full = getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc)
+    if full or ("I/O error" in str(exc) and _no_space_left(path)):
+        return StoreFull(f"the disk holding the store {path} is full: free some space ({exc})")
+    return StoreError(f"cannot {doing} the store {path}: {exc}")
+
+
+def _no_space_left(path: Path) -> bool:
+    """True when the filesystem holding ``path`` has (almost) no free space left."""
+    try:
+        st = os.statvfs(path.parent if str(path.parent) else Path("."))
+    except (OSError, AttributeError):  # no statvfs on Windows; a full disk there says SQLITE_FULL anyway
+        return False
+    return st.f_bavail * st.f_frsize < 64 * 1024
+
+
 def default_db_path() -> Path:
     """The store path when ``--db`` is not given: ``$CAMPUSNET_DB`` if set; else, run from a source checkout,
     ``./inventory.db``; else (the installed, frozen program) ``<user data dir>/inventory.db``, the folder created:
@@ -462,7 +485,7 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
             conn.execute("PRAGMA synchronous = NORMAL")
             migrate(conn)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open the store {path}: {exc}") from exc
+        raise store_error(path, exc, "open") from exc
     return conn
 
 
@@ -537,7 +560,7 @@ class StoreWriter:
                 with self._conn:
                     result = job(self._conn)
             except sqlite3.OperationalError as exc:
-                fut.set_exception(StoreError(f"cannot write to the store {self.path}: {exc}"))
+                fut.set_exception(store_error(self.path, exc))
             except BaseException as exc:
                 fut.set_exception(exc)
             else:

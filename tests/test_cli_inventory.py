@@ -140,7 +140,14 @@ def test_secrets_never_in_store_file_is_owner_only(db: Path, capsys: pytest.Capt
         (["ports", "ghost"], "no device named 'ghost'"),
         (["traffic", "dup", "Gi1/0/1"], "has no port"),
         (["device", "frobnicate"], "invalid choice"),
-        (["poll", "--once", "--interval", "1"], "too short"),
+        (["poll", "--once", "--interval", "1"], "out of range (5-86400 s)"),
+        (["poll", "--interval", "nan"], "out of range (5-86400 s)"),
+        (["poll", "--interval", "inf"], "out of range (5-86400 s)"),
+        (["poll", "--interval=-inf"], "out of range (5-86400 s)"),
+        (["poll", "--once", "--concurrency", "0"], "out of range (1-1024)"),
+        (["poll", "--once", "--concurrency", "1e3"], "not a whole number"),
+        (["demo", "--headless", "--interval", "nan"], "out of range (2-3600 s)"),
+        (["demo", "--headless", "--speed", "inf"], "out of range (1-10000)"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_changes_nothing(

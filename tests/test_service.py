@@ -152,7 +152,7 @@ def test_demo_headless_polls_the_simulated_school_and_stops(tmp_path: Path) -> N
 
 def test_demo_rejects_bad_speed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert cli(["--db", str(tmp_path / "d.db"), "demo", "--headless", "--speed", "0"]) == 2
-    assert "speed 0.0 is out of range" in capsys.readouterr().err
+    assert "--speed: 0 is out of range (1-10000)" in capsys.readouterr().err
     assert not (tmp_path / "d.db").exists()
 
 

@@ -41,6 +41,7 @@ def test_round_trip(conn: sqlite3.Connection, tmp_path: Path) -> None:
     s = PollSettings(
         poll_interval_s=30,
         concurrency=8,
+        device_deadline_s=20,
         snmp_timeout_s=1.5,
         snmp_retries=3,
         config_backup_hours=6,
@@ -59,6 +60,7 @@ def test_round_trip(conn: sqlite3.Connection, tmp_path: Path) -> None:
     assert keys == {
         "poll.interval_s",
         "poll.concurrency",
+        "poll.device_deadline_s",
         "poll.snmp_timeout_s",
         "poll.snmp_retries",
         "backup.interval_h",

@@ -2869,6 +2869,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Give up on a device after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>SNMP timeout for new devices</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2869,6 +2869,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Give up on a device after</source>
+        <translation>單台裝置最多等待</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>SNMP timeout for new devices</source>
         <translation>新裝置的 SNMP 逾時</translation>
     </message>
