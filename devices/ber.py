@@ -308,12 +308,13 @@ def _decode_oid_slow(chunk: bytes, offset: int) -> Oid:
     append = subids.append
     value = 0
     limit = 80 + MAX_SUBID  # the first sub-identifier carries the first two arcs (X * 40 + Y, Y up to 2^32-1)
+    partial_limit = limit >> 7  # what a sub-identifier may be before its last octet
     for octet in chunk:
         if octet & 0x80:  # more octets follow
             if not value and octet == 0x80:
                 raise BerError(f"non-minimal sub-identifier in OBJECT IDENTIFIER at offset {offset}")
             value = (value << 7) | (octet & 0x7F)
-            if value > limit >> 7:
+            if value > partial_limit:
                 raise BerError(f"a sub-identifier in OBJECT IDENTIFIER at offset {offset} exceeds 2^32-1")
             continue
         value = (value << 7) | octet
@@ -323,8 +324,8 @@ def _decode_oid_slow(chunk: bytes, offset: int) -> Oid:
             raise BerError(f"OBJECT IDENTIFIER at offset {offset} has more than {MAX_OID_LENGTH} sub-identifiers")
         append(value)
         value = 0
-        limit = MAX_SUBID
-    if value or chunk[-1] & 0x80:
+        limit, partial_limit = MAX_SUBID, MAX_SUBID >> 7
+    if value:  # the last octet said more would follow
         raise BerError(f"truncated sub-identifier in OBJECT IDENTIFIER at offset {offset}")
     first = subids[0]
     head = (first // 40, first % 40) if first < 80 else (2, first - 80)
