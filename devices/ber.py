@@ -11,7 +11,11 @@ What it covers: GetRequest, GetNextRequest and GetBulkRequest encoding; decoding
 PDU layout (Response above all) with INTEGER, OCTET STRING, NULL, OBJECT IDENTIFIER, IpAddress, Counter32, Gauge32
 (Unsigned32), TimeTicks, Opaque, Counter64 and the noSuchObject / noSuchInstance / endOfMibView markers. Every length
 is checked against its container; malformed input raises :class:`BerError` naming what is wrong and where, so
-garbage never turns into data. Decoding is a single forward pass, so it always terminates.
+garbage never turns into data, and :class:`BerError` is the only exception the decoder raises on any input (the
+tests fuzz it). Decoding is a single forward pass, bounded in size and time for hostile input: messages above
+:data:`MAX_MESSAGE_SIZE` octets are refused unread, a sub-identifier is refused as soon as it passes 2^32-1 (so no
+giant ints are ever built), an OID as soon as it passes 128 arcs, and the caller can cap the varbinds it accepts;
+the worst 64 KB message decodes in a few milliseconds.
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ COUNTER64 = 0x46
 
 MAX_SUBID = 0xFFFFFFFF
 MAX_OID_LENGTH = 128  # RFC 2578 section 3.5
+MAX_MESSAGE_SIZE = 65_535  # the largest UDP payload; anything bigger is not an answer from an agent
 
 
 class BerError(ValueError):
@@ -298,26 +303,31 @@ def decode_oid(data: bytes, start: int, stop: int) -> Oid:
 
 
 def _decode_oid_slow(chunk: bytes, offset: int) -> Oid:
+    """Sub-identifiers of several octets: checked octet by octet, so a hostile one is refused after 5 octets."""
     subids: list[int] = []
+    append = subids.append
     value = 0
-    fresh = True
+    limit = 80 + MAX_SUBID  # the first sub-identifier carries the first two arcs (X * 40 + Y, Y up to 2^32-1)
+    partial_limit = limit >> 7  # what a sub-identifier may be before its last octet
     for octet in chunk:
-        if fresh and octet == 0x80:
-            raise BerError(f"non-minimal sub-identifier in OBJECT IDENTIFIER at offset {offset}")
-        value = (value << 7) | (octet & 0x7F)
-        fresh = not octet & 0x80
-        if fresh:
-            if value > MAX_SUBID and subids:
-                raise BerError(f"sub-identifier {value} in OBJECT IDENTIFIER at offset {offset} exceeds 2^32-1")
-            subids.append(value)
-            value = 0
-    if not fresh:
+        if octet & 0x80:  # more octets follow
+            if not value and octet == 0x80:
+                raise BerError(f"non-minimal sub-identifier in OBJECT IDENTIFIER at offset {offset}")
+            value = (value << 7) | (octet & 0x7F)
+            if value > partial_limit:
+                raise BerError(f"a sub-identifier in OBJECT IDENTIFIER at offset {offset} exceeds 2^32-1")
+            continue
+        value = (value << 7) | octet
+        if value > limit:
+            raise BerError(f"a sub-identifier in OBJECT IDENTIFIER at offset {offset} exceeds 2^32-1")
+        if len(subids) >= MAX_OID_LENGTH - 1:
+            raise BerError(f"OBJECT IDENTIFIER at offset {offset} has more than {MAX_OID_LENGTH} sub-identifiers")
+        append(value)
+        value = 0
+        limit, partial_limit = MAX_SUBID, MAX_SUBID >> 7
+    if value:  # the last octet said more would follow
         raise BerError(f"truncated sub-identifier in OBJECT IDENTIFIER at offset {offset}")
-    if len(subids) >= MAX_OID_LENGTH:
-        raise BerError(f"OBJECT IDENTIFIER at offset {offset} has more than {MAX_OID_LENGTH} sub-identifiers")
     first = subids[0]
-    if first > 80 + MAX_SUBID:
-        raise BerError(f"first sub-identifier {first} in OBJECT IDENTIFIER at offset {offset} is too large")
     head = (first // 40, first % 40) if first < 80 else (2, first - 80)
     return head + tuple(subids[1:])
 
@@ -354,10 +364,12 @@ def _decode_value(tag: int, data: bytes, start: int, stop: int) -> Value:
     raise BerError(f"unknown value type 0x{tag:02x} at offset {start}")
 
 
-def _decode_varbinds(data: bytes, pos: int, end: int) -> list[VarBind]:
+def _decode_varbinds(data: bytes, pos: int, end: int, max_varbinds: int) -> list[VarBind]:
     varbinds: list[VarBind] = []
     append = varbinds.append
     while pos < end:
+        if len(varbinds) >= max_varbinds:
+            raise BerError(f"more than {max_varbinds} varbinds in one message")
         if data[pos] != SEQUENCE:
             raise BerError(f"expected a varbind SEQUENCE at offset {pos}, found tag 0x{data[pos]:02x}")
         pos, vb_end = _length(data, pos + 1, end)
@@ -373,10 +385,16 @@ def _decode_varbinds(data: bytes, pos: int, end: int) -> list[VarBind]:
     return varbinds
 
 
-def decode_message(data: bytes) -> Message:
-    """Decode one whole SNMPv1/v2c message; raise :class:`BerError` on anything malformed or trailing."""
-    data = bytes(data)
+def decode_message(data: bytes, *, max_varbinds: int | None = None) -> Message:
+    """Decode one whole SNMPv1/v2c message; raise :class:`BerError` on anything malformed or trailing.
+
+    ``max_varbinds``: refuse a message with more varbinds than that (a client knows how many it asked for, and
+    stops decoding a flood early). Messages above :data:`MAX_MESSAGE_SIZE` octets are refused before reading.
+    """
     size = len(data)
+    if size > MAX_MESSAGE_SIZE:
+        raise BerError(f"a message of {size} octets is larger than any UDP datagram ({MAX_MESSAGE_SIZE})")
+    data = bytes(data)
     if not size or data[0] != SEQUENCE:
         raise BerError("not an SNMP message (does not start with a SEQUENCE)")
     pos, end = _length(data, 1, size)
@@ -401,5 +419,5 @@ def decode_message(data: bytes) -> Message:
     pos, vbl_end = _expect(data, pos, end, SEQUENCE, "varbind list")
     if vbl_end != end:
         raise BerError(f"{end - vbl_end} stray octets after the varbind list")
-    varbinds = _decode_varbinds(data, pos, vbl_end)
+    varbinds = _decode_varbinds(data, pos, vbl_end, size if max_varbinds is None else max_varbinds)
     return Message(version, community, pdu_type, request_id, error_status, error_index, varbinds)

@@ -11,6 +11,14 @@ the poller's hot path, see that module); SNMPv3 goes through pysnmp's v3arch asy
 Both share the request logic here: chunked GETs, GETBULK walks of several columns at once, back-off to smaller
 max-repetitions on timeouts and tooBig answers, and the checks that keep a broken agent from looping us forever.
 
+A broken or hostile agent costs a bounded amount of time. A datagram that cannot be decoded (or answers with
+another community, or is no Response) is ignored and counted in :attr:`SnmpStats.malformed` while the real answer
+is awaited; when only such datagrams came, the request fails with "malformed answers from HOST: reason" instead of
+the timeout's "check address, community and ACL" (the agent is there, it speaks nonsense). A walk stops with a
+one-line SnmpProtocolError on non-increasing OIDs, OIDs over 128 sub-identifiers, :data:`MAX_NULL_RUN` rows without
+a value in a row, or more than ``max_rows`` rows of one column (:data:`DEFAULT_MAX_ROWS`, every row counted, with
+or without a value).
+
 SNMPv3 "aes256" is AES-256 with the key extension Cisco uses (pysnmp's usmAesCfb256Protocol, net-snmp's AES-256-C);
 it agrees with the other (Blumenthal) variant only when the auth digest is SHA-256.
 
@@ -25,6 +33,7 @@ import asyncio
 import functools
 import random
 import socket
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -79,12 +88,23 @@ class SnmpStats:
         varbinds: varbinds received in answers.
         timeouts: attempts that went unanswered within the timeout.
         bytes_in: size of the accepted answers (v1/v2c only; pysnmp does not tell).
+        malformed: datagrams from the agent's address that were ignored because they could not be decoded or
+            used (v1/v2c: not well-formed, another community or version, not a Response; v3: what pysnmp could not
+            parse or failed on).
+        last_malformed: why the last of those was ignored ("" if none was).
     """
 
     requests: int = 0
     varbinds: int = 0
     timeouts: int = 0
     bytes_in: int = 0
+    malformed: int = 0
+    last_malformed: str = ""
+
+    def ignored(self, reason: str) -> None:
+        """Count one ignored datagram and remember why."""
+        self.malformed += 1
+        self.last_malformed = reason
 
 
 # RFC 3416 error-status names, by value.
@@ -117,13 +137,23 @@ _NO_SUCH_NAME = 2
 _VARBIND_BUDGET = 64
 _GET_CHUNK = 32
 
+# Walk limits, per column. The row budget fits the biggest tables the project walks (a chassis switch with a few
+# thousand interfaces, a controller with thousands of APs) with room to spare, and stops an agent that invents
+# rows forever within a few seconds on a LAN. Every row counts, those without a value too.
+DEFAULT_MAX_ROWS = 20_000
+MAX_NULL_RUN = 1_000  # rows without a value in a row: no real table is like that
+
 
 class _Reply(NamedTuple):
-    """The part of an answer the session logic needs, whatever the SNMP version."""
+    """The part of an answer the session logic needs, whatever the SNMP version.
+
+    ``arrival`` is the wall-clock time (time.time()) the answer was received, for per-column timestamps.
+    """
 
     error_status: int
     error_index: int
     varbinds: list[ber.VarBind]
+    arrival: float
 
 
 @dataclass(slots=True)
@@ -135,6 +165,10 @@ class _Column:
     rows: dict[str, SnmpValue]
     last: ber.Oid
     done: bool = False
+    steps: int = 0  # rows seen, with or without a value
+    null_run: int = 0  # rows without a value since the last one with
+    first_at: float | None = None  # arrival of the first and last answers that carried rows with values
+    last_at: float = 0.0
 
 
 def _where(host: str, port: int) -> str:
@@ -142,6 +176,7 @@ def _where(host: str, port: int) -> str:
 
 
 def _timeout_message(target: SnmpTarget) -> str:
+    """Why nothing came back: what the user should check."""
     what = "community"
     if target.credentials.version == "3":
         # Agents drop what they cannot decrypt without a word, so a wrong privacy key looks like silence.
@@ -166,37 +201,54 @@ class _Backend:
         raise NotImplementedError
 
 
+def _no_answer(target: SnmpTarget, stats: SnmpStats, malformed_before: int) -> SnmpError:
+    """The error for a request that got no usable answer: a timeout, or the agent's garbage if it sent some."""
+    if stats.malformed > malformed_before:
+        return SnmpProtocolError(f"malformed answers from {_where(target.host, target.port)}: {stats.last_malformed}")
+    return SnmpTimeout(_timeout_message(target))
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # SNMPv1/v2c: own codec over a plain UDP socket
 
 
 class _UdpProtocol(asyncio.DatagramProtocol):
-    """Hands each datagram from the agent to the request waiting for its request-id; drops everything else."""
+    """Hands each datagram from the agent to the request waiting for its request-id; ignores everything else.
 
-    def __init__(self, peer: tuple[str, int], version: int, community: bytes, stats: SnmpStats) -> None:
+    Answers arrive as (message, arrival time.time()). Nothing a datagram holds can fail a request: garbage from
+    the agent's address is counted in the stats and the valid answer is still awaited.
+    """
+
+    def __init__(
+        self, peer: tuple[str, int], version: int, community: bytes, stats: SnmpStats, max_varbinds: int
+    ) -> None:
         self.peer = peer
         self.version = version
         self.community = community
         self.stats = stats
-        self.waiters: dict[int, asyncio.Future[ber.Message]] = {}
+        self.max_varbinds = max_varbinds
+        self.waiters: dict[int, asyncio.Future[tuple[ber.Message, float]]] = {}
 
     def datagram_received(self, data: bytes, addr: tuple[Any, ...]) -> None:
-        """Match an answer to its request; stray datagrams (other sender, unknown request-id) are ignored."""
+        """Match an answer to its request; other senders and unknown request-ids are ignored, garbage counted."""
         if (addr[0], addr[1]) != self.peer or not self.waiters:
             return
+        arrival = time.time()
         try:
-            msg = ber.decode_message(data)
+            msg = ber.decode_message(data, max_varbinds=self.max_varbinds)
         except ber.BerError as exc:
-            error = SnmpProtocolError(f"malformed SNMP answer from {_where(*self.peer)}: {exc}")
-            for pending in self.waiters.values():
-                if not pending.done():
-                    pending.set_exception(error)
+            self.stats.ignored(str(exc))
             return
         fut = self.waiters.get(msg.request_id)
-        if fut is None or fut.done() or msg.version != self.version or msg.community != self.community:
-            return
-        self.stats.bytes_in += len(data)
-        fut.set_result(msg)
+        if fut is None or fut.done():
+            return  # a late answer to an earlier try
+        if msg.version != self.version or msg.community != self.community:
+            self.stats.ignored("an answer with another SNMP version or community")
+        elif msg.pdu_type != ber.RESPONSE:
+            self.stats.ignored(f"a {ber.PDU_NAMES[msg.pdu_type]} PDU instead of a Response")
+        else:
+            self.stats.bytes_in += len(data)
+            fut.set_result((msg, arrival))
 
     def error_received(self, exc: Exception) -> None:
         """ICMP errors (port unreachable ...) are treated like silence: the timeout message says what to check."""
@@ -217,7 +269,9 @@ class _CommunityBackend(_Backend):
         self._stats = stats
         self._request_id = random.randrange(1, 2**31 - 1)
         self._transport: asyncio.DatagramTransport | None = None
-        self._protocol = _UdpProtocol(address, self._version, self._community, stats)
+        # No request of this session asks for more varbinds than this, so a longer answer is refused undecoded.
+        max_varbinds = max(_VARBIND_BUDGET, _GET_CHUNK, target.max_repetitions)
+        self._protocol = _UdpProtocol(address, self._version, self._community, stats, max_varbinds)
 
     async def open(self) -> None:
         """Bind the session's UDP socket."""
@@ -235,7 +289,7 @@ class _CommunityBackend(_Backend):
         return self._request_id
 
     async def request(self, pdu_type: int, oids: Sequence[ber.Oid], max_repetitions: int, tries: int) -> _Reply:
-        """Send one request, retransmitting it (same request-id) after each silent timeout."""
+        """Send one request, retransmitting it (same request-id) after each timeout without a usable answer."""
         if self._transport is None:
             raise SnmpError(f"the SNMP session to {_where(*self._address)} is closed")
         request_id = self._next_request_id()
@@ -244,30 +298,23 @@ class _CommunityBackend(_Backend):
         )
         waiters = self._protocol.waiters
         loop = asyncio.get_running_loop()
+        malformed_before = self._stats.malformed
         try:
             for _ in range(tries):
-                fut: asyncio.Future[ber.Message] = loop.create_future()
+                fut: asyncio.Future[tuple[ber.Message, float]] = loop.create_future()
                 waiters[request_id] = fut
                 self._transport.sendto(packet, self._address)
                 self._stats.requests += 1
                 try:
-                    msg = await asyncio.wait_for(fut, self._target.timeout)
+                    msg, arrival = await asyncio.wait_for(fut, self._target.timeout)
                 except TimeoutError:
                     self._stats.timeouts += 1
                     continue
-                return self._reply(msg)
+                self._stats.varbinds += len(msg.varbinds)
+                return _Reply(msg.error_status, msg.error_index, msg.varbinds, arrival)
         finally:
             waiters.pop(request_id, None)
-        raise SnmpTimeout(_timeout_message(self._target))
-
-    def _reply(self, msg: ber.Message) -> _Reply:
-        if msg.pdu_type != ber.RESPONSE:
-            name = ber.PDU_NAMES.get(msg.pdu_type, hex(msg.pdu_type))
-            raise SnmpProtocolError(
-                f"malformed SNMP answer from {_where(*self._address)}: a {name} PDU instead of a Response"
-            )
-        self._stats.varbinds += len(msg.varbinds)
-        return _Reply(msg.error_status, msg.error_index, msg.varbinds)
+        raise _no_answer(self._target, self._stats, malformed_before)
 
     def close(self) -> None:
         """Close the socket and fail any request still waiting."""
@@ -305,6 +352,33 @@ class _UsmBackend(_Backend):
         # hlapi resolves even numeric OIDs through the engine's MIB view, and a fresh view sets up pysmi's MIB
         # compiler (about 0.3 CPU-seconds) on first use; one shared view pays that once per process.
         self._engine.cache["mibViewController"] = _shared_mib_view()
+        self._guard_receive()
+
+    def _guard_receive(self) -> None:
+        """Count what pysnmp cannot use among the agent's datagrams, and keep its failures on them quiet.
+
+        pysnmp decodes answers in an event-loop callback: an exception there (pyasn1 raises TypeError on some
+        garbage) only prints a traceback, and datagrams it cannot parse are dropped with a counter. Either way the
+        request then times out; counting them lets the timeout say "malformed answers" instead of "no answer".
+        """
+        engine = self._engine
+        dispatcher = engine.message_dispatcher
+        receive = dispatcher.receive_message
+        stats = self._stats
+        counters = engine.get_mib_builder().import_symbols("__SNMPv2-MIB", "snmpInASNParseErrs", "snmpInBadVersions")
+
+        def guarded(*args: Any) -> Any:
+            before = sum(int(c.syntax) for c in counters)
+            try:
+                result = receive(*args)
+            except Exception as exc:
+                stats.ignored(f"an SNMPv3 message that cannot be processed ({type(exc).__name__}: {_first_line(exc)})")
+                return b""
+            if sum(int(c.syntax) for c in counters) > before:
+                stats.ignored("not a well-formed SNMP message")
+            return result
+
+        dispatcher.receive_message = guarded
 
     async def _transport(self, tries: int) -> Any:
         from pysnmp.hlapi.v3arch.asyncio import Udp6TransportTarget, UdpTransportTarget
@@ -318,19 +392,23 @@ class _UsmBackend(_Backend):
         """Send one request through pysnmp; retry once when the agent says we are out of its time window."""
         from pysnmp.proto import errind
 
+        malformed_before = self._stats.malformed
         for _ in range(2):
             indication, status, index, varbinds = await self._send(pdu_type, oids, max_repetitions, tries)
             if not isinstance(indication, errind.NotInTimeWindow):
                 break
+        arrival = time.time()
         if indication:
-            self._raise_indication(indication, tries)
-        values = [_from_pysnmp(vb[0], vb[1]) for vb in varbinds]
+            self._raise_indication(indication, tries, malformed_before)
+        try:
+            values = [_from_pysnmp(vb[0], vb[1]) for vb in varbinds]
+            reply = _Reply(int(status), int(index), values, arrival)
+        except Exception as exc:  # whatever pysnmp handed over, it is not something we can read
+            raise SnmpProtocolError(f"malformed SNMPv3 answer from {_where(*self._address)}: {exc!r}") from None
         self._stats.varbinds += len(values)
-        return _Reply(int(status), int(index), values)
+        return reply
 
     async def _send(self, pdu_type: int, oids: Sequence[ber.Oid], max_repetitions: int, tries: int) -> Any:
-        from pyasn1.error import PyAsn1Error
-        from pysnmp.error import PySnmpError
         from pysnmp.hlapi.v3arch.asyncio import ContextData, ObjectIdentity, ObjectType, bulk_cmd, get_cmd, next_cmd
 
         objects = [ObjectType(ObjectIdentity(oid)) for oid in oids]
@@ -343,16 +421,17 @@ class _UsmBackend(_Backend):
                 )
             command = get_cmd if pdu_type == ber.GET_REQUEST else next_cmd
             return await command(self._engine, self._auth, transport, ContextData(), *objects, lookupMib=False)
-        except (PySnmpError, PyAsn1Error, OSError) as exc:
-            raise SnmpProtocolError(f"SNMPv3 request to {_where(*self._address)} failed: {exc}") from None
+        except Exception as exc:  # pysnmp and pyasn1 raise many kinds (PySnmpError, PyAsn1Error, TypeError ...)
+            reason = f"{type(exc).__name__}: {_first_line(exc)}"
+            raise SnmpProtocolError(f"SNMPv3 request to {_where(*self._address)} failed: {reason}") from None
 
-    def _raise_indication(self, indication: Any, tries: int) -> None:
+    def _raise_indication(self, indication: Any, tries: int, malformed_before: int) -> None:
         from pysnmp.proto import errind
 
         user = self._user
         if isinstance(indication, errind.RequestTimedOut):
             self._stats.timeouts += tries
-            raise SnmpTimeout(_timeout_message(self._target))
+            raise _no_answer(self._target, self._stats, malformed_before)
         if isinstance(indication, errind.WrongDigest | errind.AuthenticationFailure | errind.AuthenticationError):
             raise SnmpAuthError(f"authentication failed for SNMPv3 user {user}: check the auth key and protocol")
         if isinstance(indication, errind.UnknownUserName | errind.UnknownSecurityName):
@@ -370,6 +449,12 @@ class _UsmBackend(_Backend):
         if self._engine is not None:
             self._engine.close_dispatcher()
             self._engine = None
+
+
+def _first_line(exc: BaseException, limit: int = 200) -> str:
+    """The start of an exception's text, for a one-line message."""
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else "")[:limit]
 
 
 @functools.cache
@@ -556,13 +641,26 @@ class SnmpSession:
 
     # --- walks ---------------------------------------------------------------------------------------------------
 
-    async def walk_columns(self, columns: Sequence[str], *, max_rows: int = 100_000) -> dict[str, dict[str, SnmpValue]]:
+    async def walk_columns(
+        self,
+        columns: Sequence[str],
+        *,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        times: dict[str, float] | None = None,
+    ) -> dict[str, dict[str, SnmpValue]]:
         """Every row of each table column: column OID -> {index suffix ("10101", "1.2.3"): value}.
 
         Every requested column is in the result (an empty dict when the agent has none). v1 walks with GETNEXT;
         v2c and v3 with GETBULK requests carrying several columns each. A column ends when the agent leaves its
-        subtree or answers endOfMibView; rows whose value is NULL are left out. An agent that answers non-increasing
-        OIDs, or more than ``max_rows`` rows for one column, raises SnmpProtocolError.
+        subtree or answers endOfMibView; rows whose value is NULL are left out.
+
+        A broken agent raises SnmpProtocolError: non-increasing OIDs, an OID of more than 128 sub-identifiers,
+        :data:`MAX_NULL_RUN` rows without a value in a row, or more than ``max_rows`` rows in one column (every row
+        counts, with a value or without).
+
+        ``times``: when given, filled with column OID -> wall-clock time (time.time()) midway between the arrival
+        of the first and the last answer that carried rows of that column, the moment its values are best taken
+        for (rates); columns without rows are left out.
         """
         names = list(dict.fromkeys(columns))
         walk = [_Column(name, ber.parse_oid(name), {}, ber.parse_oid(name)) for name in names]
@@ -570,6 +668,8 @@ class SnmpSession:
             await self._walk_getnext(walk, max_rows)
         else:
             await self._walk_bulk(walk, max_rows)
+        if times is not None:
+            times.update({c.name: (c.first_at + c.last_at) / 2 for c in walk if c.first_at is not None})
         return {c.name: c.rows for c in walk}
 
     async def _walk_getnext(self, walk: list[_Column], max_rows: int) -> None:
@@ -588,7 +688,7 @@ class SnmpSession:
             elif len(reply.varbinds) != len(batch):
                 raise self._malformed(f"{len(reply.varbinds)} varbinds for a GETNEXT of {len(batch)}")
             else:
-                self._absorb(batch, reply.varbinds, max_rows)
+                self._absorb(batch, reply, max_rows)
             active = [c for c in active if not c.done]
 
     async def _walk_bulk(self, walk: list[_Column], max_rows: int) -> None:
@@ -614,7 +714,7 @@ class SnmpSession:
                     raise self._malformed("an empty answer to a GETBULK")
                 if len(reply.varbinds) > asked * len(batch):
                     raise self._malformed(f"{len(reply.varbinds)} varbinds for a GETBULK of {asked} x {len(batch)}")
-                self._absorb(batch, reply.varbinds, max_rows)
+                self._absorb(batch, reply, max_rows)
             active = [c for c in active if not c.done]
 
     async def _bulk(self, oids: list[ber.Oid]) -> tuple[_Reply, int]:
@@ -628,11 +728,12 @@ class SnmpSession:
         self.max_repetitions = asked = max(1, asked // 2)
         return await self._request(ber.GET_BULK_REQUEST, oids, asked, tries=1), asked
 
-    def _absorb(self, batch: list[_Column], varbinds: list[ber.VarBind], max_rows: int) -> None:
+    def _absorb(self, batch: list[_Column], reply: _Reply, max_rows: int) -> None:
         """File the varbinds of a GETNEXT/GETBULK answer (row-major: one per column per repetition)."""
         width = len(batch)
         no_value = ber.NoValue
-        for i, (oid, value) in enumerate(varbinds):
+        arrival = reply.arrival
+        for i, (oid, value) in enumerate(reply.varbinds):
             col = batch[i % width]
             if col.done:
                 continue
@@ -647,13 +748,26 @@ class SnmpSession:
             if oid[:size] != col.prefix:
                 col.done = True
                 continue
-            col.last = oid
+            self._count_row(col, oid, value is None, max_rows)
             if value is not None:
                 col.rows[".".join(map(str, oid[size:]))] = value
-                if len(col.rows) > max_rows:
-                    raise SnmpProtocolError(
-                        f"agent {self._where} answered more than {max_rows} rows for {col.name}; stopped"
-                    )
+                if col.first_at is None:
+                    col.first_at = arrival
+                col.last_at = arrival
+
+    def _count_row(self, col: _Column, oid: ber.Oid, null: bool, max_rows: int) -> None:
+        """Enforce the walk limits on one more row of ``col``, so an agent that invents rows is stopped early."""
+        col.last = oid
+        col.steps += 1
+        if col.steps > max_rows:
+            raise SnmpProtocolError(f"agent {self._where} answered more than {max_rows} rows for {col.name}; stopped")
+        if len(oid) > ber.MAX_OID_LENGTH:  # pysnmp (v3) lets them through
+            raise self._malformed(f"an OID of {len(oid)} sub-identifiers (at most {ber.MAX_OID_LENGTH}) in {col.name}")
+        col.null_run = col.null_run + 1 if null else 0
+        if col.null_run >= MAX_NULL_RUN:
+            raise SnmpProtocolError(
+                f"agent {self._where} answered {MAX_NULL_RUN} rows without a value in a row for {col.name}; stopped"
+            )
 
 
-__all__ = ["SnmpCredentials", "SnmpSession", "SnmpStats", "SnmpTarget", "SnmpValue"]
+__all__ = ["DEFAULT_MAX_ROWS", "MAX_NULL_RUN", "SnmpCredentials", "SnmpSession", "SnmpStats", "SnmpTarget", "SnmpValue"]

@@ -6,6 +6,8 @@ import contextlib
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyasn1.codec.ber import decoder, encoder
 from pysnmp.proto.api import v1, v2c
 
@@ -248,3 +250,96 @@ def test_random_corruption_never_escapes_as_another_error() -> None:
         noise = bytes([0x30]) + rng.randbytes(rng.randint(0, 200))
         with contextlib.suppress(ber.BerError):
             ber.decode_message(noise)
+
+
+# --- hostile input: bounded size and time, BerError only ---------------------------------------------------------
+
+
+def oid_element(content: bytes) -> bytes:
+    """An OBJECT IDENTIFIER element with raw content octets (anything, also what encode_oid refuses)."""
+    return ber.tlv(ber.OBJECT_IDENTIFIER, content)
+
+
+HUGE_SUBID = b"\xff" * 2047 + b"\x7f"  # a 14,336-bit sub-identifier: str() of it exceeds Python's digit limit
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x2b\x06" + HUGE_SUBID,  # 1.3.6.<huge>
+        HUGE_SUBID + b"\x06\x01",  # the first sub-identifier (the first two arcs) huge
+        b"\x2b" + b"\xff" * 65_000 + b"\x7f",  # as long as a datagram allows
+        b"\x2b\x90\x80\x80\x80\x00",  # 2^32 exactly, just past the limit
+        b"\xa0\x80\x80\x80\x50",  # first sub-identifier 80 + 2^32: arc 2.(2^32)
+    ],
+)
+def test_oversized_subidentifiers_raise_ber_error_with_a_short_message(content: bytes) -> None:
+    with pytest.raises(ber.BerError, match=r"sub-identifier in OBJECT IDENTIFIER at offset \d+ exceeds 2\^32") as info:
+        ber.decode_message(response_with(b"\x05\x00", oid_element=oid_element(content)))
+    assert len(str(info.value)) < 120
+
+
+def test_largest_subidentifiers_still_decode() -> None:
+    oid = (2, 2**32 - 1, *[2**32 - 1] * 126)  # 128 arcs of five octets each
+    msg = ber.decode_message(response_with(b"\x05\x00", oid_element=ber.encode_oid(oid)))
+    assert msg.varbinds == [(oid, None)]
+    too_long = ber.encode_oid(oid)[4:] + b"\x8f\xff\xff\xff\x7f"  # one more arc
+    with pytest.raises(ber.BerError, match="more than 128 sub-identifiers"):
+        ber.decode_message(response_with(b"\x05\x00", oid_element=oid_element(too_long)))
+
+
+def test_messages_above_65535_octets_are_refused_unread() -> None:
+    big = ber.encode_message(1, b"c", ber.RESPONSE, 1, 0, 0, [(IF_HC_IN, ber.tlv(ber.OCTET_STRING, bytes(65_520)))])
+    assert len(big) > 65_535
+    with pytest.raises(ber.BerError, match="larger than any UDP datagram"):
+        ber.decode_message(big)
+    fits = ber.encode_message(1, b"c", ber.RESPONSE, 1, 0, 0, [(IF_HC_IN, ber.tlv(ber.OCTET_STRING, bytes(65_400)))])
+    assert len(ber.decode_message(fits).varbinds[0][1]) == 65_400  # type: ignore[arg-type]
+
+
+def test_max_varbinds_refuses_a_flood() -> None:
+    varbinds = [((*IF_HC_IN, i), ber.NULL_VALUE) for i in range(1, 101)]
+    raw = ber.encode_message(1, b"c", ber.RESPONSE, 1, 0, 0, varbinds)
+    assert len(ber.decode_message(raw, max_varbinds=100).varbinds) == 100
+    with pytest.raises(ber.BerError, match="more than 99 varbinds"):
+        ber.decode_message(raw, max_varbinds=99)
+
+
+# Valid messages of every shape the decoder knows, for the fuzzers to mutate.
+SEEDS = [
+    sample_response(),
+    ber.encode_request(ber.VERSION_2C, b"public", ber.GET_BULK_REQUEST, 77, [IF_HC_IN, BIG_INDEX], max_repetitions=9),
+    ber.encode_request(ber.VERSION_1, b"public", ber.GET_NEXT_REQUEST, 2**31 - 1, [(2, 2**32 - 1, 1)]),
+    pysnmp_response([((1, 3, *[2**31 + i for i in range(120)]), v2c.Counter64(2**64 - 1))]),
+]
+
+
+@st.composite
+def mutated_messages(draw: st.DrawFn) -> bytes:
+    """A valid message with a few octets changed, inserted, deleted, or the tail cut off."""
+    raw = bytearray(draw(st.sampled_from(SEEDS)))
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["set", "set", "insert", "delete", "cut"]))
+        pos = draw(st.integers(0, max(0, len(raw) - 1)))
+        if kind == "set" and raw:
+            raw[pos] = draw(st.integers(0, 255))
+        elif kind == "insert":
+            raw[pos:pos] = draw(st.binary(min_size=1, max_size=8))
+        elif kind == "delete":
+            del raw[pos : pos + draw(st.integers(1, 8))]
+        else:
+            del raw[pos:]
+    return bytes(raw)
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None)
+@given(st.one_of(st.binary(max_size=300), st.binary(max_size=300).map(lambda b: b"\x30" + b), mutated_messages()))
+def test_decoder_returns_a_message_or_raises_ber_error(raw: bytes) -> None:
+    """Property (fuzzed, reproducible): any input gives a Message or a one-line BerError, never anything else."""
+    try:
+        msg = ber.decode_message(raw)
+    except ber.BerError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    else:
+        assert isinstance(msg, ber.Message)
+        assert all(isinstance(oid, tuple) and 2 <= len(oid) <= ber.MAX_OID_LENGTH for oid, _ in msg.varbinds)
