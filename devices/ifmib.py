@@ -197,13 +197,13 @@ async def walk_named(
 ) -> dict[str, dict[str, SnmpValue]]:
     """Walk the given columns and return them keyed by our column names instead of OIDs.
 
-    With ``times``, each column's name is mapped to when its values were read: the midpoint of the walk that
-    carried it (a multi-column GETBULK walk reads all its columns side by side).
+    With ``times``, each column that had rows is mapped (by our name) to when its values arrived: midway between the
+    first and the last answer that carried them (see :meth:`SnmpSession.walk_columns`).
     """
-    started = time.time()
-    by_oid = await session.walk_columns(list(columns.values()))
+    arrived: dict[str, float] = {}
+    by_oid = await session.walk_columns(list(columns.values()), times=arrived)
     if times is not None:
-        times.update(dict.fromkeys(columns, (started + time.time()) / 2))
+        times.update({name: arrived[oid] for name, oid in columns.items() if oid in arrived})
     return {name: by_oid.get(oid, {}) for name, oid in columns.items()}
 
 
@@ -237,5 +237,14 @@ async def fetch_interfaces(
     if missing:
         state.update(await walk_named(session, missing, times))
     rows = build_rows(desc, state)
-    octets = "hc_in_octets" if any(r.counter_bits == 64 for r in rows) or "in_octets" not in times else "in_octets"
-    return InterfaceFetch(rows, {k: dict(v) for k, v in desc.items()}, times[octets])
+    return InterfaceFetch(rows, {k: dict(v) for k, v in desc.items()}, _counters_time(rows, times))
+
+
+def _counters_time(rows: list[InterfaceRow], times: Mapping[str, float]) -> float:
+    """When the octet counters the rows use were read (64-bit if any row has them, else 32-bit); the time of any
+    counter column when the agent sent no octets at all, and now when it sent no rows at all."""
+    hc = any(r.counter_bits == 64 for r in rows)
+    for name in ("hc_in_octets", "hc_out_octets") if hc else ("in_octets", "out_octets", "hc_in_octets"):
+        if name in times:
+            return times[name]
+    return next(iter(times.values()), time.time())
