@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
+    COUNT32,
+    INTEGER32,
     AccessPoint,
     DeviceFacts,
+    Num,
+    Objects,
     WirelessSnapshot,
     ap_from_row,
     as_text,
@@ -25,13 +29,13 @@ from devices.wireless.common import (
 )
 
 _AP = "1.3.6.1.4.1.2011.6.139.13.3.3.1"
-AP_COLUMNS = {
+AP_COLUMNS: Objects = {
     "serial": f"{_AP}.2",
     "model": f"{_AP}.3",
     "name": f"{_AP}.4",
-    "state": f"{_AP}.6",
+    "state": Num(f"{_AP}.6", INTEGER32),
     "ip": f"{_AP}.13",
-    "clients": f"{_AP}.44",
+    "clients": Num(f"{_AP}.44", COUNT32),
 }
 RUN_STATE = {
     1: "idle",
