@@ -1,8 +1,9 @@
 """Wireless readers against agents that answer nonsense numbers: each value is checked against its object's type.
 
-Every numeric value under the vendor and IEEE 802.11 MIBs of the real recordings is replaced, in turn, by a value above
-2^63 (Counter64 2^64-1), a Counter64 where a 32-bit object belongs (2^40) and a negative count (-5). The poll must
-stay up without a wireless error, no figure may carry such a value (they become unknown), and each is logged.
+Every numeric value under the vendor and IEEE 802.11 MIBs of the real recordings (the shared ones and those in
+tests/data/snmprec) is replaced, in turn, by a value above 2^63 (Counter64 2^64-1), a Counter64 where a 32-bit object
+belongs (2^40) and a negative count (-5). The poll must stay up without a wireless error, no figure may carry such a
+value (they become unknown), and each is logged.
 Modules without a recording get a small made-up agent of the same kind (names below), to the same end.
 """
 
@@ -33,6 +34,9 @@ RECORDINGS = [
     "fortiap_fap831f",
     "hiveos-wireless_2",
 ]
+# Public recordings kept in tests/data/snmprec (see its README).
+DATA = Path(__file__).parent / "data" / "snmprec"
+KEPT = ["huawei_ac6605-26"]
 JUNK = ("70|18446744073709551615", "70|1099511627776", "2|-5")
 JUNK_VALUES = {2**64 - 1, 2**40, -5}
 NUMERIC_TAGS = {"2", "65", "66", "67", "70"}
@@ -121,6 +125,9 @@ def junk_polled(snmprec_dir: Path, tmp_path_factory: pytest.TempPathFactory):  #
     for name in RECORDINGS:
         sources[name], count = junk((snmprec_dir / f"{name}.snmprec").read_text(encoding="latin-1"))
         assert count > 0, name
+    for name in KEPT:
+        sources[name], count = junk((DATA / f"{name}.snmprec").read_text(encoding="latin-1"))
+        assert count > 0, name
     for name, lines in MADE_UP.items():
         sources[name], _ = junk("\n".join(line.replace("|N", "|1") for line in lines) + "\n")
     sim = SnmpSim(tmp_path_factory.mktemp("sim"), sources).start()
@@ -158,12 +165,12 @@ class _Collect(logging.Handler):
 
 def test_nonsense_numbers_never_fail_a_poll(junk_polled) -> None:  # type: ignore[no-untyped-def]
     db, cycle, _records = junk_polled
-    assert {d.name: d.status for d in cycle.devices} == dict.fromkeys([*RECORDINGS, *MADE_UP], "up")
+    assert {d.name: d.status for d in cycle.devices} == dict.fromkeys([*RECORDINGS, *KEPT, *MADE_UP], "up")
     assert rows(db, "SELECT * FROM device_polls WHERE error IS NOT NULL") == []
     assert rows(db, "SELECT * FROM wireless_state WHERE error IS NOT NULL") == []
 
 
-@pytest.mark.parametrize("name", [*RECORDINGS, *MADE_UP])
+@pytest.mark.parametrize("name", [*RECORDINGS, *KEPT, *MADE_UP])
 def test_nonsense_numbers_become_unknown(junk_polled, capsys, name: str) -> None:  # type: ignore[no-untyped-def]
     db, _cycle, _records = junk_polled
     code = cli(["--db", str(db), "wireless", name, "--json"])
