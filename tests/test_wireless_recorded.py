@@ -8,6 +8,8 @@ recordings (written in each file's header).
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import json
 import os
 from pathlib import Path
@@ -15,6 +17,11 @@ from typing import Any
 
 import pytest
 
+import devices.wireless as dw
+from devices.platforms import identify
+from devices.snmp import SnmpSession, SnmpTarget
+from devices.wireless import DeviceFacts, WirelessSnapshot, fetch_wireless, probe, reader_for
+from devices.wireless.common import Num
 from monitor.cli import main as cli
 from monitor.scheduler import Poller
 from tests.helpers import add_device, run_cycle
@@ -24,6 +31,10 @@ pytestmark = pytest.mark.snmpsim
 
 DATA = Path(__file__).parent / "data" / "snmprec"
 HUAWEI = DATA / "huawei_ac6605-26.snmprec"
+UNIFI_OLD = DATA / "unifi_10002.snmprec"
+SYS_DESCR = "1.3.6.1.2.1.1.1.0"
+# A sysDescr such as net-snmp's Linux agent gives (made up: the shared UniFi recording's own starts with its model).
+LINUX_DESCR = "Linux AP-Hall-2F 4.4.153 #1 SMP Fri Jan 24 09:20:01 CST 2020 aarch64"
 
 # What LibreNMS read from the Huawei recording (tests/data/vrp_ac6605-26.json at the recording's commit).
 LIBRENMS_HUAWEI = {
@@ -41,6 +52,29 @@ def ssid_of(index: str) -> str:
     length, *octets = (int(p) for p in index.split("."))
     assert length == len(octets)
     return bytes(octets).decode()
+
+
+def generic(text: str, drop: str | None = None) -> str:
+    """A recording with the sysDescr of net-snmp's Linux agent, and without the lines under ``drop``."""
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith(SYS_DESCR + "|"):
+            line = f"{SYS_DESCR}|4|{LINUX_DESCR}"
+        elif drop and line.startswith(drop + "."):
+            continue
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def expect_unifi(path: Path) -> dict[str, Any]:
+    recs = parse_snmprec(path)
+    vap = "1.3.6.1.4.1.41112.1.6.1.2.1"
+    ssids, clients = column(recs, f"{vap}.6"), column(recs, f"{vap}.8")
+    by_ssid: dict[str, int] = {}
+    for index, name in ssids.items():
+        if name:
+            by_ssid[name.decode()] = by_ssid.get(name.decode(), 0) + clients[index]
+    return {"aps_online": 1, "aps_total": 1, "clients_total": sum(clients.values()), "clients_by_ssid": by_ssid}
 
 
 def expect_huawei() -> dict[str, Any]:
@@ -62,8 +96,19 @@ def expect_huawei() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def polled(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    sources: dict[str, Path | str] = {"huawei_ac6605-26": HUAWEI}
+def nanohd(snmprec_dir: Path) -> Path:
+    return snmprec_dir / "unifi_nanohd.snmprec"
+
+
+@pytest.fixture(scope="module")
+def polled(tmp_path_factory: pytest.TempPathFactory, nanohd: Path):  # type: ignore[no-untyped-def]
+    text = nanohd.read_text(encoding="latin-1")
+    sources: dict[str, Path | str] = {
+        "huawei_ac6605-26": HUAWEI,
+        "unifi_10002": UNIFI_OLD,
+        "unifi_linux": generic(text),
+        "linux_server": generic(text, drop="1.3.6.1.4.1.41112"),
+    }
     sim = SnmpSim(tmp_path_factory.mktemp("sim"), sources).start()
     db = tmp_path_factory.mktemp("db") / "inventory.db"
     saved = os.environ.get("CAMPUSNET_SECRETS")
@@ -104,3 +149,107 @@ def test_huawei_ac_without_run_states_counts_from_its_scalars_and_ssid_table(pol
     assert sorted(ap["name"] for ap in got["aps"]) == expected["ap_names"]
     # The table says nothing about the AP's state: unknown, not offline.
     assert [(ap["status"], ap["status_raw"], ap["clients"]) for ap in got["aps"]] == [("unknown", None, None)]
+
+
+@pytest.mark.parametrize("name", ["unifi_10002", "unifi_linux"])
+def test_unifi_with_a_generic_sysobjectid_is_read_by_the_unifi_module(polled, nanohd, capsys, name: str) -> None:  # type: ignore[no-untyped-def]
+    db, cycle = polled
+    assert {d.name: d.status for d in cycle.devices}[name] == "up"
+    expected = expect_unifi(UNIFI_OLD if name == "unifi_10002" else nanohd)
+    code, got = wireless_json(db, name, capsys)
+    assert code == 0 and got["module"] == "unifi" and got["error"] is None
+    for key in ("aps_online", "aps_total", "clients_total", "clients_by_ssid"):
+        assert got[key] == expected[key], key
+    if name == "unifi_10002":  # what LibreNMS read: Clients (ng) 4; SSID Main SSID 1, guest 3, Maintenance 0
+        assert got["clients_total"] == 4 and got["clients_by_ssid"] == {"Main SSID": 1, "guest": 3, "Maintenance": 0}
+        assert [r["clients"] for r in got["aps"][0]["radios"]] == [4]
+
+
+def test_generic_identities_have_no_module_of_their_own(nanohd: Path) -> None:
+    old = parse_snmprec(UNIFI_OLD)
+    assert reader_for(identify(old["1.3.6.1.2.1.1.2.0"][1], old[SYS_DESCR][1].decode())) is None
+    assert identify(parse_snmprec(nanohd)["1.3.6.1.2.1.1.2.0"][1], LINUX_DESCR).platform == "net_snmp"
+
+
+def test_a_linux_box_without_wireless_mibs_has_no_wireless_data(polled, capsys) -> None:  # type: ignore[no-untyped-def]
+    db, cycle = polled
+    assert {d.name: d.status for d in cycle.devices}["linux_server"] == "up"
+    code, got = wireless_json(db, "linux_server", capsys)
+    assert code == 1 and got["wireless"] is None
+
+
+# ------------------------------------------------------------------------------------------------ the probe itself
+
+
+class CountingSession(SnmpSession):
+    """An SnmpSession that counts its GETNEXT probes."""
+
+    probes = 0
+
+    async def get_next(self, oids: Any) -> Any:
+        CountingSession.probes += 1
+        return await super().get_next(oids)
+
+
+def read(target: SnmpTarget, descr: str, oid: str) -> tuple[WirelessSnapshot | None, int]:
+    """fetch_wireless(probe=True) on a new session, as a poll does; (snapshot, probes sent)."""
+
+    async def go() -> WirelessSnapshot | None:
+        async with CountingSession(target) as session:
+            facts = DeviceFacts(target.host, "ap", None)
+            return await fetch_wireless(session, identify(oid, descr), facts, probe=True)
+
+    before = CountingSession.probes
+    snapshot = asyncio.run(go())
+    return snapshot, CountingSession.probes - before
+
+
+@pytest.fixture
+def unifi_sim(tmp_path: Path):  # type: ignore[no-untyped-def]
+    with SnmpSim(tmp_path, {"unifi": UNIFI_OLD}) as sim:
+        yield sim
+
+
+def test_probe_is_sent_once_then_remembered(unifi_sim: SnmpSim) -> None:
+    target = unifi_sim.target("unifi", timeout=5.0)
+    first, probes_first = read(target, "Linux 3.3.8", "1.3.6.1.4.1.10002.1")
+    second, probes_second = read(target, "Linux 3.3.8", "1.3.6.1.4.1.10002.1")
+    assert first is not None and second is not None and first.module == second.module == "unifi"
+    assert (probes_first, probes_second) == (1, 0)
+    assert first.clients_total == second.clients_total == 4
+
+
+def test_a_remembered_module_that_stops_answering_is_probed_again(
+    unifi_sim: SnmpSim, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = unifi_sim.target("unifi", timeout=5.0)
+    assert read(target, "Linux 3.3.8", "1.3.6.1.4.1.10002.1")[1] == 1
+    key = probe.key_of(SnmpSession(target), identify("1.3.6.1.4.1.10002.1", "Linux 3.3.8"))
+    assert probe.FOUND.get(key) == "unifi_ap"
+
+    async def nothing(session: SnmpSession, facts: DeviceFacts) -> None:
+        return None
+
+    monkeypatch.setitem(dw.VENDOR_MODULES, "unifi_ap", nothing)
+    snapshot, probes = read(target, "Linux 3.3.8", "1.3.6.1.4.1.10002.1")
+    assert snapshot is None and probes == 1  # its module found nothing: asked again, the standard MIB tried too
+    assert probe.FOUND.get(key) is None
+
+
+def _oids_read_by(module: Any) -> list[str]:
+    """Every OID a vendor module declares (column and scalar maps, single objects)."""
+    found: list[str] = []
+    for value in vars(module).values():
+        specs = value.values() if isinstance(value, dict) else [value]
+        for spec in specs:
+            if isinstance(spec, Num):
+                found.append(spec.oid)
+            elif isinstance(spec, str) and spec[:1].isdigit() and "." in spec:
+                found.append(spec)
+    return found
+
+
+@pytest.mark.parametrize(("root", "platform"), probe.ROOTS)
+def test_every_probe_root_is_a_mib_its_module_reads(root: str, platform: str) -> None:
+    module = importlib.import_module(dw.VENDOR_MODULES[platform].__module__)
+    assert any(oid == root or oid.startswith(root + ".") for oid in _oids_read_by(module)), (root, platform)
