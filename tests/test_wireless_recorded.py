@@ -205,7 +205,8 @@ def read(target: SnmpTarget, descr: str, oid: str) -> tuple[WirelessSnapshot | N
 
 
 @pytest.fixture
-def unifi_sim(tmp_path: Path):  # type: ignore[no-untyped-def]
+def unifi_sim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(probe, "FOUND", probe.Found())  # nothing remembered from other tests (ports are reused)
     with SnmpSim(tmp_path, {"unifi": UNIFI_OLD}) as sim:
         yield sim
 
