@@ -215,6 +215,10 @@ RULES: tuple[Rule, ...] = (
     Rule("1.3.6.1.4.1.41112", UNKNOWN, vendor="Ubiquiti"),
     Rule("1.3.6.1.4.1.41112", "ubiquiti_edgeswitch", descr=r"^(?:EdgeSwitch|EdgePoint|USW-|UBNT US)"),
     Rule("1.3.6.1.4.1.41112", "unifi_ap", descr=r"^(?:UAP|U6|U7|U-LTE|E7)"),
+    # Old Ubiquiti firmware answers with enterprise 10002 (Frogfoot Networks) and a bare "Linux" sysDescr (LibreNMS's
+    # unifi.yaml knows UniFi APs by .10002.1 + "Linux"); what it is shows only in the MIBs it serves, which
+    # devices.wireless.probe asks for.
+    Rule("1.3.6.1.4.1.10002", UNKNOWN, vendor="Ubiquiti"),
     Rule("1.3.6.1.4.1.8072.3.2", "net_snmp"),
     Rule("1.3.6.1.4.1.8072.3.2.10", "unifi_ap", descr=r"^(?:UAP|U6|U7|U-LTE|E7)"),
     Rule("1.3.6.1.4.1.8072.3.2.10", "ubiquiti_edgeswitch", descr=r"^Linux UBNT"),

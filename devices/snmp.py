@@ -639,6 +639,56 @@ class SnmpSession:
                 raise self._malformed(f"asked for {name}, got {ber.format_oid(got)}")
             result[name] = None if value is None or isinstance(value, ber.NoValue) else value
 
+    # --- GETNEXT -------------------------------------------------------------------------------------------------
+
+    async def get_next(self, oids: Sequence[str]) -> dict[str, tuple[str, SnmpValue | None] | None]:
+        """The object that follows each OID, keyed by the OIDs asked: (its OID, its value), or None where the agent
+        has nothing after it (endOfMibView; in SNMPv1 a varbind it answered noSuchName for).
+
+        One GETNEXT carries up to 32 OIDs, so asking whether an agent has anything under a dozen MIB roots costs one
+        round trip. An answer that does not follow the OID asked (an agent that loops) raises SnmpProtocolError.
+        """
+        wanted = [(name, ber.parse_oid(name)) for name in dict.fromkeys(oids)]
+        result: dict[str, tuple[str, SnmpValue | None] | None] = dict.fromkeys(name for name, _ in wanted)
+        for start in range(0, len(wanted), _GET_CHUNK):
+            await self._next_into(wanted[start : start + _GET_CHUNK], result)
+        return result
+
+    async def _next_into(
+        self, wanted: list[tuple[str, ber.Oid]], result: dict[str, tuple[str, SnmpValue | None] | None]
+    ) -> None:
+        pending = list(wanted)
+        while pending:
+            oids = [oid for _, oid in pending]
+            reply = await self._request(ber.GET_NEXT_REQUEST, oids)
+            if reply.error_status == _NO_SUCH_NAME and 1 <= reply.error_index <= len(pending):
+                pending.pop(reply.error_index - 1)  # SNMPv1's way of saying "end of MIB"; its result stays None
+            elif reply.error_status == _TOO_BIG and len(pending) > 1:
+                half = len(pending) // 2
+                await self._next_into(pending[:half], result)
+                await self._next_into(pending[half:], result)
+                return
+            elif reply.error_status:
+                raise self._status_error(reply, oids)
+            else:
+                self._store_next(pending, reply.varbinds, result)
+                return
+
+    def _store_next(
+        self,
+        wanted: list[tuple[str, ber.Oid]],
+        varbinds: list[ber.VarBind],
+        result: dict[str, tuple[str, SnmpValue | None] | None],
+    ) -> None:
+        if len(varbinds) != len(wanted):
+            raise self._malformed(f"{len(varbinds)} varbinds for a GETNEXT of {len(wanted)}")
+        for (name, oid), (got, value) in zip(wanted, varbinds, strict=True):
+            if isinstance(value, ber.NoValue):
+                continue
+            if got <= oid:
+                raise self._malformed(f"non-increasing OID {ber.format_oid(got)} after {name} (agent loops)")
+            result[name] = (ber.format_oid(got), value)
+
     # --- walks ---------------------------------------------------------------------------------------------------
 
     async def walk_columns(

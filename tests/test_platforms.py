@@ -194,6 +194,13 @@ def test_vendor_known_platform_unknown() -> None:
     assert (ident.vendor, ident.platform) == ("Cisco", "unknown")
 
 
+def test_old_ubiquiti_enterprise_number_names_the_vendor_only() -> None:
+    # sysObjectID and sysDescr of LibreNMS's UniFi recording (tests/data/snmprec/unifi_10002.snmprec): the product
+    # shows only in the MIBs it serves, which the wireless probe asks for.
+    ident = identify("1.3.6.1.4.1.10002.1", "Linux 3.3.8 #1 Wed Jan 18 09:26:53 PST 2017 mips")
+    assert (ident.vendor, ident.platform) == ("Ubiquiti", "unknown")
+
+
 def test_netmiko_types_exist() -> None:
     for key, info in PLATFORMS.items():
         if info.netmiko is not None:

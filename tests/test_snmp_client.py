@@ -113,6 +113,33 @@ def test_v1_walks_with_getnext_and_gets_none_for_missing(sim: SnmpSim) -> None:
     assert got == {SYS_OBJECT_ID: "1.3.6.1.4.1.9.1.1208", "1.3.6.1.2.1.1.99.0": None, SYS_UPTIME: 718475737}
 
 
+async def session_next(target: SnmpTarget, oids: list[str]) -> dict[str, Any]:
+    async with SnmpSession(target) as s:
+        return await s.get_next(oids)
+
+
+@pytest.mark.snmpsim
+@pytest.mark.parametrize("version", ["1", "2c"])
+def test_get_next_answers_what_follows_each_oid_in_one_request(sim: SnmpSim, version: str) -> None:
+    records = parse_snmprec(RECORDING)
+    last = max(records, key=lambda oid: tuple(int(p) for p in oid.split(".")))
+    first_descr = min((o for o in records if o.startswith(IF_DESCR + ".")), key=lambda o: int(o.rsplit(".", 1)[1]))
+    target = sim.target("ios_2960x", version=version)
+
+    async def go() -> tuple[dict[str, Any], int]:
+        async with SnmpSession(target) as s:
+            got = await s.get_next([SYS_DESCR, IF_DESCR, last, "1.3.6.1.4.1.9.9.618"])
+            return got, s.stats.requests
+
+    got, requests = run(go())
+    assert got[SYS_DESCR] == (SYS_OBJECT_ID, "1.3.6.1.4.1.9.1.1208")
+    assert got[IF_DESCR] == (first_descr, records[first_descr][1])
+    assert got[last] is None  # nothing after the last object: endOfMibView (v2c) or noSuchName (v1)
+    nxt = got["1.3.6.1.4.1.9.9.618"]
+    assert nxt is not None and not nxt[0].startswith("1.3.6.1.4.1.9.9.618.")  # the recording has no such MIB
+    assert requests == (2 if version == "1" else 1)  # v1 asks once more without the varbind it refused
+
+
 def assert_times_out(target: SnmpTarget, call: Callable[[SnmpSession], Coroutine[Any, Any, Any]]) -> float:
     async def go() -> None:
         async with SnmpSession(target) as s:
@@ -416,6 +443,15 @@ def test_non_increasing_oids_raise() -> None:
 
     with pytest.raises(SnmpProtocolError, match=r"non-increasing OID 1\.3\.6\.1\.4\.1\.99999\.1\.3 after .*\.1\.5"):
         walk_fake(looping)
+
+
+def test_get_next_that_does_not_move_forward_raises() -> None:
+    async def go() -> None:
+        async with fake_agent(lambda msg: [answer(msg, [((*TABLE, 1), 1)])]) as (_, target):
+            await session_next(target, [ber.format_oid((*TABLE, 2))])
+
+    with pytest.raises(SnmpProtocolError, match=r"non-increasing OID 1\.3\.6\.1\.4\.1\.99999\.1\.1 after .*\.1\.2"):
+        run(go())
 
 
 def test_too_big_halves_max_repetitions() -> None:

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
+    CHANNEL,
     DeviceFacts,
+    Num,
+    Objects,
     Radio,
+    SmiRange,
     WirelessSnapshot,
     as_int,
     as_text,
@@ -26,11 +30,11 @@ from devices.wireless.common import (
 )
 
 _IF = "1.3.6.1.4.1.26928.1.1.1.2.1"
-CLIENT_COUNT = "1.3.6.1.4.1.26928.1.2.9.0"
+CLIENT_COUNT = Num("1.3.6.1.4.1.26928.1.2.9.0", SmiRange("INTEGER (0..10000)", 0, 10_000))  # its MIB's own range
 SERIAL = "1.3.6.1.4.1.26928.1.2.5.0"
-IF_COLUMNS = {"name": f"{_IF}.1.1.1", "ssid": f"{_IF}.1.1.2"}
+IF_COLUMNS: Objects = {"name": f"{_IF}.1.1.1", "ssid": f"{_IF}.1.1.2"}
 ASSOCIATION_MAC = f"{_IF}.2.1.1"
-RADIO_CHANNEL = f"{_IF}.5.1.1"
+RADIO_CHANNEL = Num(f"{_IF}.5.1.1", CHANNEL)
 
 
 async def fetch(session: SnmpSession, facts: DeviceFacts) -> WirelessSnapshot | None:

@@ -19,8 +19,15 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
+    CHANNEL,
+    COUNT32,
+    INTEGER32,
+    TIMETICKS,
+    UNSIGNED32,
     AccessPoint,
     DeviceFacts,
+    Num,
+    Objects,
     Radio,
     WirelessSnapshot,
     add_ssid,
@@ -42,34 +49,34 @@ _SWITCH = "1.3.6.1.4.1.14823.2.2.1.1.3"
 _WLAN = "1.3.6.1.4.1.14823.2.2.1.5.2.1"
 _AI = "1.3.6.1.4.1.14823.2.3.3.1"
 
-CONTROLLER_SCALARS = {"aps": f"{_SWITCH}.1.0", "stations": f"{_SWITCH}.2.0"}
-CONTROLLER_AP_COLUMNS = {
+CONTROLLER_SCALARS: Objects = {"aps": Num(f"{_SWITCH}.1.0", UNSIGNED32), "stations": Num(f"{_SWITCH}.2.0", UNSIGNED32)}
+CONTROLLER_AP_COLUMNS: Objects = {
     "ip": f"{_WLAN}.4.1.2",
     "name": f"{_WLAN}.4.1.3",
     "serial": f"{_WLAN}.4.1.6",
-    "uptime": f"{_WLAN}.4.1.12",
+    "uptime": Num(f"{_WLAN}.4.1.12", TIMETICKS),
     "model": f"{_WLAN}.4.1.13",
     "location": f"{_WLAN}.4.1.14",
-    "status": f"{_WLAN}.4.1.19",
+    "status": Num(f"{_WLAN}.4.1.19", INTEGER32),
 }
-CONTROLLER_RADIO_COLUMNS = {
-    "type": f"{_WLAN}.5.1.2",
-    "channel": f"{_WLAN}.5.1.3",
-    "clients": f"{_WLAN}.5.1.7",
+CONTROLLER_RADIO_COLUMNS: Objects = {
+    "type": Num(f"{_WLAN}.5.1.2", INTEGER32),
+    "channel": Num(f"{_WLAN}.5.1.3", CHANNEL),
+    "clients": Num(f"{_WLAN}.5.1.7", COUNT32),
     "ap_name": f"{_WLAN}.5.1.16",
 }
-CONTROLLER_ESSID_COLUMNS = {"stations": f"{_WLAN}.8.1.2"}
+CONTROLLER_ESSID_COLUMNS: Objects = {"stations": Num(f"{_WLAN}.8.1.2", UNSIGNED32)}
 
-INSTANT_AP_COLUMNS = {
+INSTANT_AP_COLUMNS: Objects = {
     "name": f"{_AI}.2.1.1.2",
     "ip": f"{_AI}.2.1.1.3",
     "serial": f"{_AI}.2.1.1.4",
     "model": f"{_AI}.2.1.1.6",
-    "uptime": f"{_AI}.2.1.1.9",
-    "status": f"{_AI}.2.1.1.11",
+    "uptime": Num(f"{_AI}.2.1.1.9", TIMETICKS),
+    "status": Num(f"{_AI}.2.1.1.11", INTEGER32),
 }
-INSTANT_RADIO_COLUMNS = {"channel": f"{_AI}.2.2.1.4", "clients": f"{_AI}.2.2.1.21"}
-INSTANT_SSID_COLUMNS = {"ssid": f"{_AI}.1.7.1.2", "clients": f"{_AI}.1.7.1.4"}
+INSTANT_RADIO_COLUMNS: Objects = {"channel": f"{_AI}.2.2.1.4", "clients": Num(f"{_AI}.2.2.1.21", COUNT32)}
+INSTANT_SSID_COLUMNS: Objects = {"ssid": f"{_AI}.1.7.1.2", "clients": Num(f"{_AI}.1.7.1.4", COUNT32)}
 
 UP_DOWN = {1: "up", 2: "down"}
 PHY_TYPE = {1: "dot11a", 2: "dot11b", 3: "dot11g", 4: "dot11ag", 5: "wired", 6: "dot11ax6ghz"}

@@ -16,9 +16,15 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
+    CHANNEL,
+    INTEGER32,
+    TIMETICKS,
     UNKNOWN,
+    UNSIGNED32,
     AccessPoint,
     DeviceFacts,
+    Num,
+    Objects,
     Radio,
     WirelessSnapshot,
     add_ssid,
@@ -40,20 +46,24 @@ _AP_IF = "1.3.6.1.4.1.14179.2.2.2.1"
 _ESS = "1.3.6.1.4.1.14179.2.1.1.1"
 
 SCALARS = {
-    "connect_count": "1.3.6.1.4.1.9.9.513.1.3.35.0",
-    "sys_connect_count": "1.3.6.1.4.1.9.9.618.1.8.4.0",
+    "connect_count": Num("1.3.6.1.4.1.9.9.513.1.3.35.0", UNSIGNED32),
+    "sys_connect_count": Num("1.3.6.1.4.1.9.9.618.1.8.4.0", UNSIGNED32),
 }
-AP_COLUMNS = {
+AP_COLUMNS: Objects = {
     "name": f"{_AP}.3",
     "location": f"{_AP}.4",
-    "status": f"{_AP}.6",
+    "status": Num(f"{_AP}.6", INTEGER32),
     "model": f"{_AP}.16",
     "serial": f"{_AP}.17",
     "ip": f"{_AP}.19",
-    "uptime": "1.3.6.1.4.1.9.9.513.1.1.1.1.6",
+    "uptime": Num("1.3.6.1.4.1.9.9.513.1.1.1.1.6", TIMETICKS),
 }
-RADIO_COLUMNS = {"type": f"{_AP_IF}.2", "channel": f"{_AP_IF}.4", "clients": f"{_AP_IF}.15"}
-ESS_COLUMNS = {"ssid": f"{_ESS}.2", "clients": f"{_ESS}.38"}
+RADIO_COLUMNS: Objects = {
+    "type": Num(f"{_AP_IF}.2", INTEGER32),
+    "channel": Num(f"{_AP_IF}.4", CHANNEL),
+    "clients": Num(f"{_AP_IF}.15", UNSIGNED32),
+}
+ESS_COLUMNS: Objects = {"ssid": f"{_ESS}.2", "clients": Num(f"{_ESS}.38", UNSIGNED32)}
 
 AP_STATUS = {1: "associated", 2: "disassociating", 3: "downloading"}
 RADIO_TYPE = {1: "dot11b", 2: "dot11a", 3: "uwb"}

@@ -9,15 +9,27 @@ object it came from in :attr:`WirelessSnapshot.sources`, so a count is always la
 Status: each AP carries the MIB's own status name in ``status_raw`` ("associated", "down", "disconnected",
 "normal" ...) beside the normalised ``status``: ``online``, ``offline``, or ``unknown`` when the row has no status
 column at all (a partial table, e.g. a recording without it).
+
+Numbers: a vendor module declares each numeric object it reads as a :class:`Num` with the range its SMI type allows
+(:data:`INTEGER32`, :data:`COUNT32` for an Integer32 that counts, :data:`UNSIGNED32`, :data:`TIMETICKS`,
+:data:`CHANNEL`). :func:`walk` and :func:`get` check every value against it before any arithmetic or storage: a value
+outside it (a Counter64 above 2^32 where a 32-bit object belongs, anything above 2^63, a negative count) or of the
+wrong type becomes unknown (left out, so the figure is None), and the reason is logged (a warning the first time
+per device and object, then at debug level). The SNMP codec does not keep the wire type, so a Counter64 carrying a
+value the object's own type allows is indistinguishable from it, and is kept.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from devices.ifmib import text_value
 from devices.snmp import SnmpSession, SnmpValue
+
+log = logging.getLogger("devices.wireless")
 
 ONLINE = "online"
 OFFLINE = "offline"
@@ -112,16 +124,83 @@ class DeviceFacts:
 # ------------------------------------------------------------------------------------------------ SNMP helpers
 
 
-async def walk(session: SnmpSession, columns: Mapping[str, str]) -> dict[str, dict[str, SnmpValue]]:
-    """Walk table columns (GETBULK on v2c/v3) keyed by our names; a column the agent lacks is an empty dict."""
-    by_oid = await session.walk_columns(list(columns.values()), max_rows=MAX_TABLE_ROWS)
-    return {name: by_oid.get(oid, {}) for name, oid in columns.items()}
+@dataclass(frozen=True)
+class SmiRange:
+    """The values a numeric MIB object may take: its SMI type's range (or the MIB's own narrower one)."""
+
+    name: str
+    low: int
+    high: int
 
 
-async def get(session: SnmpSession, scalars: Mapping[str, str]) -> dict[str, SnmpValue | None]:
-    """GET scalars keyed by our names; None where the agent has no such object."""
-    values = await session.get(list(scalars.values()))
-    return {name: values.get(oid) for name, oid in scalars.items()}
+INTEGER32 = SmiRange("Integer32", -(2**31), 2**31 - 1)  # plain numbers and enumerations
+COUNT32 = SmiRange("Integer32 count (never negative)", 0, 2**31 - 1)
+UNSIGNED32 = SmiRange("Unsigned32/Gauge32/Counter32", 0, 2**32 - 1)
+TIMETICKS = SmiRange("TimeTicks", 0, 2**32 - 1)
+# Whatever the column's type, an 802.11 channel number is one octet (the DS Parameter Set element carries it so).
+CHANNEL = SmiRange("802.11 channel number (one octet)", 0, 255)
+
+
+class Num(NamedTuple):
+    """A numeric MIB object (a table column or a scalar) and the range its values must fall in."""
+
+    oid: str
+    smi: SmiRange
+
+
+# A vendor module's columns or scalars: our name -> the OID (text, addresses, OIDs) or a Num (numbers).
+Objects = Mapping[str, str | Num]
+
+# (device, object) pairs already warned about; later findings go to the debug log (bounded, then started afresh).
+_WARNED: set[tuple[str, str]] = set()
+_MAX_WARNED = 10_000
+
+
+def oid_of(spec: str | Num) -> str:
+    """The OID of an object declared as text or as a :class:`Num`."""
+    return spec.oid if isinstance(spec, Num) else spec
+
+
+def checked(session: SnmpSession, spec: str | Num, index: str, value: SnmpValue | None) -> SnmpValue | None:
+    """``value`` if it fits its object's declared range (text objects pass as they are); None, logged, if not."""
+    if not isinstance(spec, Num) or value is None:
+        return value
+    smi = spec.smi
+    if isinstance(value, int) and smi.low <= value <= smi.high:
+        return value
+    what = f"{value!r} is not a number" if not isinstance(value, int) else f"{value} is outside {smi.low}..{smi.high}"
+    _report(session.target.host, spec.oid, f"{spec.oid}{'.' + index if index else ''} = {what} ({smi.name})")
+    return None
+
+
+def _report(host: str, oid: str, reason: str) -> None:
+    key = (host, oid)
+    level = logging.DEBUG if key in _WARNED else logging.WARNING
+    if len(_WARNED) >= _MAX_WARNED:
+        _WARNED.clear()
+    _WARNED.add(key)
+    log.log(level, "%s: %s: taken as unknown", host, reason)
+
+
+async def walk(session: SnmpSession, columns: Objects) -> dict[str, dict[str, SnmpValue]]:
+    """Walk table columns (GETBULK on v2c/v3) keyed by our names; a column the agent lacks is an empty dict.
+
+    Values of a :class:`Num` column outside its range are left out (unknown), as if the agent had not answered them.
+    """
+    by_oid = await session.walk_columns([oid_of(spec) for spec in columns.values()], max_rows=MAX_TABLE_ROWS)
+    out: dict[str, dict[str, SnmpValue]] = {}
+    for name, spec in columns.items():
+        column = by_oid.get(oid_of(spec), {})
+        if isinstance(spec, Num):
+            column = {i: v for i, v in column.items() if checked(session, spec, i, v) is not None}
+        out[name] = column
+    return out
+
+
+async def get(session: SnmpSession, scalars: Objects) -> dict[str, SnmpValue | None]:
+    """GET scalars keyed by our names; None where the agent has no such object or a :class:`Num` is out of range."""
+    values = await session.get([oid_of(spec) for spec in scalars.values()])
+    return {name: checked(session, spec, "", values.get(oid_of(spec))) for name, spec in scalars.items()}
 
 
 def rows(columns: Mapping[str, Mapping[str, SnmpValue]]) -> dict[str, dict[str, SnmpValue]]:
@@ -203,9 +282,11 @@ def enum_name(value: SnmpValue | None, names: Mapping[int, str]) -> str | None:
 
 
 def uptime_seconds(ticks: SnmpValue | None) -> int | None:
-    """TimeTicks (hundredths of a second) as whole seconds."""
+    """TimeTicks (hundredths of a second) as whole seconds; None for anything TimeTicks cannot hold."""
     number = as_int(ticks)
-    return None if number is None else number // 100
+    if number is None or not TIMETICKS.low <= number <= TIMETICKS.high:
+        return None
+    return number // 100
 
 
 _CHANNELS_5GHZ = frozenset([*range(36, 65, 4), *range(100, 145, 4), *range(149, 178, 4)])

@@ -14,11 +14,18 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
+    CHANNEL,
+    COUNT32,
+    INTEGER32,
     OFFLINE,
     ONLINE,
+    TIMETICKS,
     UNKNOWN,
+    UNSIGNED32,
     AccessPoint,
     DeviceFacts,
+    Num,
+    Objects,
     Radio,
     WirelessSnapshot,
     add_ssid,
@@ -38,20 +45,24 @@ from devices.wireless.common import (
 )
 
 _WC = "1.3.6.1.4.1.12356.101.14"
-FG_SCALARS = {"managed": f"{_WC}.2.4.0", "sessions": f"{_WC}.2.5.0", "stations": f"{_WC}.2.7.0"}
-FG_WTP_COLUMNS = {
+FG_SCALARS: Objects = {
+    "managed": Num(f"{_WC}.2.4.0", UNSIGNED32),
+    "sessions": Num(f"{_WC}.2.5.0", UNSIGNED32),
+    "stations": Num(f"{_WC}.2.7.0", UNSIGNED32),
+}
+FG_WTP_COLUMNS: Objects = {
     "name": f"{_WC}.4.3.1.3",
     "ip": f"{_WC}.4.4.1.5",
     "mac": f"{_WC}.4.4.1.6",
-    "state": f"{_WC}.4.4.1.7",
-    "uptime": f"{_WC}.4.4.1.8",
-    "clients": f"{_WC}.4.4.1.17",
+    "state": Num(f"{_WC}.4.4.1.7", INTEGER32),
+    "uptime": Num(f"{_WC}.4.4.1.8", TIMETICKS),
+    "clients": Num(f"{_WC}.4.4.1.17", UNSIGNED32),
 }
 WTP_STATE = {0: "other", 1: "offLine", 2: "onLine", 3: "downloadingImage", 4: "connectedImage"}
 
 _FAP = "1.3.6.1.4.1.12356.120"
-FAP_VAP_COLUMNS = {"ssid": f"{_FAP}.7.1.1.4", "clients": f"{_FAP}.7.1.1.45"}
-FAP_RADIO_CHANNEL = f"{_FAP}.4.1.1.14"
+FAP_VAP_COLUMNS: Objects = {"ssid": f"{_FAP}.7.1.1.4", "clients": Num(f"{_FAP}.7.1.1.45", COUNT32)}
+FAP_RADIO_CHANNEL = Num(f"{_FAP}.4.1.1.14", CHANNEL)
 FAP_SERIAL = f"{_FAP}.1.2.0"
 
 

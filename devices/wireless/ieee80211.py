@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession
 from devices.wireless.common import (
+    CHANNEL,
     DeviceFacts,
+    Num,
+    Objects,
     Radio,
     WirelessSnapshot,
     as_int,
@@ -22,8 +25,8 @@ from devices.wireless.common import (
 )
 
 _DOT11 = "1.2.840.10036"
-STATION_COLUMNS = {"mac": f"{_DOT11}.1.1.1.1", "ssid": f"{_DOT11}.1.1.1.9"}
-CHANNEL_COLUMNS = {"dsss": f"{_DOT11}.4.5.1.1", "ofdm": f"{_DOT11}.4.11.1.1"}
+STATION_COLUMNS: Objects = {"mac": f"{_DOT11}.1.1.1.1", "ssid": f"{_DOT11}.1.1.1.9"}
+CHANNEL_COLUMNS: Objects = {"dsss": Num(f"{_DOT11}.4.5.1.1", CHANNEL), "ofdm": Num(f"{_DOT11}.4.11.1.1", CHANNEL)}
 PROBE_COLUMN = STATION_COLUMNS["ssid"]
 
 

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession
 from devices.wireless.common import (
+    INTEGER32,
+    UNSIGNED32,
     DeviceFacts,
+    Num,
+    Objects,
     Radio,
     WirelessSnapshot,
     add_ssid,
@@ -20,7 +24,7 @@ from devices.wireless.common import (
 )
 
 _AP = "1.3.6.1.4.1.14988.1.1.1.3.1"
-AP_COLUMNS = {"ssid": f"{_AP}.4", "clients": f"{_AP}.6", "freq": f"{_AP}.7"}
+AP_COLUMNS: Objects = {"ssid": f"{_AP}.4", "clients": Num(f"{_AP}.6", UNSIGNED32), "freq": Num(f"{_AP}.7", INTEGER32)}
 
 
 def channel_of(freq_mhz: int | None) -> tuple[str | None, str | None]:

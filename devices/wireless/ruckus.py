@@ -19,8 +19,13 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
+    INTEGER32,
+    TIMETICKS,
+    UNSIGNED32,
     AccessPoint,
     DeviceFacts,
+    Num,
+    Objects,
     WirelessSnapshot,
     add_ssid,
     ap_from_row,
@@ -38,41 +43,44 @@ _ZD = "1.3.6.1.4.1.25053.1.2"
 _SZ = "1.3.6.1.4.1.25053.1.4"
 _UNLEASHED = "1.3.6.1.4.1.25053.1.15"
 
-ZD_SCALARS = {
-    "aps": f"{_ZD}.1.1.1.15.1.0",
-    "stations": f"{_ZD}.1.1.1.15.2.0",
-    "registered": f"{_ZD}.1.1.1.15.15.0",
+ZD_SCALARS: Objects = {
+    "aps": Num(f"{_ZD}.1.1.1.15.1.0", UNSIGNED32),
+    "stations": Num(f"{_ZD}.1.1.1.15.2.0", UNSIGNED32),
+    "registered": Num(f"{_ZD}.1.1.1.15.15.0", UNSIGNED32),
 }
-ZD_WLAN_COLUMNS = {"ssid": f"{_ZD}.2.1.1.1.1.1.1", "clients": f"{_ZD}.2.1.1.1.1.1.12"}
-ZD_AP_COLUMNS = {
+ZD_WLAN_COLUMNS: Objects = {"ssid": f"{_ZD}.2.1.1.1.1.1.1", "clients": Num(f"{_ZD}.2.1.1.1.1.1.12", UNSIGNED32)}
+ZD_AP_COLUMNS: Objects = {
     "name": f"{_ZD}.2.1.1.2.1.1.2",
-    "status": f"{_ZD}.2.1.1.2.1.1.3",
+    "status": Num(f"{_ZD}.2.1.1.2.1.1.3", INTEGER32),
     "model": f"{_ZD}.2.1.1.2.1.1.4",
     "serial": f"{_ZD}.2.1.1.2.1.1.5",
-    "uptime": f"{_ZD}.2.1.1.2.1.1.6",
+    "uptime": Num(f"{_ZD}.2.1.1.2.1.1.6", TIMETICKS),
     "ip": f"{_ZD}.2.1.1.2.1.1.10",
-    "clients": f"{_ZD}.2.1.1.2.1.1.15",
+    "clients": Num(f"{_ZD}.2.1.1.2.1.1.15", UNSIGNED32),
 }
 ZD_AP_STATUS = {0: "disconnected", 1: "connected", 2: "approvalPending", 3: "upgradingFirmware", 4: "provisioning"}
 
-SZ_SCALARS = {"aps": f"{_SZ}.1.1.1.15.1.0", "stations": f"{_SZ}.1.1.1.15.2.0"}
-SZ_NODE_CONNECTED = "1.3.6.1.4.1.25053.1.8.1.1.1.1.1.1.19"
-SZ_WLAN_COLUMNS = {"ssid": f"{_SZ}.2.1.1.1.2.1.1", "clients": f"{_SZ}.2.1.1.1.2.1.12"}
-SZ_AP_COLUMNS = {
+SZ_SCALARS: Objects = {
+    "aps": Num(f"{_SZ}.1.1.1.15.1.0", UNSIGNED32),
+    "stations": Num(f"{_SZ}.1.1.1.15.2.0", UNSIGNED32),
+}
+SZ_NODE_CONNECTED = Num("1.3.6.1.4.1.25053.1.8.1.1.1.1.1.1.19", UNSIGNED32)
+SZ_WLAN_COLUMNS: Objects = {"ssid": f"{_SZ}.2.1.1.1.2.1.1", "clients": Num(f"{_SZ}.2.1.1.1.2.1.12", UNSIGNED32)}
+SZ_AP_COLUMNS: Objects = {
     "name": f"{_SZ}.2.1.1.2.2.1.5",
-    "uptime": f"{_SZ}.2.1.1.2.2.1.6",
+    "uptime": Num(f"{_SZ}.2.1.1.2.2.1.6", TIMETICKS),
     "model": f"{_SZ}.2.1.1.2.2.1.8",
     "serial": f"{_SZ}.2.1.1.2.2.1.9",
     "ip": f"{_SZ}.2.1.1.2.2.1.10",
-    "clients": f"{_SZ}.2.1.1.2.2.1.15",
+    "clients": Num(f"{_SZ}.2.1.1.2.2.1.15", UNSIGNED32),
     "status": f"{_SZ}.2.1.1.2.2.1.16",
     "location": f"{_SZ}.2.1.1.2.2.1.19",
 }
 
-UNLEASHED_SCALARS = {
-    "aps": f"{_UNLEASHED}.1.1.1.15.1.0",
-    "stations": f"{_UNLEASHED}.1.1.1.15.2.0",
-    "registered": f"{_UNLEASHED}.1.1.1.15.15.0",
+UNLEASHED_SCALARS: Objects = {
+    "aps": Num(f"{_UNLEASHED}.1.1.1.15.1.0", UNSIGNED32),
+    "stations": Num(f"{_UNLEASHED}.1.1.1.15.2.0", UNSIGNED32),
+    "registered": Num(f"{_UNLEASHED}.1.1.1.15.15.0", UNSIGNED32),
 }
 
 

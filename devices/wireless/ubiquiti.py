@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession
 from devices.wireless.common import (
+    CHANNEL,
+    COUNT32,
     DeviceFacts,
+    Num,
+    Objects,
     Radio,
     WirelessSnapshot,
     add_ssid,
@@ -22,7 +26,12 @@ from devices.wireless.common import (
 )
 
 _VAP = "1.3.6.1.4.1.41112.1.6.1.2.1"
-VAP_COLUMNS = {"channel": f"{_VAP}.4", "essid": f"{_VAP}.6", "clients": f"{_VAP}.8", "radio": f"{_VAP}.9"}
+VAP_COLUMNS: Objects = {
+    "channel": Num(f"{_VAP}.4", CHANNEL),
+    "essid": f"{_VAP}.6",
+    "clients": Num(f"{_VAP}.8", COUNT32),
+    "radio": f"{_VAP}.9",
+}
 RADIO_BAND = {"ng": "2.4GHz", "na": "5GHz", "6e": "6GHz"}
 
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from devices.snmp import SnmpSession
 from devices.wireless.common import (
+    UNSIGNED32,
     DeviceFacts,
+    Num,
+    Objects,
     Radio,
+    SmiRange,
     WirelessSnapshot,
     as_int,
     get,
@@ -21,10 +25,15 @@ from devices.wireless.common import (
 )
 
 _CAPWAP = "1.3.6.1.4.1.890.1.15.3.3.1"
-NXC_SCALARS = {"online": f"{_CAPWAP}.1.0", "offline": f"{_CAPWAP}.2.0", "stations": f"{_CAPWAP}.4.0"}
+NXC_SCALARS: Objects = {
+    "online": Num(f"{_CAPWAP}.1.0", UNSIGNED32),
+    "offline": Num(f"{_CAPWAP}.2.0", UNSIGNED32),
+    "stations": Num(f"{_CAPWAP}.4.0", UNSIGNED32),
+}
 
-NWA_RADIO_STATIONS = "1.3.6.1.4.1.890.1.15.3.5.1.1.2"
-NWA_TOTAL = "1.3.6.1.4.1.890.1.15.3.5.15.0"
+NWA_RADIO_STATIONS = Num("1.3.6.1.4.1.890.1.15.3.5.1.1.2", UNSIGNED32)
+# wlanTotalStationCount is a bare INTEGER: a count, so never negative.
+NWA_TOTAL = Num("1.3.6.1.4.1.890.1.15.3.5.15.0", SmiRange("INTEGER count (never negative)", 0, 2**31 - 1))
 
 
 async def fetch_nxc(session: SnmpSession, facts: DeviceFacts) -> WirelessSnapshot | None:
