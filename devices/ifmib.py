@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from devices.smi import COUNTER64, TIMETICKS, UNSIGNED32, SmiRange
 from devices.snmp import SnmpSession, SnmpValue
 
 IF_TABLE = "1.3.6.1.2.1.2.2.1"
@@ -62,23 +63,19 @@ FALLBACK_COLUMNS: dict[str, tuple[str, str]] = {
 
 log = logging.getLogger(__name__)
 
-# The value range of each column's SMI type (RFC 2578): an agent that answers outside it (a Counter64 in a 32-bit
-# column, a negative Counter32, a value past 2^64) has that one value dropped as unknown, never stored or computed
-# with. INTEGER enumerations are checked against their own range.
-U32 = (0, 0xFFFFFFFF)
-U64 = (0, 0xFFFFFFFFFFFFFFFF)
-COLUMN_RANGES: dict[str, tuple[int, int]] = {
-    "type": (1, 0x7FFFFFFF),  # IANAifType
-    "speed": U32,  # Gauge32
-    "admin_status": (1, 3),
-    "oper_status": (1, 7),
-    "high_speed": U32,  # Gauge32
-    "disc_time": U32,  # TimeTicks
-    **{name: U64 for name in STATE_COLUMNS if name.startswith("hc_")},  # Counter64
-    **{name: U32 for name in ("in_discards", "in_errors", "out_discards", "out_errors")},  # Counter32
-    **{name: U32 for name in FALLBACK_COLUMNS},  # Counter32
+# The value range of each column (devices.smi): an agent that answers outside it (a Counter64 in a 32-bit column, a
+# negative Counter32, a value past 2^64) has that one value dropped as unknown, never stored or computed with.
+COLUMN_RANGES: dict[str, SmiRange] = {
+    "type": SmiRange("IANAifType", 1, 2**31 - 1),
+    "speed": UNSIGNED32,  # Gauge32
+    "admin_status": SmiRange("ifAdminStatus", 1, 3),
+    "oper_status": SmiRange("ifOperStatus", 1, 7),
+    "high_speed": UNSIGNED32,  # Gauge32
+    "disc_time": TIMETICKS,
+    **{name: COUNTER64 for name in STATE_COLUMNS if name.startswith("hc_")},
+    **{name: UNSIGNED32 for name in ("in_discards", "in_errors", "out_discards", "out_errors")},  # Counter32
+    **{name: UNSIGNED32 for name in FALLBACK_COLUMNS},  # Counter32
 }
-TIME_TICKS_RANGE = U32
 IF_INDEX_MAX = 0x7FFFFFFF  # InterfaceIndex (IF-MIB)
 
 # ifAdminStatus / ifOperStatus values (IF-MIB).
@@ -120,14 +117,13 @@ def text_value(value: SnmpValue | None) -> str:
     return "" if value is None else str(value)
 
 
-def in_range(value: SnmpValue | None, bounds: tuple[int, int], what: str) -> int | None:
-    """``value`` when it is an int inside ``bounds``, else None (logged when a number was out of range)."""
+def in_range(value: SnmpValue | None, smi: SmiRange, what: str) -> int | None:
+    """``value`` when it is an int inside ``smi``'s range, else None (logged when a number was out of range)."""
     if not isinstance(value, int):
         return None
-    low, high = bounds
-    if low <= value <= high:
+    if smi.admits(value):
         return value
-    log.info("ignoring %s = %d: outside its type's range %d..%d", what, value, low, high)
+    log.info("ignoring %s = %d: outside %s's range %d..%d", what, value, smi.name, smi.low, smi.high)
     return None
 
 

@@ -19,13 +19,13 @@ from devices.ifmib import (
     SYS_OBJECT_ID,
     SYS_UPTIME,
     SYSTEM_OIDS,
-    TIME_TICKS_RANGE,
     InterfaceRow,
     fetch_interfaces,
     in_range,
     text_value,
 )
 from devices.platforms import Identity, identify
+from devices.smi import TIMETICKS
 from devices.snmp import SnmpSession, SnmpTarget, SnmpValue
 from devices.wireless import DeviceFacts, WirelessSnapshot, fetch_wireless, reader_for
 from monitor import wireless
@@ -90,7 +90,7 @@ async def poll_device(target: SnmpTarget, cache: DeviceCache) -> DevicePoll:
         system = await session.get(list(SYSTEM_OIDS))
         sys_oid = text_value(system.get(SYS_OBJECT_ID))
         sys_descr = text_value(system.get(SYS_DESCR))
-        uptime = in_range(system.get(SYS_UPTIME), TIME_TICKS_RANGE, "sysUpTime")
+        uptime = in_range(system.get(SYS_UPTIME), TIMETICKS, "sysUpTime")
         stale = time.time() - cache.descriptive_ts > DESCRIPTIVE_MAX_AGE_S or sys_oid != cache.sys_object_id
         descriptive = None if stale else cache.descriptive
         fetched = await fetch_interfaces(session, descriptive)

@@ -11,6 +11,7 @@ or is still filling, must not pass for "no clients on these SSIDs").
 
 from __future__ import annotations
 
+from devices.smi import SmiRange
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
     CHANNEL,
@@ -18,7 +19,6 @@ from devices.wireless.common import (
     Num,
     Objects,
     Radio,
-    SmiRange,
     WirelessSnapshot,
     as_int,
     as_text,

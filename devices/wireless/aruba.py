@@ -17,13 +17,10 @@ down(2); ``aiRadioTable`` (AP MAC + radio): channel (text such as "36E"), ``aiRa
 
 from __future__ import annotations
 
+from devices.smi import COUNT32, INTEGER32, TIMETICKS, UNSIGNED32
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
     CHANNEL,
-    COUNT32,
-    INTEGER32,
-    TIMETICKS,
-    UNSIGNED32,
     AccessPoint,
     DeviceFacts,
     Num,

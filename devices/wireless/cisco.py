@@ -14,13 +14,11 @@ MIBs (the 9800 keeps the AireOS tables):
 
 from __future__ import annotations
 
+from devices.smi import INTEGER32, TIMETICKS, UNSIGNED32
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
     CHANNEL,
-    INTEGER32,
-    TIMETICKS,
     UNKNOWN,
-    UNSIGNED32,
     AccessPoint,
     DeviceFacts,
     Num,

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from devices.ifmib import text_value
+from devices.smi import TIMETICKS, SmiRange
 from devices.snmp import SnmpSession, SnmpValue
 
 log = logging.getLogger("devices.wireless")
@@ -124,19 +125,6 @@ class DeviceFacts:
 # ------------------------------------------------------------------------------------------------ SNMP helpers
 
 
-@dataclass(frozen=True)
-class SmiRange:
-    """The values a numeric MIB object may take: its SMI type's range (or the MIB's own narrower one)."""
-
-    name: str
-    low: int
-    high: int
-
-
-INTEGER32 = SmiRange("Integer32", -(2**31), 2**31 - 1)  # plain numbers and enumerations
-COUNT32 = SmiRange("Integer32 count (never negative)", 0, 2**31 - 1)
-UNSIGNED32 = SmiRange("Unsigned32/Gauge32/Counter32", 0, 2**32 - 1)
-TIMETICKS = SmiRange("TimeTicks", 0, 2**32 - 1)
 # Whatever the column's type, an 802.11 channel number is one octet (the DS Parameter Set element carries it so).
 CHANNEL = SmiRange("802.11 channel number (one octet)", 0, 255)
 
@@ -166,7 +154,7 @@ def checked(session: SnmpSession, spec: str | Num, index: str, value: SnmpValue 
     if not isinstance(spec, Num) or value is None:
         return value
     smi = spec.smi
-    if isinstance(value, int) and smi.low <= value <= smi.high:
+    if smi.admits(value):
         return value
     what = f"{value!r} is not a number" if not isinstance(value, int) else f"{value} is outside {smi.low}..{smi.high}"
     _report(session.target.host, spec.oid, f"{spec.oid}{'.' + index if index else ''} = {what} ({smi.name})")

@@ -12,16 +12,13 @@ per SSID, VAPs without an SSID skipped as LibreNMS does); ``fapRadioTable`` with
 
 from __future__ import annotations
 
+from devices.smi import COUNT32, INTEGER32, TIMETICKS, UNSIGNED32
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
     CHANNEL,
-    COUNT32,
-    INTEGER32,
     OFFLINE,
     ONLINE,
-    TIMETICKS,
     UNKNOWN,
-    UNSIGNED32,
     AccessPoint,
     DeviceFacts,
     Num,

@@ -16,10 +16,9 @@ columns that are not there.
 
 from __future__ import annotations
 
+from devices.smi import COUNT32, INTEGER32
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
-    COUNT32,
-    INTEGER32,
     UNKNOWN,
     AccessPoint,
     DeviceFacts,

@@ -6,10 +6,9 @@ One row per wireless interface in AP mode (indexed by ifIndex): ``mtxrWlApSsid``
 
 from __future__ import annotations
 
+from devices.smi import INTEGER32, UNSIGNED32
 from devices.snmp import SnmpSession
 from devices.wireless.common import (
-    INTEGER32,
-    UNSIGNED32,
     DeviceFacts,
     Num,
     Objects,

@@ -17,11 +17,9 @@ Unleashed (RUCKUS-UNLEASHED-SYSTEM-MIB): ``ruckusUnleashedSystemStatsNumAP.0``, 
 
 from __future__ import annotations
 
+from devices.smi import INTEGER32, TIMETICKS, UNSIGNED32
 from devices.snmp import SnmpSession, SnmpValue
 from devices.wireless.common import (
-    INTEGER32,
-    TIMETICKS,
-    UNSIGNED32,
     AccessPoint,
     DeviceFacts,
     Num,

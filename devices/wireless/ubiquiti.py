@@ -8,10 +8,10 @@ itself, online because it answered.
 
 from __future__ import annotations
 
+from devices.smi import COUNT32
 from devices.snmp import SnmpSession
 from devices.wireless.common import (
     CHANNEL,
-    COUNT32,
     DeviceFacts,
     Num,
     Objects,

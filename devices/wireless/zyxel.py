@@ -8,14 +8,13 @@ NWA / WAC (standalone): ``wlanStationCount`` per radio and the AP's total statio
 
 from __future__ import annotations
 
+from devices.smi import UNSIGNED32, SmiRange
 from devices.snmp import SnmpSession
 from devices.wireless.common import (
-    UNSIGNED32,
     DeviceFacts,
     Num,
     Objects,
     Radio,
-    SmiRange,
     WirelessSnapshot,
     as_int,
     get,
