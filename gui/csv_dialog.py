@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from devices.errors import CampusNetError
 from monitor.csv_import import COLUMNS, ImportReport, import_devices
 from monitor.inventory import store_id
+from monitor.safe_files import atomic_path
 from monitor.secrets import open_secrets
 from monitor.store import connect
 
@@ -51,8 +52,9 @@ _running: set[ImportThread] = set()
 
 
 def write_template(path: Path) -> None:
-    """A sample CSV: the header and two example rows (documentation addresses), UTF-8 with BOM for Excel."""
-    with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
+    """A sample CSV: the header and two example rows (documentation addresses), UTF-8 with BOM for Excel; written
+    atomically, never over anything but a regular file (:class:`CampusNetError` otherwise)."""
+    with atomic_path(Path(path), "the template") as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         writer.writerows(TEMPLATE_ROWS)
@@ -204,8 +206,8 @@ class CsvImportDialog(QDialog):
             return
         try:
             write_template(Path(path))
-        except OSError as exc:
-            self._show_failure(self.tr("Cannot write {0}: {1}").format(path, exc.strerror or exc))
+        except CampusNetError as exc:
+            self._show_failure(self.tr("Cannot write {0}: {1}").format(path, str(exc).splitlines()[0]))
             return
         self.summary.setStyleSheet("")
         self.summary.setText(self.tr("Template saved to {0}").format(path))
