@@ -285,6 +285,7 @@ class ChannelEditor(QDialog):
         secret = self.secret_edit.text() or None
         try:
             checked = notify.validate_channel(channel)
+            notify.validate_secret(checked, secret)
             if notify.needs_secret(checked) and secret is None and not self._has_stored_secret():
                 what = self.tr("password") if checked.kind == "email" else self.tr("token")
                 raise CampusNetError(self.tr("this channel needs its {0}").format(what))

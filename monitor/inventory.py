@@ -17,7 +17,7 @@ from typing import Any
 
 from devices.errors import InputError, SecretMissing
 from devices.snmp import SnmpCredentials, SnmpTarget
-from monitor.secrets import SECRET_KINDS, SecretStore
+from monitor.secrets import SECRET_KINDS, SecretStore, check_secret
 
 ROLES = ("switch", "ap", "controller", "router", "firewall")
 SNMP_VERSIONS = ("1", "2c", "3")
@@ -140,8 +140,7 @@ class DeviceSpec:
         if self.ssh_user:
             _no_control(self.ssh_user, "SSH user")
         for kind, value in self.secrets.items():
-            if "\n" in value or "\r" in value or "\x00" in value:
-                raise InputError(f"secret {kind} contains a newline or NUL character")
+            check_secret(value, f"the {kind.replace('_', ' ')}")
 
 
 def store_id(conn: sqlite3.Connection) -> str:
