@@ -33,6 +33,21 @@ from monitor.units import format_bps
 log = logging.getLogger("campusnet")
 
 
+MAX_IFINDEX = 2**31 - 1  # IF-MIB: InterfaceIndex is 1..2147483647
+MAX_ID = 2**63 - 1  # SQLite's INTEGER is signed 64-bit
+
+
+def record_id(text: str) -> int:
+    """An argparse type: a record id (alert, backup) as SQLite can hold it, 1 to 2**63-1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text} is out of range (no such id)")
+    return value
+
+
 class UsageError(InputError):
     """Bad command-line usage (exit 2)."""
 
@@ -540,7 +555,7 @@ def find_port(conn: sqlite3.Connection, device_id: int, device: str, port: str) 
         ("SELECT * FROM ports WHERE device_id=? AND (key=? OR name=?) ORDER BY present DESC", (port, port)),
         ("SELECT * FROM ports WHERE device_id=? AND descr=? ORDER BY present DESC", (port,)),
     ]
-    if port.isdigit():
+    if port.isascii() and port.isdigit() and 0 < int(port) <= MAX_IFINDEX:
         queries.append(("SELECT * FROM ports WHERE device_id=? AND ifindex=? AND present=1", (int(port),)))
     for sql, params in queries:
         row = conn.execute(sql, (device_id, *params)).fetchone()

@@ -41,12 +41,14 @@ _KIND_OPTIONS: dict[str, tuple[str, ...]] = {
 
 def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """The ``alerts`` and ``notify`` subcommands."""
+    from monitor.cli import record_id
+
     al = sub.add_parser("alerts", help="firing alerts (or all recent ones), acknowledge one, the alert rules")
     al.add_argument("--json", action="store_true")
     al.add_argument("--all", action="store_true", help="recent alerts of every state, not only firing ones")
     asub = al.add_subparsers(dest="alerts_command", metavar="ACTION", parser_class=parser_class)
     ack = asub.add_parser("ack", help="acknowledge a firing alert (stops its reminders)")
-    ack.add_argument("id", type=int)
+    ack.add_argument("id", type=record_id)
     ack.add_argument("--user", help="who acknowledges it (default: your login name)")
     rules = asub.add_parser("rules", help="the alert rules and their parameters")
     rules.add_argument("--json", action="store_true")

@@ -30,6 +30,8 @@ TEMPLATES = ("roaming", "baseline")
 
 def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """The ``config`` and ``secret`` subcommands."""
+    from monitor.cli import record_id
+
     config = sub.add_parser("config", help="render, push, back up and compare device configurations")
     csub = config.add_subparsers(dest="config_command", metavar="ACTION", parser_class=parser_class, required=True)
     for name, text in (("render", "show the lines a template gives for a device"), ("push", "push safely")):
@@ -52,7 +54,7 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
         "restore", help="roll a device back to one of its backups (default: the one taken before the last push)"
     )
     restore.add_argument("device")
-    restore.add_argument("backup", nargs="?", type=int, metavar="BACKUP", help="backup number (config history)")
+    restore.add_argument("backup", nargs="?", type=record_id, metavar="BACKUP", help="backup number (config history)")
     restore.add_argument("--dry-run", action="store_true", help="show the lines that would be sent, send nothing")
     restore.add_argument("--yes", action="store_true", help="roll back without asking")
     restore.add_argument("--json", action="store_true")
@@ -71,7 +73,7 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     hist.add_argument("--json", action="store_true")
     diff = csub.add_parser("diff", help="compare two backups of a device (default: the latest two)")
     diff.add_argument("device")
-    diff.add_argument("revs", nargs="*", type=int, metavar="REV")
+    diff.add_argument("revs", nargs="*", type=record_id, metavar="REV")
     secret = sub.add_parser("secret", help="named secrets a county profile refers to (RADIUS secret, SNMPv3 keys)")
     ssub = secret.add_subparsers(dest="secret_command", metavar="ACTION", parser_class=parser_class, required=True)
     sset = ssub.add_parser("set", help="store a named secret (asks for it, or --value-env VAR)")

@@ -51,7 +51,7 @@ def add_parser(sub: Any) -> None:
     )
     sch.add_argument("--weekly", choices=("on", "off"))
     sch.add_argument("--monthly", choices=("on", "off"))
-    sch.add_argument("--folder", metavar="DIR", help="where the reports are written (a full path)")
+    sch.add_argument("--folder", metavar="DIR", help="where the reports go: a full path to an existing folder")
     sch.add_argument("--formats", metavar="LIST", help="comma-separated: pdf, xlsx, csv")
     sch.add_argument("--lang", choices=tuple(TEXTS))
     sch.add_argument("--ports", choices=PORT_CHOICES)
@@ -74,7 +74,7 @@ def cmd_schedule(args: argparse.Namespace, db: Path) -> int:
         if args.monthly is not None:
             changes["monthly"] = args.monthly == "on"
         if args.folder is not None:
-            changes["folder"] = str(Path(args.folder).expanduser().absolute()) if args.folder.strip() else ""
+            changes["folder"] = str(Path(args.folder.strip()).expanduser()) if args.folder.strip() else ""
         if args.formats is not None:
             changes["formats"] = [f.strip() for f in args.formats.split(",") if f.strip()]
         for name in ("lang", "ports"):
