@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
+from gui.plain_text import literal, plain
 from monitor.csv_import import COLUMNS, ImportReport, import_devices
 from monitor.inventory import store_id
 from monitor.safe_files import atomic_path
@@ -132,7 +133,7 @@ class CsvImportDialog(QDialog):
         layout.addWidget(self._intro())
         layout.addLayout(self._file_row())
         layout.addLayout(self._progress_row())
-        self.summary = QLabel()
+        self.summary = plain(QLabel())
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         layout.addWidget(self._build_table(), 1)
@@ -157,7 +158,7 @@ class CsvImportDialog(QDialog):
         self.choose_button.clicked.connect(self.choose_file)
         self.template_button = QPushButton(self.tr("Download template…"))
         self.template_button.clicked.connect(self.save_template)
-        self.file_label = QLabel()
+        self.file_label = plain(QLabel())
         row.addWidget(self.choose_button)
         row.addWidget(self.template_button)
         row.addWidget(self.file_label, 1)
@@ -273,7 +274,7 @@ class CsvImportDialog(QDialog):
         for row, rejected in enumerate(report.rejected):
             for column, value in enumerate((str(rejected.line), rejected.name, rejected.reason)):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)
+                item.setToolTip(literal(value))
                 table.setItem(row, column, item)
         table.resizeRowsToContents()
         table.setVisible(bool(report.rejected))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from devices.errors import CampusNetError
 from gui.alerts_page import Relay, Submit, one_line
 from gui.dashboard import EVENT_NAMES
+from gui.plain_text import literal, plain
 from monitor.cells import csv_cell
 from monitor.safe_files import atomic_path
 from monitor.store import connect
@@ -131,7 +132,7 @@ class EventsPage(QWidget):
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
-        self.summary = QLabel()
+        self.summary = plain(QLabel())
         bottom.addWidget(self.summary, 1)
         self.export_button = QPushButton(self.tr("Export CSV…"))
         self.export_button.clicked.connect(lambda: self.export())
@@ -203,7 +204,7 @@ class EventsPage(QWidget):
             for c, value in enumerate((when, event_name(row.kind), row.device, row.port, row.detail)):
                 item = QTableWidgetItem(value)
                 if c == self.COLUMNS - 1:
-                    item.setToolTip(value)
+                    item.setToolTip(literal(value))
                 self.table.setItem(r, c, item)
         more = self.tr(" (the newest {0} only)").format(MAX_ROWS) if len(self.rows) >= MAX_ROWS else ""
         self.summary.setText(self.tr("{0} of {1} event(s)").format(len(rows), len(self.rows)) + more)
