@@ -146,7 +146,8 @@ class CsvImportDialog(QDialog):
             self.tr(
                 "One device per row, with a header row. Only name and host are required; the other columns are "
                 "snmp_version, community, snmp_port, role, location, platform, the v3_… and ssh_… settings. "
-                "Headers 名稱, 主機, 位置 and 角色 are accepted. Save from Excel as “CSV UTF-8” (Big5 works too)."
+                "Headers 名稱, 主機, 位置 and 角色 are accepted. Save from Excel as “CSV UTF-8” "
+                "(Big5 and GBK work too)."
             )
         )
         text.setWordWrap(True)
