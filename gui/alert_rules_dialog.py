@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from devices.errors import CampusNetError
 from gui.alerts_page import ERROR_STYLE, OK_STYLE, Relay, Write, kind_name, one_line, rule_label, severity_name
+from gui.plain_text import literal, plain
 from monitor import alerts
 from monitor.alerts import PARAMS, ParamSpec, Rule
 
@@ -164,7 +165,7 @@ class AlertRulesDialog(QDialog):
         body.addLayout(left)
         body.addWidget(self._editor(), 1)
         layout.addLayout(body, 1)
-        self.status = QLabel()
+        self.status = plain(QLabel())
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -339,7 +340,8 @@ class AlertRulesDialog(QDialog):
             return False
         if confirm:
             question = self.tr("Delete the rule {0}? Its firing alerts close without a message.")
-            answer = QMessageBox.question(self, self.tr("Delete rule"), question.format(rule_label(rule.name)))
+            text = literal(question.format(rule_label(rule.name)))
+            answer = QMessageBox.question(self, self.tr("Delete rule"), text)
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         rule_id = rule.id

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
+from gui.plain_text import literal, plain
 from gui.table_model import CellTableModel
 from gui.tray import message_language
 from monitor import alerts, notify
@@ -354,7 +355,7 @@ class AlertsModel(CellTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and self.rows[row].info.state == "firing":
             return QBrush(QColor(FIRING_BACKGROUND))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.rows[row].detail
+            return literal(self.rows[row].detail)
         return None
 
 
@@ -479,7 +480,7 @@ class AlertsPage(QWidget):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.detail)
         layout.addLayout(self._actions())
-        self.message = QLabel()
+        self.message = plain(QLabel())  # errors may quote device text
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self._update_buttons()
@@ -521,7 +522,7 @@ class AlertsPage(QWidget):
         self.rules_button.clicked.connect(lambda: self.open_rules())
         self.channels_button = QPushButton(self.tr("Notification channels…"))
         self.channels_button.clicked.connect(lambda: self.open_channels())
-        self.summary = QLabel()
+        self.summary = plain(QLabel())
         row.addWidget(self.ack_button)
         row.addSpacing(12)
         row.addWidget(self.summary, 1)
@@ -684,7 +685,7 @@ class AlertsPage(QWidget):
         answer = QMessageBox.question(
             self,
             self.tr("Acknowledge alert"),
-            self.tr("Acknowledge the alert on {0} as {1}? Its reminders stop.").format(what, user),
+            literal(self.tr("Acknowledge the alert on {0} as {1}? Its reminders stop.").format(what, user)),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False

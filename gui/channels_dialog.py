@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from devices.errors import CampusNetError
 from gui.alerts_page import ERROR_STYLE, OK_STYLE, Relay, Submit, Write, one_line
+from gui.plain_text import literal, plain
 from monitor import notify
 from monitor.notify import Channel, SendResult
 from monitor.secrets import SecretStore
@@ -151,7 +152,7 @@ class ChannelEditor(QDialog):
             layout.addWidget(self.advanced)
             layout.addWidget(self.advanced_box)
             self.advanced.show()
-        self.error_label = QLabel()
+        self.error_label = plain(QLabel())
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
@@ -285,6 +286,7 @@ class ChannelEditor(QDialog):
         secret = self.secret_edit.text() or None
         try:
             checked = notify.validate_channel(channel)
+            notify.validate_secret(checked, secret)
             if notify.needs_secret(checked) and secret is None and not self._has_stored_secret():
                 what = self.tr("password") if checked.kind == "email" else self.tr("token")
                 raise CampusNetError(self.tr("this channel needs its {0}").format(what))
@@ -377,7 +379,7 @@ class ChannelsDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.cellDoubleClicked.connect(lambda _r, _c: self.edit_selected())
         layout.addWidget(self.table, 1)
-        self.outbox_label = QLabel()
+        self.outbox_label = plain(QLabel())
         self.outbox_label.setWordWrap(True)
         layout.addWidget(self.outbox_label)
         layout.addLayout(self._actions())
@@ -387,7 +389,7 @@ class ChannelsDialog(QDialog):
         self.busy.setMaximumWidth(120)
         self.busy.setTextVisible(False)
         self.busy.hide()
-        self.result_label = QLabel()
+        self.result_label = plain(QLabel())
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         result_row.addWidget(self.busy)
@@ -443,7 +445,7 @@ class ChannelsDialog(QDialog):
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column == len(values) - 1 and value:
-                    item.setToolTip(value)
+                    item.setToolTip(literal(value))
                 self.table.setItem(row, column, item)
         if selected is not None:
             self.select(selected.name)
@@ -522,7 +524,9 @@ class ChannelsDialog(QDialog):
             answer = QMessageBox.question(
                 self,
                 self.tr("Remove channel"),
-                self.tr("Remove the channel {0} with its password or token and its outbox?").format(channel.name),
+                literal(
+                    self.tr("Remove the channel {0} with its password or token and its outbox?").format(channel.name)
+                ),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False

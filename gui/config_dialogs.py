@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
+from gui.plain_text import esc, plain
 
 
 def profile_secrets(profile: Any) -> list[tuple[str, str, int]]:
@@ -65,8 +66,8 @@ class SecretsDialog(QDialog):
         layout.addWidget(intro)
         grid = QGridLayout()
         for row, (name, what, minimum) in enumerate(profile_secrets(profile)):
-            grid.addWidget(QLabel(f"<b>{name}</b>"), row, 0)
-            grid.addWidget(QLabel(what), row, 1)
+            grid.addWidget(QLabel(f"<b>{esc(name)}</b>"), row, 0)
+            grid.addWidget(plain(QLabel(what)), row, 1)
             state = QLabel()
             self.states[name] = state
             grid.addWidget(state, row, 2)
@@ -79,7 +80,7 @@ class SecretsDialog(QDialog):
         layout.addLayout(grid)
         if not self.fields:
             layout.addWidget(QLabel(self.tr("This profile names no stored secrets.")))
-        self.error = QLabel()
+        self.error = plain(QLabel())
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828")
         layout.addWidget(self.error)
@@ -131,14 +132,15 @@ class InterruptedDialog(QDialog):
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.started))
             head = QLabel(
                 self.tr("<b>%1</b>: push of %2 started %3 by %4, last step: %5")
-                .replace("%1", entry.device_name)
-                .replace("%2", entry.template or "-")
+                .replace("%1", esc(entry.device_name))
+                .replace("%2", esc(entry.template or "-"))
                 .replace("%3", when)
-                .replace("%4", entry.user)
-                .replace("%5", entry.step)
+                .replace("%4", esc(entry.user))
+                .replace("%5", esc(entry.step))
             )
+            head.setTextFormat(Qt.TextFormat.RichText)  # its own markup; the values are escaped
             layout.addWidget(head)
-            state = QLabel(found.words)
+            state = plain(QLabel(found.words))
             state.setWordWrap(True)
             state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(state)

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from devices.errors import CampusNetError
 from gui.config_dialogs import InterruptedDialog, SecretsDialog
+from gui.plain_text import literal, plain
 from monitor import inventory
 from monitor.cli_config import EXAMPLE_PROFILE, TEMPLATES
 from monitor.config_jobs import DeviceOutcome, JobResult, run_config_job
@@ -114,7 +115,7 @@ class ConfigPage(QWidget):
 
         layout = QVBoxLayout(self)
         banner = QHBoxLayout()
-        self.interrupted_label = QLabel()
+        self.interrupted_label = plain(QLabel())
         self.interrupted_label.setWordWrap(True)
         self.interrupted_label.setStyleSheet("background: #fff3e0; color: #bf360c; padding: 6px")
         banner.addWidget(self.interrupted_label, 1)
@@ -185,7 +186,7 @@ class ConfigPage(QWidget):
         self.results.itemSelectionChanged.connect(self._on_result_selected)
         middle.addWidget(self.results, 2)
         layout.addLayout(middle)
-        self.progress_label = QLabel()
+        self.progress_label = plain(QLabel())
         self.progress_label.setWordWrap(True)
         layout.addWidget(self.progress_label)
 
@@ -196,7 +197,7 @@ class ConfigPage(QWidget):
         splitter.addWidget(self.detail)
         history_box = QGroupBox(self.tr("History"))
         history_layout = QVBoxLayout(history_box)
-        self.history_label = QLabel()
+        self.history_label = plain(QLabel())
         history_layout.addWidget(self.history_label)
         self.backups = _table([self.tr("Backup"), self.tr("Time"), self.tr("Source")])
         self.backups.setSelectionMode(QTableWidget.SelectionMode.ExtendedSelection)
@@ -253,7 +254,7 @@ class ConfigPage(QWidget):
             else:
                 self.unsupported[name] = reason
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable & ~Qt.ItemFlag.ItemIsEnabled)
-                item.setToolTip(reason)
+                item.setToolTip(literal(reason))
                 item.setText(self.tr("%1 (not supported)").replace("%1", name))
             self.device_list.addItem(item)
         self.check_interrupted()
@@ -429,7 +430,7 @@ class ConfigPage(QWidget):
                     item.setData(Qt.ItemDataRole.UserRole, outcome.device)
                 if col == 1 and outcome.status in _STATUS_COLORS:
                     item.setForeground(QBrush(QColor(_STATUS_COLORS[outcome.status])))
-                item.setToolTip(outcome.message)
+                item.setToolTip(literal(outcome.message))
                 self.results.setItem(row, col, item)
         ok = sum(1 for o in outcomes if o.status in _OK)
         done = self.tr("Preview done") if dry_run else self.tr("Push done")
@@ -524,9 +525,11 @@ class ConfigPage(QWidget):
             answer = QMessageBox.question(
                 self,
                 self.tr("Roll back"),
-                self.tr("Bring %1 back to backup %2? Its configuration is backed up first.")
-                .replace("%1", name)
-                .replace("%2", str(backup)),
+                literal(
+                    self.tr("Bring %1 back to backup %2? Its configuration is backed up first.")
+                    .replace("%1", name)
+                    .replace("%2", str(backup))
+                ),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
@@ -661,7 +664,7 @@ class ConfigPage(QWidget):
                 item = QTableWidgetItem(value)
                 if col == 2 and record.result in _STATUS_COLORS:
                     item.setForeground(QBrush(QColor(_STATUS_COLORS[record.result])))
-                item.setToolTip(record.detail)
+                item.setToolTip(literal(record.detail))
                 self.pushes.setItem(row, col, item)
         if len(refs) >= 2:
             self.show_diff()

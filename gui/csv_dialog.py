@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
+from gui.plain_text import literal, plain
 from monitor.csv_import import COLUMNS, ImportReport, import_devices
 from monitor.inventory import store_id
+from monitor.safe_files import atomic_path
 from monitor.secrets import open_secrets
 from monitor.store import connect
 
@@ -51,8 +53,9 @@ _running: set[ImportThread] = set()
 
 
 def write_template(path: Path) -> None:
-    """A sample CSV: the header and two example rows (documentation addresses), UTF-8 with BOM for Excel."""
-    with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
+    """A sample CSV: the header and two example rows (documentation addresses), UTF-8 with BOM for Excel; written
+    atomically, never over anything but a regular file (:class:`CampusNetError` otherwise)."""
+    with atomic_path(Path(path), "the template") as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         writer.writerows(TEMPLATE_ROWS)
@@ -130,7 +133,7 @@ class CsvImportDialog(QDialog):
         layout.addWidget(self._intro())
         layout.addLayout(self._file_row())
         layout.addLayout(self._progress_row())
-        self.summary = QLabel()
+        self.summary = plain(QLabel())
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         layout.addWidget(self._build_table(), 1)
@@ -143,7 +146,8 @@ class CsvImportDialog(QDialog):
             self.tr(
                 "One device per row, with a header row. Only name and host are required; the other columns are "
                 "snmp_version, community, snmp_port, role, location, platform, the v3_… and ssh_… settings. "
-                "Headers 名稱, 主機, 位置 and 角色 are accepted. Save from Excel as “CSV UTF-8” (Big5 works too)."
+                "Headers 名稱, 主機, 位置 and 角色 are accepted. Save from Excel as “CSV UTF-8” "
+                "(Big5 and GBK work too)."
             )
         )
         text.setWordWrap(True)
@@ -155,7 +159,7 @@ class CsvImportDialog(QDialog):
         self.choose_button.clicked.connect(self.choose_file)
         self.template_button = QPushButton(self.tr("Download template…"))
         self.template_button.clicked.connect(self.save_template)
-        self.file_label = QLabel()
+        self.file_label = plain(QLabel())
         row.addWidget(self.choose_button)
         row.addWidget(self.template_button)
         row.addWidget(self.file_label, 1)
@@ -204,8 +208,8 @@ class CsvImportDialog(QDialog):
             return
         try:
             write_template(Path(path))
-        except OSError as exc:
-            self._show_failure(self.tr("Cannot write {0}: {1}").format(path, exc.strerror or exc))
+        except CampusNetError as exc:
+            self._show_failure(self.tr("Cannot write {0}: {1}").format(path, str(exc).splitlines()[0]))
             return
         self.summary.setStyleSheet("")
         self.summary.setText(self.tr("Template saved to {0}").format(path))
@@ -271,7 +275,7 @@ class CsvImportDialog(QDialog):
         for row, rejected in enumerate(report.rejected):
             for column, value in enumerate((str(rejected.line), rejected.name, rejected.reason)):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)
+                item.setToolTip(literal(value))
                 table.setItem(row, column, item)
         table.resizeRowsToContents()
         table.setVisible(bool(report.rejected))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.plain_text import literal, plain
 from gui.plot import BandwidthPlot
 from gui.wireless_overview import SchoolWireless
 from gui.wireless_page import count_text, lamp_icon
@@ -83,7 +84,7 @@ class Dashboard(QWidget):
     def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QGridLayout(self)
-        self.summary = QLabel()
+        self.summary = plain(QLabel())  # device names
         self.summary.setStyleSheet("font-size: 15pt;")
         self.summary.setWordWrap(True)
         # "Wi-Fi: 11 of 12 APs online, 342 clients" after a lamp, when there is wireless data.
@@ -162,7 +163,7 @@ class Dashboard(QWidget):
             names = ", ".join(f"{name} ({self.tr(status)})" for name, status, _ in data.down[:8])
             text += "  —  " + self.tr("Not answering: {0}").format(names)
         self.summary.setText(text)
-        self.summary.setToolTip("\n".join(f"{n}: {reason}" for n, _, reason in data.down))
+        self.summary.setToolTip(literal("\n".join(f"{n}: {reason}" for n, _, reason in data.down)))
 
     def show_wireless(self, devices: Sequence[wireless.DeviceWireless]) -> None:
         """The Wi-Fi line: APs online of registered and clients, summed over the wireless devices (hidden without

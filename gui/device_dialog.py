@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from devices.errors import CampusNetError
 from devices.platforms import known_platforms
 from devices.snmp import SnmpCredentials, SnmpTarget
+from gui.plain_text import plain
 from monitor import inventory
 from monitor.probe import ProbeResult, test_connection
 from monitor.secrets import SecretStore
@@ -123,7 +124,7 @@ class DeviceDialog(QDialog):
         layout.addWidget(self._build_ssh_toggle())
         layout.addWidget(self._build_ssh())
         layout.addLayout(self._build_test_row())
-        self.error_label = QLabel()
+        self.error_label = plain(QLabel())
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
@@ -247,7 +248,7 @@ class DeviceDialog(QDialog):
         self.cancel_test_button = QPushButton(self.tr("Cancel"))
         self.cancel_test_button.clicked.connect(self.cancel_test)
         self.cancel_test_button.hide()
-        self.test_status = QLabel()
+        self.test_status = plain(QLabel())  # the test shows what the device answered
         self.test_status.setWordWrap(True)
         self.test_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(self.test_button)

@@ -28,8 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from devices.errors import CampusNetError
 from gui.alerts_page import Relay, Submit, one_line
 from gui.dashboard import EVENT_NAMES
+from gui.plain_text import literal, plain
+from monitor.cells import csv_cell
+from monitor.safe_files import atomic_path
 from monitor.store import connect
 
 # Period choice -> seconds back from now (None: everything kept).
@@ -128,7 +132,7 @@ class EventsPage(QWidget):
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
-        self.summary = QLabel()
+        self.summary = plain(QLabel())
         bottom.addWidget(self.summary, 1)
         self.export_button = QPushButton(self.tr("Export CSV…"))
         self.export_button.clicked.connect(lambda: self.export())
@@ -200,13 +204,14 @@ class EventsPage(QWidget):
             for c, value in enumerate((when, event_name(row.kind), row.device, row.port, row.detail)):
                 item = QTableWidgetItem(value)
                 if c == self.COLUMNS - 1:
-                    item.setToolTip(value)
+                    item.setToolTip(literal(value))
                 self.table.setItem(r, c, item)
         more = self.tr(" (the newest {0} only)").format(MAX_ROWS) if len(self.rows) >= MAX_ROWS else ""
         self.summary.setText(self.tr("{0} of {1} event(s)").format(len(rows), len(self.rows)) + more)
 
     def export(self, path: Path | None = None) -> bool:
-        """Write the events the filters let through to a CSV file (UTF-8 with BOM, for Excel)."""
+        """Write the events the filters let through to a CSV file (UTF-8 with BOM, for Excel), atomically, never over
+        anything but a regular file; device text that a spreadsheet would run as a formula is made inert."""
         if path is None:
             name, _f = QFileDialog.getSaveFileName(
                 self, self.tr("Export events"), str(Path.home() / "campusnet-events.csv"), self.tr("CSV (*.csv)")
@@ -214,18 +219,16 @@ class EventsPage(QWidget):
             if not name:
                 return False
             path = Path(name)
-        tmp = path.with_name(f".{path.name}.tmp")
         try:
-            with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+            with atomic_path(path, "the events") as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
                 out = csv.writer(f)
                 out.writerow(["time", "kind", "event", "device", "port", "detail"])
                 for row in self.visible_rows():
                     when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row.ts))
-                    out.writerow([when, row.kind, event_name(row.kind), row.device, row.port, row.detail])
-            tmp.replace(path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            self.summary.setText(self.tr("Could not write {0}: {1}").format(str(path), exc.strerror or str(exc)))
+                    cells = [when, row.kind, event_name(row.kind), row.device, row.port, row.detail]
+                    out.writerow([csv_cell(value) for value in cells])
+        except CampusNetError as exc:
+            self.summary.setText(self.tr("Could not write {0}: {1}").format(str(path), one_line(exc)))
             return False
         self.summary.setText(self.tr("Exported to {0}").format(str(path)))
         return True

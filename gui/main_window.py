@@ -60,6 +60,7 @@ from gui.config_page import ConfigPage
 from gui.csv_dialog import CsvImportDialog
 from gui.dashboard import Dashboard
 from gui.device_dialog import DeviceDialog
+from gui.plain_text import esc, literal
 from gui.plot import BandwidthPlot
 from gui.service_watch import service_status, service_tooltip, takeover_note
 from gui.settings_dialog import SettingsDialog
@@ -305,6 +306,7 @@ class DevicePage(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         self.facts = QLabel()
+        self.facts.setTextFormat(Qt.TextFormat.RichText)  # markup of its own, device text escaped (show_device)
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.facts)
@@ -414,12 +416,16 @@ class DevicePage(QWidget):
         uptime = f"{dev['sys_uptime'] / 8_640_000:.1f}" if dev["sys_uptime"] else "-"
         status = self.tr(dev["status"])
         reason = f" — {dev['status_reason']}" if dev["status_reason"] else ""
+        descr = (dev["sys_descr"] or "").splitlines()[0] if dev["sys_descr"] else ""
+        # Rich text for the layout; every value from the device or the user escaped (it is shown as written).
         self.facts.setText(
-            f"<b>{dev['name']}</b> ({dev['host']}) — {status}{reason}<br>"
-            + self.tr("Vendor: {0}  Model: {1}  Uptime: {2} days").format(
-                dev["vendor"] or "-", dev["model"] or "-", uptime
+            f"<b>{esc(dev['name'])}</b> ({esc(dev['host'])}) — {esc(status)}{esc(reason)}<br>"
+            + esc(
+                self.tr("Vendor: {0}  Model: {1}  Uptime: {2} days").format(
+                    dev["vendor"] or "-", dev["model"] or "-", uptime
+                )
             )
-            + f"<br><small>{(dev['sys_descr'] or '').splitlines()[0] if dev['sys_descr'] else ''}</small>"
+            + f"<br><small>{esc(descr)}</small>"
         )
         new_device = device_id != getattr(self, "_device_id", None)
         if new_device:
@@ -641,7 +647,7 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 self.tr("Remove device"),
-                self.tr("Remove {0} with all its history? This cannot be undone.").format(name),
+                literal(self.tr("Remove {0} with all its history? This cannot be undone.").format(name)),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -737,7 +743,7 @@ class MainWindow(QMainWindow):
                 item.setIcon(status_icon(dev["status"]))
                 item.setData(dev["status"], STATUS_ROLE)
             reason = f": {dev['status_reason']}" if dev["status_reason"] else ""
-            item.setToolTip(f"{dev['host']} — {self.tr(dev['status'])}{reason}")
+            item.setToolTip(literal(f"{dev['host']} — {self.tr(dev['status'])}{reason}"))
 
     def _rebuild_tree(self, devices: list[sqlite3.Row]) -> None:
         self.tree_model.clear()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.plain_text import esc, plain
 from monitor.history import choose_tier, percentile95, traffic
 from monitor.store import connect
 from monitor.units import format_bps
@@ -250,7 +251,7 @@ class BandwidthPlot(QWidget):
         self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999", width=1))
         self.cursor_line.setVisible(False)
         item.addItem(self.cursor_line, ignoreBounds=True)
-        self.readout = QLabel(" ")
+        self.readout = plain(QLabel(" "))
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def _build_controls(self) -> None:
@@ -415,8 +416,9 @@ class BandwidthPlot(QWidget):
     def _add_items(self, index: int, label: str, overlaid: bool) -> _PortItems:
         colour_in, colour_out = PORT_COLOURS[index % len(PORT_COLOURS)]
         item = self.plot_widget.getPlotItem()
-        curve_in = item.plot(name=self.tr("{0} in").format(label), pen=pg.mkPen(colour_in, width=1.5))
-        curve_out = item.plot(name=self.tr("{0} out").format(label), pen=pg.mkPen(colour_out, width=1.5))
+        # The legend shows names as HTML: a port label (device text) is escaped so it shows as written.
+        curve_in = item.plot(name=esc(self.tr("{0} in").format(label)), pen=pg.mkPen(colour_in, width=1.5))
+        curve_out = item.plot(name=esc(self.tr("{0} out").format(label)), pen=pg.mkPen(colour_out, width=1.5))
         # Labels sit at the right (the legend is top left), staggered so several ports' labels do not overlap.
         pos_in = 0.99 - 0.24 * (index % 4)
         # "in" labelled above its line and "out" below, so equal values never put one label over the other.

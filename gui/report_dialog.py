@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
+from gui.plain_text import plain
 from monitor import inventory
 from monitor.report import DEFAULT_TZ, Period, Report, ReportCancelled, ReportSpec, get_school_name, set_school_name
 from monitor.report_schedule import FORMATS, ReportSchedule, latest_periods, load_schedule, save_schedule
@@ -134,7 +135,7 @@ class ReportDialog(QDialog):
         self.progress.setTextVisible(True)
         self.progress.hide()
         bottom.addWidget(self.progress, 1)
-        self.status = QLabel()
+        self.status = plain(QLabel())
         self.status.setWordWrap(True)
         bottom.addWidget(self.status, 2)
         self.preview_button = QPushButton(self.tr("Preview"))
@@ -229,7 +230,7 @@ class ReportDialog(QDialog):
         form.addRow(self.schedule_hint)
         self.save_schedule_button = QPushButton(self.tr("Save schedule"))
         self.save_schedule_button.clicked.connect(lambda: self.store_schedule())
-        self.schedule_status = QLabel()
+        self.schedule_status = plain(QLabel())
         self.schedule_status.setWordWrap(True)
         form.addRow(self.save_schedule_button, self.schedule_status)
         return box

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
+from gui.plain_text import plain
 from monitor.settings import FIELDS, PollSettings, load_settings, save_settings
 
 # Rough bytes per stored row (table row plus its share of the primary key index), for the disk-use hint.
@@ -139,7 +140,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self._polling_group())
         layout.addWidget(self._history_group())
         layout.addWidget(self._application_group())
-        self.error_label = QLabel()
+        self.error_label = plain(QLabel())
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.hide()

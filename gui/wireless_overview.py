@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.alerts_page import Relay, Submit, one_line
+from gui.plain_text import literal, plain
 from gui.wireless_page import SortItem, SsidTable, count_text, figures_row, lamp_icon
 from gui.wireless_plot import CountPlot, summed_counts
 from monitor import wireless
@@ -102,7 +103,7 @@ class WirelessOverview(QWidget):
         self.empty = QLabel(
             self.tr("No wireless data yet: add a wireless controller or AP (role controller or ap) and let it poll.")
         )
-        self.empty.setWordWrap(True)
+        plain(self.empty).setWordWrap(True)  # may show an error quoting device text
         self.empty.hide()
         layout.addWidget(self.empty)
         self.table = self._build_table()
@@ -219,7 +220,7 @@ class WirelessOverview(QWidget):
             self.table.item(row, 0).setIcon(lamp_icon(lamp))
             problems = [self.tr("{0} AP(s) offline").format(dev.aps_offline)] if dev.aps_offline else []
             problems += [self.tr("the latest poll failed: {0}").format(dev.error)] if dev.error else []
-            self.table.item(row, 0).setToolTip("\n".join(problems) or self.tr("no AP offline"))
+            self.table.item(row, 0).setToolTip(literal("\n".join(problems) or self.tr("no AP offline")))
             if dev.aps_total is None or dev.aps_online is None:
                 self.table.item(row, 2 if dev.aps_total is None else 1).setToolTip(
                     self.tr("The device's MIB does not give this figure.")

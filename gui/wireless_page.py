@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.alerts_page import Relay, Submit, one_line
+from gui.plain_text import literal, plain
 from gui.table_model import CellTableModel
 from gui.wireless_plot import DASH, CountPlot, device_counts
 from monitor import wireless
@@ -149,7 +150,7 @@ class Figure(QFrame):
         self.title.setStyleSheet("color: #555;")
         self.value = QLabel(DASH)
         self.value.setStyleSheet("font-size: 22pt; font-weight: bold;")
-        self.caption = QLabel()
+        self.caption = plain(QLabel())
         self.caption.setStyleSheet("color: #777; font-size: 8pt;")
         self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # long names clip
         for label in (self.title, self.value, self.caption):
@@ -159,7 +160,7 @@ class Figure(QFrame):
         """Show a value (already formatted) with its caption."""
         self.value.setText(text)
         self.caption.setText(caption)
-        self.setToolTip(tooltip)
+        self.setToolTip(literal(tooltip))
 
 
 class ShareDelegate(QStyledItemDelegate):
@@ -354,9 +355,9 @@ class ApModel(CellTableModel):
             return lamp_icon(ap["status"])
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.STATUS:
-                return self._status_tip(ap)
+                return literal(self._status_tip(ap))
             if column == len(self.COLUMNS) - 1 and ap["radios"]:
-                return self._radios_tip(ap)
+                return literal(self._radios_tip(ap))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.CLIENTS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -409,9 +410,9 @@ class WirelessPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         figures, self.online_figure, self.total_figure, self.clients_figure = figures_row(self)
         layout.addLayout(figures)
-        self.polled = QLabel()
+        self.polled = plain(QLabel())
         self.polled.setStyleSheet("color: #555;")
-        self.error = QLabel()
+        self.error = plain(QLabel())
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828;")
         self.error.hide()

@@ -23,6 +23,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui.alerts_page import Relay, Submit, one_line
+from gui.plain_text import esc, plain
 from gui.plot import DEFAULT_RANGE, RANGES, CustomRangeDialog, date_axis, tier_text, uncheck_all
 from monitor import wireless
 from monitor.history import choose_tier
@@ -190,7 +191,7 @@ class CountPlot(QWidget):
         self.cursor_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999", width=1))
         self.cursor_line.setVisible(False)
         self.clients_plot.addItem(self.cursor_line, ignoreBounds=True)
-        self.readout = QLabel(" ")
+        self.readout = plain(QLabel(" "))
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def _build_controls(self) -> QHBoxLayout:
@@ -331,7 +332,7 @@ class CountPlot(QWidget):
         self.legend.clear()
         self.legend.setColumnCount(max(1, len(wanted)))
         for key in wanted:
-            self.legend.addItem(self._curves[key], self._line_name(key))
+            self.legend.addItem(self._curves[key], esc(self._line_name(key)))  # legends are HTML; SSIDs are not
         self.graphics.ci.layout.setRowFixedHeight(0, self.legend.boundingRect().height())
         ap_counts = [lines[k][1] for k in (APS_ONLINE, APS_TOTAL) if k in lines and len(lines[k][1])]
         top = max((float(np.nanmax(y)) for y in ap_counts if not np.isnan(y).all()), default=1.0)

@@ -10,7 +10,6 @@ import argparse
 import concurrent.futures
 import contextlib
 import csv
-import json
 import logging
 import math
 import signal
@@ -27,11 +26,27 @@ from typing import Any, NoReturn
 from devices.errors import CampusNetError, InputError
 from devices.ifmib import IF_STATUS
 from monitor import defaults, inventory
+from monitor.printable import json_text, visible
 from monitor.secrets import open_secrets, secret_from
 from monitor.store import connect, default_db_path, store_error
 from monitor.units import format_bps
 
 log = logging.getLogger("campusnet")
+
+
+MAX_IFINDEX = 2**31 - 1  # IF-MIB: InterfaceIndex is 1..2147483647
+MAX_ID = 2**63 - 1  # SQLite's INTEGER is signed 64-bit
+
+
+def record_id(text: str) -> int:
+    """An argparse type: a record id (alert, backup) as SQLite can hold it, 1 to 2**63-1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text} is out of range (no such id)")
+    return value
 
 
 class UsageError(InputError):
@@ -215,8 +230,10 @@ def _width(text: str) -> int:
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A plain text table, aligned for CJK text too (wide characters count as two columns)."""
-    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    """A plain text table, aligned for CJK text too (wide characters count as two columns); control characters in
+    cells (device text) are shown as escapes (:func:`monitor.printable.visible`)."""
+    headers = [visible(h) for h in headers]
+    cells = [[visible(v) for v in row] for row in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
@@ -226,7 +243,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(json_text(data))
 
 
 def _iso(ts: float | None) -> str | None:
@@ -350,7 +367,7 @@ def cmd_device_list(args: argparse.Namespace, db: Path) -> int:
         _print_json(rows)
         return 0
     headers = ["name", "host", "role", "platform", "vendor", "model", "sys_descr", "status", "last_poll"]
-    table = [[r[h] if h != "sys_descr" else (r[h] or "")[:40].replace("\n", " ") for h in headers] for r in rows]
+    table = [[r[h] if h != "sys_descr" else " ".join((r[h] or "").split())[:40] for h in headers] for r in rows]
     print(format_table(headers, table) if rows else "no devices yet: add one with 'device add NAME --host HOST'")
     return 0
 
@@ -378,7 +395,7 @@ def cmd_device_remove(args: argparse.Namespace, db: Path) -> int:
     """device remove NAME."""
     conn = connect(db)
     inventory.remove_device(conn, open_secrets(db, inventory.store_id(conn)), args.name)
-    print(f"removed {args.name}")
+    print(f"removed {visible(args.name)}")
     return 0
 
 
@@ -488,7 +505,8 @@ def cmd_ports(args: argparse.Namespace, db: Path) -> int:
             raise InputError(f"--uplink {args.uplink[0]} {args.uplink[1]!r}: use on or off")
         port = find_port(conn, dev["id"], args.name, args.uplink[0])
         inventory.set_port_uplink(conn, int(port["id"]), args.uplink[1] == "on")
-        print(f"{args.name} {port['key']}: {'an uplink' if args.uplink[1] == 'on' else 'not an uplink'}")
+        said = "an uplink" if args.uplink[1] == "on" else "not an uplink"
+        print(f"{visible(args.name)} {visible(port['key'])}: {said}")
         return 0
     if args.important:
         from monitor import alerts
@@ -498,14 +516,15 @@ def cmd_ports(args: argparse.Namespace, db: Path) -> int:
         port = find_port(conn, dev["id"], args.name, args.important[0])
         alerts.set_port_important(conn, int(port["id"]), args.important[1] == "on")
         state = "important (it alerts when it goes down)" if args.important[1] == "on" else "not important"
-        print(f"{args.name} {port['key']}: {state}")
+        print(f"{visible(args.name)} {visible(port['key'])}: {state}")
         return 0
     if args.set_speed:
         port = find_port(conn, dev["id"], args.name, args.set_speed[0])
         speed = parse_speed(args.set_speed[1])
         with conn:
             conn.execute("UPDATE ports SET speed_override_bps = ? WHERE id = ?", (speed, port["id"]))
-        print(f"{args.name} {port['key']}: speed {'as reported by the device' if speed is None else format_bps(speed)}")
+        said = "as reported by the device" if speed is None else format_bps(speed)
+        print(f"{visible(args.name)} {visible(port['key'])}: speed {said}")
         return 0
     rows = [
         _port_row(p)
@@ -531,7 +550,7 @@ def cmd_ports(args: argparse.Namespace, db: Path) -> int:
     ]
     print(format_table(headers, table) if rows else f"{args.name} has no interfaces yet (poll it first)")
     if dev["status"] != "up" and dev["status_reason"]:
-        print(f"note: {args.name} is {dev['status']}: {dev['status_reason']}", file=sys.stderr)
+        print(f"note: {visible(args.name)} is {dev['status']}: {visible(dev['status_reason'])}", file=sys.stderr)
     return 0
 
 
@@ -565,7 +584,7 @@ def find_port(conn: sqlite3.Connection, device_id: int, device: str, port: str) 
         ("SELECT * FROM ports WHERE device_id=? AND (key=? OR name=?) ORDER BY present DESC", (port, port)),
         ("SELECT * FROM ports WHERE device_id=? AND descr=? ORDER BY present DESC", (port,)),
     ]
-    if port.isdigit():
+    if port.isascii() and port.isdigit() and 0 < int(port) <= MAX_IFINDEX:
         queries.append(("SELECT * FROM ports WHERE device_id=? AND ifindex=? AND present=1", (int(port),)))
     for sql, params in queries:
         row = conn.execute(sql, (device_id, *params)).fetchone()
@@ -605,7 +624,7 @@ def cmd_traffic(args: argparse.Namespace, db: Path) -> int:
                 ]
             )
     else:
-        print(f"{args.name} {port['key']}  resolution {series.tier}")
+        print(f"{visible(args.name)} {visible(port['key'])}  resolution {series.tier}")
         table = [[r["ts"], format_bps(r["in_bps"]), format_bps(r["out_bps"])] for r in rows]
         print(format_table(["time", "in", "out"], table))
     return 0
@@ -623,14 +642,14 @@ def cmd_wireless(args: argparse.Namespace, db: Path) -> int:
         if args.json:
             _print_json({"device": dev["name"], "wireless": None, "reason": why})
         else:
-            print(f"{dev['name']}: no wireless data ({why})")
+            print(f"{visible(dev['name'])}: no wireless data ({why})")
         return 1
     if args.json:
         _print_json(wireless.as_json(view))
     else:
         print(wireless.format_text(view, format_table))
     if dev["status"] != "up" and dev["status_reason"]:
-        print(f"note: {args.name} is {dev['status']}: {dev['status_reason']}", file=sys.stderr)
+        print(f"note: {visible(args.name)} is {dev['status']}: {visible(dev['status_reason'])}", file=sys.stderr)
     return 0
 
 
@@ -679,7 +698,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:
-        print(exc, file=sys.stderr)
+        print(visible(exc), file=sys.stderr)
         return 2
     service = (args.command == "poll" and not args.once) or args.command == "demo"
     level = logging.DEBUG if args.verbose else (logging.INFO if service else logging.WARNING)
@@ -696,7 +715,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         reminder = notice(db)
         if reminder:
-            print(f"note: {reminder}", file=sys.stderr)
+            print(f"note: {visible(reminder)}", file=sys.stderr)
     try:
         if args.command == "demo":
             return cmd_demo(args, args.db)
@@ -715,10 +734,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = COMMANDS[(args.command, getattr(args, "device_command", None))]
         return handler(args, db)
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {visible(exc)}", file=sys.stderr)
         return 2
     except CampusNetError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {visible(exc)}", file=sys.stderr)
         return 1
     except sqlite3.Error as exc:  # a store that fails under a command (full disk, locked, damaged): one line
         print(f"error: {store_error(db, exc)}", file=sys.stderr)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from typing import Any
 
 from devices.errors import CampusNetError, InputError
 from monitor import alerts, inventory, notify
+from monitor.printable import json_text, visible
 from monitor.secrets import SecretStore, open_secrets, secret_from
 from monitor.store import connect
 
@@ -41,12 +41,14 @@ _KIND_OPTIONS: dict[str, tuple[str, ...]] = {
 
 def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """The ``alerts`` and ``notify`` subcommands."""
+    from monitor.cli import record_id
+
     al = sub.add_parser("alerts", help="firing alerts (or all recent ones), acknowledge one, the alert rules")
     al.add_argument("--json", action="store_true")
     al.add_argument("--all", action="store_true", help="recent alerts of every state, not only firing ones")
     asub = al.add_subparsers(dest="alerts_command", metavar="ACTION", parser_class=parser_class)
     ack = asub.add_parser("ack", help="acknowledge a firing alert (stops its reminders)")
-    ack.add_argument("id", type=int)
+    ack.add_argument("id", type=record_id)
     ack.add_argument("--user", help="who acknowledges it (default: your login name)")
     rules = asub.add_parser("rules", help="the alert rules and their parameters")
     rules.add_argument("--json", action="store_true")
@@ -95,7 +97,7 @@ def _short(ts: float | None) -> str:
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(json_text(data))
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
@@ -149,11 +151,11 @@ def cmd_ack(args: argparse.Namespace, db: Path) -> int:
     alert = alerts.acknowledge(conn, args.id, user, time.time())
     if alert.acknowledged_by != user.strip():
         when = _short(alert.acknowledged_at)
-        print(f"alert {alert.id} was acknowledged already by {alert.acknowledged_by} at {when}")
+        print(f"alert {alert.id} was acknowledged already by {visible(alert.acknowledged_by)} at {when}")
         return 0
     print(
-        f"alert {alert.id} ({alert.kind} {alert.device} {alert.port}".rstrip()
-        + f") acknowledged by {alert.acknowledged_by}"
+        f"alert {alert.id} ({alert.kind} {visible(alert.device)} {visible(alert.port)}".rstrip()
+        + f") acknowledged by {visible(alert.acknowledged_by)}"
     )
     return 0
 
@@ -233,7 +235,7 @@ def cmd_notify_add(args: argparse.Namespace, db: Path) -> int:
     conn, secrets = _open(db)
     saved = notify.save_channel(conn, secrets, checked, secret)
     where = f"; secret kept in {secrets.backend_description}" if secret else ""
-    print(f"added {saved.kind} channel {saved.name} ({_target(saved)}){where}")
+    print(f"added {saved.kind} channel {visible(saved.name)} ({visible(_target(saved))}){where}")
     return 0
 
 
@@ -292,7 +294,7 @@ def cmd_notify_test(args: argparse.Namespace, db: Path) -> int:
     result = notify.send_test(channel, secrets)
     if not result.ok:
         raise CampusNetError(f"test message through {channel.name} failed: {result.error}")
-    print(f"test message sent through {channel.name} ({_target(channel)})")
+    print(f"test message sent through {visible(channel.name)} ({visible(_target(channel))})")
     return 0
 
 
@@ -300,7 +302,7 @@ def cmd_notify_remove(args: argparse.Namespace, db: Path) -> int:
     """notify remove NAME."""
     conn, secrets = _open(db)
     notify.remove_channel(conn, secrets, args.name)
-    print(f"removed channel {args.name}")
+    print(f"removed channel {visible(args.name)}")
     return 0
 
 

@@ -7,7 +7,6 @@ Nothing secret is printed: rendered lines and diffs are shown masked.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sqlite3
@@ -21,6 +20,7 @@ from typing import Any
 from devices.errors import CampusNetError, InputError
 from monitor import inventory
 from monitor.configs import device_platform, known_hosts_path, session_log_dir
+from monitor.printable import json_text, visible, visible_lines
 from monitor.secrets import SecretStore, open_secrets, secret_from
 from monitor.store import connect
 
@@ -30,6 +30,8 @@ TEMPLATES = ("roaming", "baseline")
 
 def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """The ``config`` and ``secret`` subcommands."""
+    from monitor.cli import record_id
+
     config = sub.add_parser("config", help="render, push, back up and compare device configurations")
     csub = config.add_subparsers(dest="config_command", metavar="ACTION", parser_class=parser_class, required=True)
     for name, text in (("render", "show the lines a template gives for a device"), ("push", "push safely")):
@@ -52,7 +54,7 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
         "restore", help="roll a device back to one of its backups (default: the one taken before the last push)"
     )
     restore.add_argument("device")
-    restore.add_argument("backup", nargs="?", type=int, metavar="BACKUP", help="backup number (config history)")
+    restore.add_argument("backup", nargs="?", type=record_id, metavar="BACKUP", help="backup number (config history)")
     restore.add_argument("--dry-run", action="store_true", help="show the lines that would be sent, send nothing")
     restore.add_argument("--yes", action="store_true", help="roll back without asking")
     restore.add_argument("--json", action="store_true")
@@ -71,7 +73,7 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     hist.add_argument("--json", action="store_true")
     diff = csub.add_parser("diff", help="compare two backups of a device (default: the latest two)")
     diff.add_argument("device")
-    diff.add_argument("revs", nargs="*", type=int, metavar="REV")
+    diff.add_argument("revs", nargs="*", type=record_id, metavar="REV")
     secret = sub.add_parser("secret", help="named secrets a county profile refers to (RADIUS secret, SNMPv3 keys)")
     ssub = secret.add_subparsers(dest="secret_command", metavar="ACTION", parser_class=parser_class, required=True)
     sset = ssub.add_parser("set", help="store a named secret (asks for it, or --value-env VAR)")
@@ -188,13 +190,13 @@ def cmd_render(args: argparse.Namespace, db: Path) -> int:
 
     conn, secrets = _open(db)
     rendered = _render(args, conn, secrets, args.devices[0])
-    print("\n".join(rendered.masked_lines))
+    print("\n".join(visible(line) for line in rendered.masked_lines))
     for note in rendered.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {visible(note)}", file=sys.stderr)
     if rendered.roles:
         print("port roles (from the latest backup, the neighbours and the port marks):", file=sys.stderr)
         for line in role_lines(rendered.roles):
-            print(f"  {line}", file=sys.stderr)
+            print(f"  {visible(line)}", file=sys.stderr)
     return 0
 
 
@@ -272,7 +274,7 @@ def _run_push(
 
 
 def _say(text: str) -> None:
-    print(f"  {text}", file=sys.stderr, flush=True)
+    print(f"  {visible(text)}", file=sys.stderr, flush=True)
 
 
 # Outcome -> the words the user reads.
@@ -304,26 +306,26 @@ def _print_results(results: list[Any], as_json: bool) -> None:
             }
             for r in results
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json_text(rows))
         return
     for r in results:
-        print(f"== {r.device}: {OUTCOME_WORDS.get(r.status, r.status)}")
+        print(f"== {visible(r.device)}: {OUTCOME_WORDS.get(r.status, r.status)}")
         if r.change:
-            print("\n".join(f"   {line}" for line in r.change))
+            print("\n".join(f"   {visible(line)}" for line in r.change))
         for check in r.checks:
-            print(f"   check: {check}")
+            print(f"   check: {visible(check)}")
         for note in r.notes:
-            print(f"   note: {note}")
+            print(f"   note: {visible(note)}")
         if r.roles and r.status == "preview":
             from monitor.planning import role_lines
 
             print("   port roles:")
-            print("\n".join(f"     {line}" for line in role_lines(r.roles)))
-        print(f"   {r.message}")
+            print("\n".join(f"     {visible(line)}" for line in role_lines(r.roles)))
+        print(f"   {visible(r.message)}")
     if len(results) > 1 or any(r.status not in ("preview",) for r in results):
         print("summary:")
         for line in summarize(results):
-            print(f"  {line}")
+            print(f"  {visible(line)}")
 
 
 def _stop_on_signals() -> tuple[threading.Event, Callable[[], None]]:
@@ -452,17 +454,20 @@ def cmd_recover(args: argparse.Namespace, db: Path) -> int:
             settled = False
         rows.append(row)
         if not args.json:
-            print(f"== {entry.device_name}: push of {entry.template or '?'} started {when} by {entry.user}")
-            print(f"   last step: {entry.step}")
-            print(f"   state: {seen.found.words}")
+            who = (
+                f"{visible(entry.device_name)}: push of {entry.template or '?'} started {when} by {visible(entry.user)}"
+            )
+            print(f"== {who}")
+            print(f"   last step: {visible(entry.step)}")
+            print(f"   state: {visible(seen.found.words)}")
             if "result" in row:
-                print(f"   {row['result']}")
+                print(f"   {visible(row['result'])}")
             elif row["actions"]:
                 hints = {"finish": "--finish (confirm and save)", "rollback": "--rollback (back to the backup)"}
                 options = " or ".join(hints.get(a, a) for a in row["actions"])
-                print(f"   to settle it: config recover {entry.device_name} {options}")
+                print(f"   to settle it: config recover {visible(entry.device_name)} {options}")
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json_text(rows))
     return 0 if settled else 1
 
 
@@ -481,17 +486,17 @@ def cmd_backup(args: argparse.Namespace, db: Path) -> int:
     failed = 0
     for device in devices:
         name = device["name"]
-        print(f"{name}: reading the configuration…", flush=True)
+        print(f"{visible(name)}: reading the configuration…", flush=True)
         busy = backups.unfinished_push(conn, int(device["id"]))
         text, error = (None, busy) if busy else backups.attempt(device, secrets, known_hosts_path(db))
         outcome = backups.record(conn, secrets, int(device["id"]), name, text, error, time.time(), "manual")
         if outcome.ref is None:
             failed += 1
-            print(f"{name}: failed: {outcome.error}")
+            print(f"{visible(name)}: failed: {visible(outcome.error)}")
             continue
         ref = outcome.ref
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ref.ts))
-        print(f"{name}: backup {ref.id} ({ref.size} bytes, {when}, sha256 {ref.sha256[:12]})")
+        print(f"{visible(name)}: backup {ref.id} ({ref.size} bytes, {when}, sha256 {ref.sha256[:12]})")
     return 1 if failed else 0
 
 
@@ -513,16 +518,16 @@ def cmd_history(args: argparse.Namespace, db: Path) -> int:
                 for a in audits
             ],
         }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json_text(data))
         return 0
     for b in backups:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(b.ts))
         print(f"backup {b.id:5d}  {when}  {b.source:12s} {b.size:7d} bytes  {b.sha256[:12]}")
     for a in audits:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(a.ts))
-        print(f"push         {when}  {a.template or '-':12s} {a.result:15s} by {a.user}: {a.detail}")
+        print(f"push         {when}  {a.template or '-':12s} {a.result:15s} by {visible(a.user)}: {visible(a.detail)}")
     if not backups and not audits:
-        print(f"{args.device} has no backups yet ('config backup {args.device}')")
+        print(f"{visible(args.device)} has no backups yet ('config backup {visible(args.device)}')")
     return 0
 
 
@@ -536,7 +541,7 @@ def cmd_diff(args: argparse.Namespace, db: Path) -> int:
     device = inventory.get_device(conn, args.device)
     revs = [*args.revs, None, None][:2]
     text = diff(conn, secrets, int(device["id"]), revs[0], revs[1])
-    print(text if text else "no differences")
+    print(visible_lines(text) if text else "no differences")
     return 0
 
 

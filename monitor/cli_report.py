@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from devices.errors import InputError
+from monitor.printable import json_text, visible
 from monitor.report import DEFAULT_TOP, PORT_CHOICES, Report, ReportSpec, parse_period, system_language
 from monitor.report import check_school_name as _check_school
 from monitor.report_export import FORMATS, check_output, export_report
@@ -50,7 +51,7 @@ def add_parser(sub: Any) -> None:
     )
     sch.add_argument("--weekly", choices=("on", "off"))
     sch.add_argument("--monthly", choices=("on", "off"))
-    sch.add_argument("--folder", metavar="DIR", help="where the reports are written (a full path)")
+    sch.add_argument("--folder", metavar="DIR", help="where the reports go: a full path to an existing folder")
     sch.add_argument("--formats", metavar="LIST", help="comma-separated: pdf, xlsx, csv")
     sch.add_argument("--lang", choices=tuple(TEXTS))
     sch.add_argument("--ports", choices=PORT_CHOICES)
@@ -61,7 +62,6 @@ def add_parser(sub: Any) -> None:
 def cmd_schedule(args: argparse.Namespace, db: Path) -> int:
     """report-schedule: show the schedule, or validate and store the settings given (nothing stored if one is bad)."""
     import dataclasses
-    import json
 
     from monitor import report_schedule
 
@@ -74,7 +74,7 @@ def cmd_schedule(args: argparse.Namespace, db: Path) -> int:
         if args.monthly is not None:
             changes["monthly"] = args.monthly == "on"
         if args.folder is not None:
-            changes["folder"] = str(Path(args.folder).expanduser().absolute()) if args.folder.strip() else ""
+            changes["folder"] = str(Path(args.folder.strip()).expanduser()) if args.folder.strip() else ""
         if args.formats is not None:
             changes["formats"] = [f.strip() for f in args.formats.split(",") if f.strip()]
         for name in ("lang", "ports"):
@@ -87,13 +87,13 @@ def cmd_schedule(args: argparse.Namespace, db: Path) -> int:
     finally:
         conn.close()
     if args.json:
-        print(json.dumps(dataclasses.asdict(s), ensure_ascii=False, indent=2))
+        print(json_text(dataclasses.asdict(s)))
         return 0
     kinds = [k for k in ("weekly", "monthly") if getattr(s, k)]
     print(f"scheduled: {', '.join(kinds) if kinds else 'nothing'}")
-    print(f"folder:    {s.folder or '-'}")
+    print(f"folder:    {visible(s.folder) or '-'}")
     print(f"formats:   {', '.join(s.formats)}   language: {s.lang}   ports: {s.ports}")
-    print(f"e-mail:    {s.email_channel or '-'}")
+    print(f"e-mail:    {visible(s.email_channel) or '-'}")
     return 0
 
 
@@ -109,7 +109,7 @@ class _StderrProgress:
         if now - self._last < _PROGRESS_EVERY_S or not total:
             return
         self._last = now
-        print(f"report: {done * 100 // total}% ({done}/{total}) {what}", file=sys.stderr, flush=True)
+        print(f"report: {done * 100 // total}% ({done}/{total}) {visible(what)}", file=sys.stderr, flush=True)
 
 
 def cmd_report(args: argparse.Namespace, db: Path) -> int:
@@ -131,5 +131,5 @@ def cmd_report(args: argparse.Namespace, db: Path) -> int:
         report = export_report(conn, spec, args.format, args.out, lang, pdf_writer=writer, progress=_StderrProgress())
     finally:
         conn.close()
-    print(f"report written to {args.out}: {len(report.ports)} port(s) of {len(report.devices)} device(s)")
+    print(f"report written to {visible(args.out)}: {len(report.ports)} port(s) of {len(report.devices)} device(s)")
     return 0

@@ -30,8 +30,8 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from devices.config.drivers import DRIVERS, all_volatile, compile_volatile, no_driver_message, web_only_reason
 from devices.errors import CampusNetError, InputError, SecretMissing
+from devices.masking import redact
 from devices.platforms import UNKNOWN, netmiko_type_for
-from devices.push.model import redact
 from monitor.secrets import SecretStore
 
 T = TypeVar("T")
@@ -40,7 +40,6 @@ STORE_SECRETS_NAME = "__store__"
 BACKUP_KEY_KIND = "backup_key"
 SOURCES = ("push-before", "push-after", "manual", "schedule")
 RESULTS = ("applied", "rolled-back", "unchanged", "not-tried", "attention")
-MASK = "********"
 _KEY_LOCK = threading.Lock()
 
 
@@ -90,13 +89,6 @@ def volatile_for(device_type: str | None) -> tuple[str, ...] | None:
     """The volatile-line regexes of a netmiko device type; None (meaning all platforms') when unknown."""
     driver = DRIVERS.get((device_type or "").removesuffix("_ssh"))
     return driver.volatile if driver is not None else None
-
-
-def mask_text(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret value (longest first) replaced by ``********``."""
-    for value in sorted({s for s in secrets if s}, key=len, reverse=True):
-        text = text.replace(value, MASK)
-    return text
 
 
 def save_backup(
@@ -163,7 +155,9 @@ def diff(
     *,
     mask: Iterable[str] = (),
 ) -> str:
-    """Unified diff of two backups of a device (default: the latest two), normalised, with secrets masked.
+    """Unified diff of two backups of a device (default: the latest two), normalised, with secrets masked the way
+    the push output masks them (:func:`devices.masking.redact`): the device's own stored secrets, ``mask``, and every
+    value after a secret-bearing word (communities, keys, SNMPv3 user keys).
 
     ``rev_a`` and ``rev_b`` are backup ids; with only ``rev_a``, it is compared with the latest backup.
     """
@@ -183,12 +177,23 @@ def diff(
     a = normalize(load_backup(conn, secrets, rev_a), volatile).splitlines(keepends=True)
     b = normalize(load_backup(conn, secrets, rev_b), volatile).splitlines(keepends=True)
     text = "".join(difflib.unified_diff(a, b, fromfile=f"backup {rev_a}", tofile=f"backup {rev_b}"))
-    return redact_secrets(mask_text(text, mask))
+    return redact(text, [*mask, *device_secret_values(conn, secrets, device_id)])
 
 
-def redact_secrets(text: str) -> str:
-    """Mask the values that follow secret-bearing words (``key 7 0822...``, ``community public``, ``ascii s3cret``)."""
-    return redact(text)
+def device_secret_values(conn: sqlite3.Connection, secrets: SecretStore, device_id: int) -> list[str]:
+    """The secrets stored for a device (community, SNMPv3 keys, SSH password), to mask wherever its text is shown."""
+    row = conn.execute("SELECT name FROM devices WHERE id = ?", (device_id,)).fetchone()
+    if row is None:
+        return []
+    values = []
+    for kind in ("community", "v3_auth_key", "v3_priv_key", "ssh_password"):
+        try:
+            value = secrets.get(row["name"], kind)
+        except CampusNetError:  # an unreadable secret store: the word-based masking still applies
+            value = None
+        if value:
+            values.append(value)
+    return values
 
 
 def record_audit(

@@ -3,7 +3,9 @@
 The file:
 
 - UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8"); failing that, Big5 (cp950), which Excel on a
-  Traditional Chinese Windows writes for plain "CSV". Anything else is refused, naming both encodings tried.
+  Traditional Chinese Windows writes for plain "CSV", or GBK, which it writes on a Simplified Chinese one. The two
+  share most of their bytes, so charset_normalizer tells which one the text is in; a file it cannot place is
+  refused with the accepted encodings named, never imported as garbled names.
 - A header row, then one device per row (at most :data:`MAX_ROWS`). Columns, in any order, names case-insensitive:
   ``name,host,snmp_version,community,snmp_port,role,location,platform,v3_user,v3_auth,v3_auth_key,v3_priv,
   v3_priv_key,ssh_host,ssh_port,ssh_user``. Only ``name`` and ``host`` are required. The Chinese headers
@@ -37,7 +39,12 @@ COLUMNS = (
 REQUIRED = ("name", "host")
 HEADER_ALIASES = {"名稱": "name", "主機": "host", "位置": "location", "角色": "role"}
 SECRET_COLUMNS = ("community", "v3_auth_key", "v3_priv_key")
-ENCODINGS = ("utf-8-sig", "cp950")
+UTF8 = "utf-8-sig"
+CHINESE = ("cp950", "gbk")  # Big5 (Excel's "CSV" on Traditional Chinese Windows) and GBK (on Simplified Chinese)
+ENCODINGS = (UTF8, *CHINESE)
+ACCEPTED = "Big5 (Traditional Chinese) or GBK (Simplified Chinese)"
+TIE = "tie"
+SAVE_AS = "save it from Excel as 'CSV UTF-8'"
 MAX_ROWS = 5000
 MAX_BYTES = 10 * 1024 * 1024
 # The hints in ``device add`` messages ("(--community-env VAR)") do not apply to a file.
@@ -124,21 +131,47 @@ def import_devices(
 
 
 def read_text(path: Path) -> tuple[str, str]:
-    """The file's text and the encoding it was read with (UTF-8 with or without BOM, else cp950)."""
+    """The file's text and the encoding it was read with: UTF-8 (with or without BOM), else Big5 (cp950) or GBK,
+    told apart by :mod:`charset_normalizer`; :class:`InputError` naming the accepted encodings otherwise."""
     try:
         if path.stat().st_size > MAX_BYTES:
             raise InputError(f"{path} is larger than {MAX_BYTES // (1024 * 1024)} MB; is it really a device list?")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    failures = []
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            failures.append(f"not {encoding} (byte 0x{data[exc.start]:02x} on line {line})")
-    raise InputError(f"cannot read {path}: {' and '.join(failures)}; save it from Excel as 'CSV UTF-8'")
+    try:
+        return data.decode(UTF8), UTF8
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        not_utf8 = f"byte 0x{data[exc.start]:02x} on line {line} is not UTF-8"
+    encoding = _chinese_encoding(data)
+    if encoding in (None, TIE):
+        why = "Big5 and GBK fit it equally well" if encoding == TIE else "nor is it Big5 or GBK"
+        raise InputError(f"cannot read {path}: {not_utf8}, {why} (accepted: UTF-8, {ACCEPTED}); {SAVE_AS}")
+    return data.decode(encoding), encoding
+
+
+def _chinese_encoding(data: bytes) -> str | None:
+    """Big5 (``cp950``) or GBK (``gbk``) for bytes that are not UTF-8; :data:`TIE` when both fit alike, None when
+    neither does.
+
+    Both are double-byte encodings over much the same bytes: a GBK file often decodes as Big5 without an error
+    (into garbled characters), so decoding alone cannot tell; charset_normalizer measures how plausible each
+    decoding is.
+    """
+    from charset_normalizer import from_bytes
+
+    matches = [m for m in from_bytes(data, cp_isolation=list(CHINESE)) if m.encoding in CHINESE]
+    if not matches:
+        return None
+    best = min(matches, key=lambda m: (m.chaos, -m.coherence))
+    if any(m.encoding != best.encoding and (m.chaos, m.coherence) == (best.chaos, best.coherence) for m in matches):
+        return TIE  # guessing would import garbled names
+    try:
+        data.decode(best.encoding)
+    except UnicodeDecodeError:
+        return None
+    return str(best.encoding)
 
 
 def header_columns(header: list[str]) -> list[str]:

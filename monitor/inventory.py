@@ -17,7 +17,7 @@ from typing import Any
 
 from devices.errors import InputError, SecretMissing
 from devices.snmp import SnmpCredentials, SnmpTarget
-from monitor.secrets import SECRET_KINDS, SecretStore
+from monitor.secrets import SECRET_KINDS, SecretStore, check_secret
 
 ROLES = ("switch", "ap", "controller", "router", "firewall")
 SNMP_VERSIONS = ("1", "2c", "3")
@@ -32,8 +32,14 @@ def validate_host(host: str, field_name: str = "host") -> str:
     host = host.strip()
     if not host:
         raise InputError(f"{field_name} is empty")
+    if host.startswith("[") or host.endswith("]"):  # an IPv6 address as URLs write it: both brackets or none
+        inner = host[1:-1] if host.startswith("[") and host.endswith("]") else None
+        try:
+            return str(ipaddress.IPv6Address(inner or ""))
+        except ValueError:
+            raise InputError(f"{field_name} {host!r} is not an IP address or a host name") from None
     try:
-        return str(ipaddress.ip_address(host.strip("[]")))
+        return str(ipaddress.ip_address(host))
     except ValueError:
         pass
     labels = host.rstrip(".").split(".")
@@ -54,15 +60,20 @@ def validate_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > 64:
         raise InputError("device name must be 1 to 64 characters")
-    if "/" in name or any(unicodedata.category(ch).startswith("C") for ch in name):
+    if "/" in name or any(_is_control(ch) for ch in name):
         raise InputError(f"device name {name!r} contains '/' or a control character")
     if name.startswith("__"):
         raise InputError(f"device name {name!r} may not start with '__' (reserved for CampusNet's own entries)")
     return name
 
 
+def _is_control(ch: str) -> bool:
+    """Control, format and unassigned characters, and the Unicode line and paragraph separators."""
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+
+
 def _no_control(value: str, field_name: str) -> str:
-    if any(unicodedata.category(ch).startswith("C") for ch in value):
+    if any(_is_control(ch) for ch in value):
         raise InputError(f"{field_name} contains a control character (newline, tab, ...)")
     return value
 
@@ -140,8 +151,7 @@ class DeviceSpec:
         if self.ssh_user:
             _no_control(self.ssh_user, "SSH user")
         for kind, value in self.secrets.items():
-            if "\n" in value or "\r" in value or "\x00" in value:
-                raise InputError(f"secret {kind} contains a newline or NUL character")
+            check_secret(value, f"the {kind.replace('_', ' ')}")
 
 
 def store_id(conn: sqlite3.Connection) -> str:

@@ -4,8 +4,8 @@ Without a log file CampusNet logs to stderr (a terminal, or the journal of a sys
 --log-file PATH``, or the installed app's :func:`default_log_file`) it writes through
 :class:`logging.handlers.RotatingFileHandler`: the file stays under :data:`MAX_BYTES`, and the :data:`BACKUPS` files
 before it are kept (``campusnet.log.1`` the newest), so it never grows without bound. Files are UTF-8 (device names
-and locations are often Chinese). Secrets are never logged: the core logs device names, hosts and reasons, never
-communities, keys or passwords.
+and locations are often Chinese) and readable by their owner only (mode 0600). Secrets are never logged: the core
+logs device names, hosts and reasons, never communities, keys or passwords.
 """
 
 from __future__ import annotations
@@ -13,15 +13,37 @@ from __future__ import annotations
 import contextlib
 import logging
 import logging.handlers
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from devices.errors import InputError
 
 MAX_BYTES = 1_000_000
 BACKUPS = 5
 FORMAT = "%(asctime)s %(levelname)s %(message)s"
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file only its owner can read (mode 0600), the new files of each rotation too.
+
+    A log says which devices exist, where, and how they fail; a message that went wrong may quote more than it
+    should. The file is created 0600, and an existing one is narrowed to that when opened.
+    """
+
+    def _open(self) -> Any:
+        """logging.FileHandler override: open (or create) the file with mode 0600."""
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            if hasattr(os, "fchmod"):  # POSIX; Windows files inherit the folder's permissions
+                with contextlib.suppress(OSError):  # not ours to change (then it was not made by us)
+                    os.fchmod(fd, 0o600)
+            return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+        except BaseException:
+            os.close(fd)
+            raise
 
 
 def default_log_file() -> Path | None:
@@ -44,7 +66,7 @@ def open_log_file(
     Raises :class:`devices.errors.InputError` when the file cannot be opened (no such folder, no permission).
     """
     try:
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+        handler = PrivateRotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write the log file {path}: {exc.strerror or exc}") from exc
     handler.setFormatter(logging.Formatter(FORMAT))

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import email.utils
 import functools
+import http.client
 import ipaddress
 import json
 import logging
@@ -30,6 +31,8 @@ import re
 import smtplib
 import ssl
 import time
+import traceback
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -42,7 +45,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from devices.errors import CampusNetError, InputError
-from monitor.secrets import SecretStore
+from monitor.secrets import SecretStore, check_secret
 from monitor.store import StoreWriter
 from monitor.units import format_bps
 
@@ -77,13 +80,33 @@ WAKE_EVERY_S = 30.0
 KEEP_DELIVERIES_S = 90 * 86400.0
 TEXT_LIMIT = 4000  # Telegram allows 4096 characters per message, LINE 5000
 
-_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
 _ADDRESS = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+$")
 _HOST = re.compile(r"^[A-Za-z0-9.:_-]{1,253}$")
 
 
 class DeliveryError(CampusNetError):
-    """A message could not be sent; the text is one line and holds no secret."""
+    """A message could not be sent; the text is one line and holds no secret (nor a URL or header that could).
+
+    Attributes:
+        permanent: trying again cannot help (the request cannot be built, the server calls it malformed): the
+            message is marked failed at once instead of being retried. A refused password or token is not permanent:
+            the admin may set the right one before the next try.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+# What the user reads for each kind, and what to check when its server refuses the token (HTTP status -> hint).
+SERVICE_NAMES = {"email": "e-mail", "line": "LINE", "telegram": "Telegram", "webhook": "webhook"}
+TOKEN_HINTS: dict[str, dict[int, str]] = {
+    "line": {401: "check the channel access token", 403: "check the channel access token"},
+    "telegram": {401: "check the bot token", 404: "check the bot token"},
+    "webhook": {401: "check the bearer token", 403: "check the bearer token"},
+}
+# HTTP statuses worth trying again (the rest of 4xx means the request itself is wrong: retrying cannot help).
+_RETRY_STATUSES = (408, 425, 429)
 
 
 # ------------------------------------------------------------------------------------------------------ channels
@@ -142,7 +165,9 @@ def _check_email(s: dict[str, Any]) -> dict[str, Any]:
     security = str(s.get("security") or "starttls")
     if security not in SECURITY:
         raise InputError(f"security {security!r}: use one of {', '.join(SECURITY)}")
-    port = s.get("port") or SMTP_PORTS[security]
+    port = s.get("port")
+    if port is None:
+        port = SMTP_PORTS[security]
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
         raise InputError(f"SMTP port {port!r} is out of range (1-65535)")
     to = s["to"] if isinstance(s["to"], list) else re.split(r"[,;\s]+", str(s["to"]))
@@ -182,7 +207,7 @@ def validate_channel(channel: Channel) -> Channel:
     if channel.kind not in KINDS:
         raise InputError(f"channel kind {channel.kind!r}: use one of {', '.join(KINDS)}")
     name = channel.name.strip()
-    if not _NAME.match(name):
+    if not 1 <= len(name) <= 64 or any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
         raise InputError(f"channel name {channel.name!r}: use 1-64 characters, no control characters")
     if channel.language not in LANGUAGES:
         raise InputError(f"language {channel.language!r}: use one of {', '.join(LANGUAGES)}")
@@ -203,6 +228,19 @@ def validate_channel(channel: Channel) -> Channel:
         checked = {target: _check_target("LINE user or group ID" if target == "to" else "Telegram chat ID", s[target])}
         checked["base_url"] = _check_url("base URL", s.get("base_url") or DEFAULT_BASE_URL[channel.kind])
     return Channel(channel.kind, name, checked, bool(channel.enabled), channel.language, channel.id)
+
+
+SECRET_WORDS = {"email": "SMTP password", "line": "channel access token", "telegram": "bot token"}
+
+
+def validate_secret(channel: Channel, secret: str | None) -> None:
+    """Refuse a password or token that cannot work (:func:`monitor.secrets.check_secret`; tokens hold no spaces).
+
+    ``secret`` None means "keep the stored one" and passes.
+    """
+    if secret is not None:
+        what = SECRET_WORDS.get(channel.kind, "bearer token")
+        check_secret(secret, f"the {what}", token=channel.kind != "email")
 
 
 def _channel(row: Any) -> Channel:
@@ -235,8 +273,7 @@ def save_channel(conn: Any, secrets: SecretStore, channel: Channel, secret: str 
     Checks everything first and changes nothing on bad input. Disabling a channel marks its waiting messages failed.
     """
     checked = validate_channel(channel)
-    if secret is not None and (not secret or any(ord(c) < 32 for c in secret)):
-        raise InputError("the password or token is empty or contains a control character")
+    validate_secret(checked, secret)
     values = (checked.kind, checked.name, int(checked.enabled), checked.language, json.dumps(checked.settings))
     with conn:
         clash = conn.execute(
@@ -602,8 +639,9 @@ def claim_next(conn: Any, now: float) -> Delivery | None:
     return Delivery(int(row["id"]), channel, row["key"], int(row["attempts"]), message)
 
 
-def record_attempt(conn: Any, delivery: Delivery, error: str | None, now: float) -> str:
-    """Store how an attempt went: ``sent``, ``pending`` (retried later) or ``failed`` (gave up). Returns that."""
+def record_attempt(conn: Any, delivery: Delivery, error: str | None, now: float, permanent: bool = False) -> str:
+    """Store how an attempt went: ``sent``, ``pending`` (retried later) or ``failed`` (gave up, or a ``permanent``
+    error that no retry can mend: then only this message fails). Returns that."""
     if error is None:
         conn.execute(
             "UPDATE deliveries SET status='sent', sent=?, attempts=?, last_error=NULL WHERE id=?",
@@ -611,6 +649,11 @@ def record_attempt(conn: Any, delivery: Delivery, error: str | None, now: float)
         )
         return "sent"
     attempts = delivery.attempts + 1
+    if permanent:
+        conn.execute(
+            "UPDATE deliveries SET attempts=?, status='failed', last_error=? WHERE id=?", (attempts, error, delivery.id)
+        )
+        return "failed"
     if attempts < MAX_ATTEMPTS:
         conn.execute(
             "UPDATE deliveries SET attempts=?, next_attempt=?, last_error=? WHERE id=?",
@@ -664,7 +707,7 @@ def _tls_context(settings: dict[str, Any]) -> ssl.SSLContext:
 
 def _email(settings: dict[str, Any], message: Message, attachments: Sequence[Path] = ()) -> EmailMessage:
     em = EmailMessage()
-    em["Subject"] = message.subject
+    em["Subject"] = " ".join(message.subject.split())  # a line break from device text would refuse the header
     em["From"] = settings["from"]
     em["To"] = ", ".join(settings["to"])
     em["Date"] = email.utils.formatdate(localtime=True)
@@ -704,14 +747,23 @@ def _send_email(
             f"the mail server {where} does not offer STARTTLS or login; check the security setting"
         ) from None
     except smtplib.SMTPRecipientsRefused as exc:
-        raise DeliveryError(f"the mail server {where} refused the recipients {', '.join(exc.recipients)}") from None
+        refused = ", ".join(exc.recipients)
+        raise DeliveryError(f"the mail server {where} refused the recipients {refused}", permanent=True) from None
     except smtplib.SMTPResponseException as exc:
         text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-        raise DeliveryError(f"the mail server {where} answered {exc.smtp_code} {_redact(text, secret)}") from None
+        raise DeliveryError(
+            f"the mail server {where} answered {exc.smtp_code} {_redact(text, secret)}",
+            permanent=500 <= exc.smtp_code < 600,  # SMTP's permanent failures
+        ) from None
     except ssl.SSLCertVerificationError as exc:
         raise DeliveryError(f"the certificate of {where} is not trusted ({exc.verify_message})") from None
     except TimeoutError:
         raise DeliveryError(f"no answer from the mail server {where} within {timeout:g} s") from None
+    except ValueError as exc:  # a login or header that cannot be encoded: its text may quote the password
+        raise DeliveryError(
+            f"cannot send mail through {where}: the login or message cannot be encoded ({type(exc).__name__})",
+            permanent=True,
+        ) from None
     except (OSError, smtplib.SMTPException) as exc:
         raise DeliveryError(f"cannot send mail through {where}: {_redact(str(exc), secret)}") from None
 
@@ -735,28 +787,58 @@ def _server_says(body: bytes) -> str:
     return ""
 
 
-def post_json(url: str, payload: dict[str, Any], headers: dict[str, str], secret: str | None, timeout: float) -> None:
-    """POST ``payload`` as JSON; :class:`DeliveryError` (naming only the host, never the secret) unless 2xx."""
-    parts = urllib.parse.urlsplit(url)
-    where = parts.netloc.rpartition("@")[2]
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload, ensure_ascii=False).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "CampusNet", **headers},
-    )
+def post_json(
+    url: str,
+    payload: dict[str, Any],
+    headers: dict[str, str],
+    secret: str | None,
+    timeout: float,
+    *,
+    service: str = "webhook",
+    hints: dict[int, str] | None = None,
+) -> None:
+    """POST ``payload`` as JSON; unless 2xx, :class:`DeliveryError` naming ``service`` and the host, never the URL
+    (its path may hold a token, as Telegram's does) nor a header. ``hints`` tells what to check per HTTP status."""
+    where = urllib.parse.urlsplit(url).netloc.rpartition("@")[2]
     try:
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(payload, ensure_ascii=False).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "CampusNet", **headers},
+        )
         with _opener(url).open(request, timeout=timeout) as response:
             response.read(65536)
     except urllib.error.HTTPError as exc:
-        said = _redact(_server_says(exc.read(2048)), secret)
-        raise DeliveryError(f"{where} answered HTTP {exc.code}{': ' + said if said else ''}") from None
+        raise _http_error(service, exc, secret, hints or {}) from None
     except TimeoutError:
-        raise DeliveryError(f"no answer from {where} within {timeout:g} s") from None
+        raise DeliveryError(f"{service}: no answer from {where} within {timeout:g} s") from None
     except urllib.error.URLError as exc:
-        raise DeliveryError(f"cannot reach {where}: {_redact(str(exc.reason), secret)}") from None
+        raise DeliveryError(f"{service}: cannot reach {where}: {_reason(exc.reason, secret)}") from None
     except OSError as exc:
-        raise DeliveryError(f"cannot reach {where}: {_redact(str(exc), secret)}") from None
+        raise DeliveryError(f"{service}: cannot reach {where}: {_reason(exc, secret)}") from None
+    except (ValueError, http.client.HTTPException) as exc:
+        # A URL or header http.client refuses (their text quotes the URL, token and all), or a garbled answer.
+        permanent = isinstance(exc, ValueError)
+        what = "the request could not be built" if permanent else f"{where} sent a garbled answer"
+        raise DeliveryError(f"{service}: {what} ({type(exc).__name__})", permanent=permanent) from None
+
+
+def _reason(reason: object, secret: str | None) -> str:
+    """A connection failure's reason without anything of the URL: errno text where there is one."""
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror
+    return _redact(str(reason), secret)
+
+
+def _http_error(service: str, exc: urllib.error.HTTPError, secret: str | None, hints: dict[int, str]) -> DeliveryError:
+    """The one line for an HTTP error status: the hint when there is one, else what the server said."""
+    said = _redact(_server_says(exc.read(2048)), secret)
+    hint = hints.get(exc.code)
+    text = f"{service}: HTTP {exc.code}" + (f" ({hint})" if hint else f": {said}" if said else "")
+    # A refused token is tried again (the admin may set the right one meanwhile); other 4xx cannot succeed.
+    retried = exc.code in _RETRY_STATUSES or exc.code in hints
+    return DeliveryError(text, permanent=400 <= exc.code < 500 and not retried)
 
 
 def send(channel: Channel, secret: str | None, message: Message, key: str, timeout: float = ATTEMPT_TIMEOUT_S) -> None:
@@ -765,22 +847,30 @@ def send(channel: Channel, secret: str | None, message: Message, key: str, timeo
     ``key`` identifies the message across retries (LINE's retry key, the webhook's ``id``).
     """
     s = channel.settings
+    service = SERVICE_NAMES[channel.kind]
     if needs_secret(channel) and not secret:
         what = "password" if channel.kind == "email" else "token"
         raise DeliveryError(f"the {what} of channel {channel.name!r} is not stored: set it again")
+    if secret:
+        try:
+            validate_secret(channel, secret)
+        except InputError as exc:  # stored before tokens were checked: it can never work
+            raise DeliveryError(f"{service}: {exc}; set it again", permanent=True) from None
+    hints = TOKEN_HINTS.get(channel.kind, {})
     if channel.kind == "email":
         _send_email(s, secret, message, timeout)
     elif channel.kind == "line":
         body = {"to": s["to"], "messages": [{"type": "text", "text": message.text}]}
         headers = {"Authorization": f"Bearer {secret}", "X-Line-Retry-Key": key}
-        post_json(f"{s['base_url']}/v2/bot/message/push", body, headers, secret, timeout)
+        post_json(f"{s['base_url']}/v2/bot/message/push", body, headers, secret, timeout, service=service, hints=hints)
     elif channel.kind == "telegram":
         chat: int | str = int(s["chat_id"]) if re.fullmatch(r"-?\d+", s["chat_id"]) else s["chat_id"]
         body = {"chat_id": chat, "text": message.text, "disable_web_page_preview": True}
-        post_json(f"{s['base_url']}/bot{secret}/sendMessage", body, {}, secret, timeout)
+        url = f"{s['base_url']}/bot{secret}/sendMessage"
+        post_json(url, body, {}, secret, timeout, service=service, hints=hints)
     else:
         headers = {"Authorization": f"Bearer {secret}"} if secret else {}
-        post_json(s["url"], {"id": key, **message.payload}, headers, secret, timeout)
+        post_json(s["url"], {"id": key, **message.payload}, headers, secret, timeout, service=service, hints=hints)
 
 
 def send_files(
@@ -802,15 +892,32 @@ def send_files(
     _send_email(channel.settings, secret, message, timeout, files)
 
 
-def attempt(delivery: Delivery, secrets: SecretStore, timeout: float = ATTEMPT_TIMEOUT_S) -> str | None:
-    """Try to send one claimed message: None when sent, else the one-line reason. Never raises for send trouble."""
-    assert delivery.channel.id is not None
+def _try_send(
+    channel: Channel, secrets: SecretStore, message: Message, key: str, timeout: float
+) -> DeliveryError | None:
+    """Send ``message`` through ``channel``: None when sent, else the failure as a :class:`DeliveryError`.
+
+    Never raises. A failure that is not the user's to fix (a bug) is logged with where it happened but without its
+    text, which may quote a URL or header holding the token, and counts as permanent: retrying cannot help.
+    """
     try:
-        secret = secrets.get_named(secret_name(delivery.channel.id))
-        send(delivery.channel, secret, delivery.message, delivery.key, timeout)
+        secret = secrets.get_named(secret_name(channel.id)) if channel.id is not None else None
+        send(channel, secret, message, key, timeout)
+    except DeliveryError as exc:
+        return exc
     except CampusNetError as exc:
-        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return DeliveryError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    except Exception as exc:
+        where = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("sending through %r failed with %s (a bug), at:\n%s", channel.name, type(exc).__name__, where)
+        return DeliveryError(f"{SERVICE_NAMES[channel.kind]}: internal error ({type(exc).__name__})", permanent=True)
     return None
+
+
+def attempt(delivery: Delivery, secrets: SecretStore, timeout: float = ATTEMPT_TIMEOUT_S) -> DeliveryError | None:
+    """Try to send one claimed message: None when sent, else why not (one line, ``permanent`` or not). Never
+    raises."""
+    return _try_send(delivery.channel, secrets, delivery.message, delivery.key, timeout)
 
 
 @dataclass(frozen=True)
@@ -824,13 +931,8 @@ class SendResult:
 def send_test(channel: Channel, secrets: SecretStore, timeout: float = ATTEMPT_TIMEOUT_S) -> SendResult:
     """Send a test message through ``channel`` now (blocking: run it off the GUI thread)."""
     notice = Notice(event="test", rule_kind="test", device="", started=time.time())
-    message = render(notice, channel.language)
-    try:
-        secret = secrets.get_named(secret_name(channel.id)) if channel.id is not None else None
-        send(channel, secret, message, str(uuid.uuid4()), timeout)
-    except CampusNetError as exc:
-        return SendResult(False, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-    return SendResult(True)
+    failure = _try_send(channel, secrets, render(notice, channel.language), str(uuid.uuid4()), timeout)
+    return SendResult(True) if failure is None else SendResult(False, str(failure))
 
 
 class Dispatcher:
@@ -858,10 +960,13 @@ class Dispatcher:
             delivery = await self._write(functools.partial(claim_next, now=self.clock()))
             if delivery is None:
                 break
-            error = await asyncio.to_thread(attempt, delivery, self.secrets)
-            outcome = await self._write(
-                functools.partial(record_attempt, delivery=delivery, error=error, now=self.clock())
+            failure = await asyncio.to_thread(attempt, delivery, self.secrets)
+            error = None if failure is None else str(failure)
+            permanent = failure is not None and failure.permanent
+            job = functools.partial(
+                record_attempt, delivery=delivery, error=error, now=self.clock(), permanent=permanent
             )
+            outcome = await self._write(job)
             sent += outcome == "sent"
             self._log(delivery, outcome, error)
         return sent
@@ -882,6 +987,8 @@ class Dispatcher:
                 wait,
                 error,
             )
+        elif tries < MAX_ATTEMPTS:
+            log.error("notification %d through %r failed, not retried: %s", delivery.id, name, error)
         else:
             log.error("notification %d through %r failed %d times, giving up: %s", delivery.id, name, tries, error)
 

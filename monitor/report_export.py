@@ -6,16 +6,15 @@
   units a reader takes in at a glance (Mbit/s, GB, %) named in the headers, at full precision, in English or
   Traditional Chinese.
 
-Every file is written to a temporary file beside the target, synced, then renamed over it: a crash or a cancel
-never leaves half a report. The PDF is drawn with Qt by ``gui.report_pdf`` through the same :func:`atomic_path`.
+Every file is written to a temporary file beside the target, synced, then renamed over it: a crash, a cancel or a
+full disk never leaves half a report, and nothing but a regular file is ever replaced (:mod:`monitor.safe_files`).
+The PDF is drawn with Qt by ``gui.report_pdf`` through the same :func:`atomic_path`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import os
-import secrets
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -24,8 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from devices.errors import InputError
+from monitor import safe_files
+from monitor.cells import csv_cell, neutralise_sheet, xlsx_value
 from monitor.report import Cancelled, Progress, Report, ReportSpec, build_report
 from monitor.report_text import text, tz_name
+from monitor.safe_files import check_target
 
 FORMATS = ("csv", "xlsx", "pdf")
 
@@ -62,48 +64,17 @@ Writer = Callable[[Report, Path, str], None]
 
 
 def check_output(out: Path) -> None:
-    """Raise :class:`InputError` unless a report can be written at ``out`` (checked by making a temporary file)."""
-    if out.is_dir():
-        raise InputError(f"--out {out} is a folder: give a file name")
-    folder = out.parent
-    if not folder.exists():
-        raise InputError(f"cannot write the report: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise InputError(f"cannot write the report: {folder} is not a folder")
-    try:
-        probe = _new_temp(out)
-    except OSError as exc:
-        raise InputError(f"cannot write the report in {folder}: {exc.strerror or exc}") from None
-    probe.unlink()
-
-
-def _new_temp(out: Path) -> Path:
-    """A new empty file beside ``out`` with the permissions a new file gets (the umask's), unlike mkstemp's 0600:
-    the report is for others to read."""
-    for _ in range(100):
-        tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except FileExistsError:
-            continue
-        return tmp
-    raise FileExistsError(f"no free temporary name beside {out}")
+    """Raise :class:`InputError` unless a report can be written at ``out``: nothing there or a regular file (not a
+    folder, a device, a pipe or a symbolic link), in a folder that exists and can be written."""
+    check_target(out, "the report")
 
 
 @contextlib.contextmanager
 def atomic_path(out: Path) -> Iterator[Path]:
-    """A temporary path beside ``out`` to write to; renamed over ``out`` when the block ends without an error,
-    removed when it raises (so ``out`` is either the old file or the complete new one)."""
-    check_output(out)
-    tmp = _new_temp(out)
-    try:
+    """A temporary path beside ``out`` to write the report to, renamed over ``out`` when complete (see
+    :func:`monitor.safe_files.atomic_path`)."""
+    with safe_files.atomic_path(out, "the report") as tmp:
         yield tmp
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_report(report: Report, fmt: str, out: Path, lang: str, pdf_writer: Writer | None = None) -> None:
@@ -150,34 +121,34 @@ def _plain(value: float | None, decimals: int) -> str:
 
 
 def write_csv(report: Report, path: Path, lang: str = "en") -> None:
-    """One row per port, columns :data:`CSV_COLUMNS` (names are the same in every language)."""
+    """One row per port, columns :data:`CSV_COLUMNS` (names are the same in every language); device text that a
+    spreadsheet would run as a formula is made inert (:func:`monitor.cells.csv_cell`)."""
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(CSV_COLUMNS)
         for p in report.ports:
-            w.writerow(
-                [
-                    p.device,
-                    p.port,
-                    "" if p.speed_bps is None else str(p.speed_bps),
-                    _plain(p.avg_in_bps, 3),
-                    _plain(p.avg_out_bps, 3),
-                    _plain(p.peak_in_bps, 3),
-                    _plain(p.peak_out_bps, 3),
-                    _plain(p.p95_in_bps, 3),
-                    _plain(p.p95_out_bps, 3),
-                    _plain(p.total_in_bytes, 0),
-                    _plain(p.total_out_bytes, 0),
-                    _plain(p.availability_pct, 3),
-                    p.alias,
-                    "1" if p.is_uplink else "0",
-                    _plain(p.util_avg_in_pct, 3),
-                    _plain(p.util_avg_out_pct, 3),
-                    _plain(p.util_p95_in_pct, 3),
-                    _plain(p.util_p95_out_pct, 3),
-                    str(p.samples),
-                ]
-            )
+            row = [
+                p.device,
+                p.port,
+                "" if p.speed_bps is None else str(p.speed_bps),
+                _plain(p.avg_in_bps, 3),
+                _plain(p.avg_out_bps, 3),
+                _plain(p.peak_in_bps, 3),
+                _plain(p.peak_out_bps, 3),
+                _plain(p.p95_in_bps, 3),
+                _plain(p.p95_out_bps, 3),
+                _plain(p.total_in_bytes, 0),
+                _plain(p.total_out_bytes, 0),
+                _plain(p.availability_pct, 3),
+                p.alias,
+                "1" if p.is_uplink else "0",
+                _plain(p.util_avg_in_pct, 3),
+                _plain(p.util_avg_out_pct, 3),
+                _plain(p.util_p95_in_pct, 3),
+                _plain(p.util_p95_out_pct, 3),
+                str(p.samples),
+            ]
+            w.writerow([csv_cell(value) for value in row])
 
 
 # ---------------------------------------------------------------------------------------------------------- Excel
@@ -211,9 +182,9 @@ def _sheet(
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title)
-    ws.append(list(headers))
+    ws.append([xlsx_value(v) for v in headers])
     for row in rows:
-        ws.append(list(row))
+        ws.append([xlsx_value(v) for v in row])
     fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -260,7 +231,7 @@ def _summary(wb: Any, report: Report, lang: str) -> None:
     ws.append([t("title")])
     ws["A1"].font = Font(bold=True, size=14)
     for label, value, fmt in rows:
-        ws.append([label, value])
+        ws.append([label, xlsx_value(value)])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
         if fmt:
             ws.cell(ws.max_row, 2).number_format = fmt
@@ -442,7 +413,8 @@ def _daily_sheet(wb: Any, report: Report, lang: str) -> None:
 
 
 def write_xlsx(report: Report, path: Path, lang: str = "en") -> None:
-    """The report as an Excel workbook (sheets and headers in ``lang``)."""
+    """The report as an Excel workbook (sheets and headers in ``lang``); device text stays text, never a formula,
+    and control characters are written as visible escapes (:mod:`monitor.cells`)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -451,6 +423,8 @@ def write_xlsx(report: Report, path: Path, lang: str = "en") -> None:
     _device_sheet(wb, report, lang)
     _top_sheet(wb, report, lang)
     _daily_sheet(wb, report, lang)
+    for ws in wb.worksheets:
+        neutralise_sheet(ws)
     wb.properties.title = text(lang, "title")
     wb.properties.creator = "CampusNet"
     wb.save(path)

@@ -17,9 +17,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sqlite3
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
@@ -48,7 +50,8 @@ class ReportSchedule:
     Attributes:
         weekly: last week's report (Monday 00:00 to Monday 00:00, local time) every Monday.
         monthly: last month's report on the 1st.
-        folder: where the files are written (made if missing).
+        folder: where the files are written: a full path to an existing folder (checked when saved; when it is
+            missing later, say on an unplugged drive, the report fails and is tried again).
         formats: any of ``pdf``, ``xlsx``, ``csv``.
         lang: ``zh_TW`` or ``en``.
         ports: ``uplinks`` or ``all``.
@@ -98,8 +101,8 @@ def validate_schedule(
 ) -> ReportSchedule:
     """``s`` checked; :class:`InputError` naming the field when something is wrong.
 
-    ``check_folder`` also checks the folder can be made now (when saving; a stored schedule stays valid while its
-    folder is away, say an unplugged drive: writing the report then fails, is logged and tried again).
+    ``check_folder`` also checks the folder exists and can be written now (when saving; a stored schedule stays valid
+    while its folder is away, say an unplugged drive: writing the report then fails, is logged and tried again).
     """
     if s.lang not in LANGUAGES:
         raise InputError(f"report language {s.lang!r}: use {' or '.join(LANGUAGES)}")
@@ -111,16 +114,12 @@ def validate_schedule(
     if s.enabled and not formats:
         raise InputError("scheduled reports need at least one format (pdf, xlsx or csv)")
     folder = s.folder.strip()
-    if any(ord(ch) < 32 for ch in folder):
-        raise InputError("the report folder contains a control character")
-    if s.enabled:
-        if not folder:
-            raise InputError("scheduled reports need a folder to be written to")
-        if not Path(folder).is_absolute():
-            raise InputError(f"the report folder {folder!r} must be a full path")
-        existing = next((p for p in [Path(folder), *Path(folder).parents] if p.exists()), None)
-        if check_folder and (existing is None or not existing.is_dir()):
-            raise InputError(f"the report folder {folder!r} cannot be made: {existing} is not a folder")
+    if s.enabled and not folder:
+        raise InputError("scheduled reports need a folder to be written to")
+    if folder:
+        check_folder_name(folder)
+        if check_folder:
+            check_writable_folder(folder)
     channel = s.email_channel.strip()
     if channel and conn is not None:
         from monitor.notify import get_channel
@@ -129,6 +128,29 @@ def validate_schedule(
         if found.kind != "email":
             raise InputError(f"channel {channel!r} is a {found.kind} channel: reports are sent by e-mail only")
     return ReportSchedule(s.weekly, s.monthly, folder, formats, s.lang, s.ports, channel)
+
+
+def check_folder_name(folder: str) -> None:
+    """:class:`InputError` unless ``folder`` is a full path without control characters.
+
+    A relative folder is refused rather than resolved: the app and the background service run from different
+    working folders, so "reports" would be a different place for each.
+    """
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in folder):
+        raise InputError("the report folder contains a control character")
+    if not Path(folder).is_absolute():
+        raise InputError(f"the report folder {folder!r} must be a full path (such as /srv/reports or D:\\Reports)")
+
+
+def check_writable_folder(folder: str) -> None:
+    """:class:`InputError` unless ``folder`` is an existing folder this program can write in."""
+    path = Path(folder)
+    if not path.exists():
+        raise InputError(f"the report folder {folder!r} does not exist: make it first")
+    if not path.is_dir():
+        raise InputError(f"the report folder {folder!r} is not a folder")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise InputError(f"the report folder {folder!r} cannot be written by this user")
 
 
 def load_schedule(conn: sqlite3.Connection) -> ReportSchedule:
@@ -237,10 +259,10 @@ def _run(argv: Sequence[str], timeout: float) -> tuple[int, str]:
 def make_report(db: Path, s: ReportSchedule, due: DueReport, runner: Runner = _run) -> ReportOutcome:
     """Write ``due`` in every scheduled format into the folder (blocking). Never raises for report trouble."""
     folder = Path(s.folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        return ReportOutcome(due, error=f"cannot make the report folder {folder}: {exc.strerror or exc}")
+    try:  # not made when missing: a missing folder on an unplugged drive would be made on the disk below it
+        check_writable_folder(s.folder)
+    except InputError as exc:
+        return ReportOutcome(due, error=f"{exc} (is its drive connected?)" if not folder.exists() else str(exc))
     files: list[Path] = []
     for fmt in s.formats:
         out = folder / f"{due.stem}.{fmt}"

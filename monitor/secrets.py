@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Protocol
 
@@ -31,6 +32,25 @@ log = logging.getLogger(__name__)
 SERVICE = "CampusNet"
 NAMED_SECRET = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 SECRET_KINDS = ("community", "v3_auth_key", "v3_priv_key", "ssh_password", "backup_key")
+
+
+def check_secret(value: str, what: str, *, token: bool = False) -> str:
+    """``value`` unchanged when it can be a secret; else :class:`InputError` naming ``what`` (never the value).
+
+    No secret may be empty or hold a control or invisible format character (a pasted newline or zero-width space
+    would make a device, a mail server or an HTTP header refuse it later, far from where it was typed). A token
+    (LINE, Telegram, webhook) holds no whitespace and is plain ASCII: it ends up in a URL or an HTTP header.
+    """
+    if not value:
+        raise InputError(f"{what} is empty")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
+        raise InputError(f"{what} contains a control or invisible character (a pasted line break?)")
+    if token and any(ch.isspace() for ch in value):
+        where = "ends with" if value[-1].isspace() else "starts with" if value[0].isspace() else "contains"
+        raise InputError(f"{what} {where} a space: tokens have none (copied by mistake?)")
+    if token and not value.isascii():
+        raise InputError(f"{what} contains non-ASCII characters: tokens are letters, digits and signs only")
+    return value
 
 
 class SecretBackend(Protocol):
@@ -166,8 +186,7 @@ class SecretStore:
 
     def set_named(self, name: str, value: str) -> None:
         """Save a named secret (no control characters)."""
-        if not value or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-            raise InputError(f"secret {name!r} is empty or contains a control character")
+        check_secret(value, f"secret {name!r}")
         self.backend.set(self._named_key(name), value)
 
     def delete_named(self, name: str) -> None:

@@ -37,6 +37,7 @@ from typing import Any
 
 from devices.wireless import OFFLINE, ONLINE, AccessPoint, WirelessSnapshot
 from monitor.history import GAP_FACTOR, choose_tier, store_retention
+from monitor.printable import visible
 from monitor.store import RETENTION_S, ROLLUP_TIERS
 
 SERIES_KINDS = ("aps_total", "aps_online", "clients", "ssid", "ap")
@@ -398,15 +399,17 @@ def _dash(value: object) -> str:
 
 
 def format_text(view: WirelessView, table: Any) -> str:
-    """A readable summary plus the AP table; ``table(headers, rows)`` formats the table (the CLI's own)."""
+    """A readable summary plus the AP table; ``table(headers, rows)`` formats the table (the CLI's own, which shows
+    control characters as escapes, as this summary does)."""
     lines = [
-        f"{view.device}  ({view.module}, {_iso(view.ts) or 'never polled'})",
+        f"{visible(view.device)}  ({view.module}, {_iso(view.ts) or 'never polled'})",
         f"APs online {_dash(view.aps_online)} of {_dash(view.aps_total)}   clients {_dash(view.clients_total)}",
     ]
     if view.error:
-        lines.append(f"note: the latest poll's wireless part failed: {view.error}")
+        lines.append(f"note: the latest poll's wireless part failed: {visible(view.error)}")
     if view.clients_by_ssid:
-        lines.append("clients by SSID: " + ", ".join(f"{s} {n}" for s, n in sorted(view.clients_by_ssid.items())))
+        ssids = sorted(view.clients_by_ssid.items())
+        lines.append("clients by SSID: " + ", ".join(f"{visible(s)} {n}" for s, n in ssids))
     if view.aps:
         headers = ["name", "status", "status_raw", "since", "clients", "ip", "model", "location", "radios"]
         rows = [

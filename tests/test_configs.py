@@ -9,6 +9,7 @@ import pytest
 
 from devices.config.drivers import DRIVERS, driver_for
 from devices.errors import InputError
+from devices.masking import redact
 from monitor import configs
 from monitor.inventory import DeviceSpec, add_device
 from monitor.secrets import SecretStore
@@ -118,7 +119,7 @@ def test_archive_adapter(store: Store) -> None:
 
 def test_normalize_and_mask() -> None:
     assert configs.normalize(RUNNING, DRIVERS["cisco_ios"].volatile).startswith("!\nhostname sw1\n")
-    assert configs.mask_text("key abc abcdef", ["abc", "abcdef", ""]) == "key ******** ********"
+    assert redact("set abc abcdef", ["abc", "abcdef", ""]) == "set ******** ********"
 
 
 def test_driver_table() -> None:
@@ -146,6 +147,32 @@ def test_driver_table() -> None:
     ],
 )
 def test_secret_values_are_redacted_in_shown_configs(line: str, shown: str) -> None:
-    from monitor.configs import redact_secrets
+    assert redact(line) == shown
 
-    assert redact_secrets(line) == shown
+
+SNMPV3_A = """hostname sw1
+snmp-server user nms NMS-GRP v3 auth sha Auth-Key-AAA priv aes 128 Priv-Key-AAA
+snmpv3 user nms auth sha auth-pass ciphertext AQBapAAAA== priv aes priv-pass ciphertext AQBapBBBB==
+snmp-agent usm-user v3 nms authentication-mode sha cipher %^%#AuthCipherAAA%^%#
+snmp-server username nms sec-level priv auth sha authpassword cipher HashAAA priv aes privpassword cipher HashBBB
+snmp-server community public RO
+"""
+
+
+def test_config_diff_masks_snmpv3_keys_and_the_device_secrets_like_the_push_output(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from monitor.cli import main
+
+    conn, secrets, db = store
+    dev = _device(store)
+    later = SNMPV3_A.replace("AAA", "ZZZ").replace("Hash", "Sum").replace("AQBap", "AQBaq") + "ssh-pw public\n"
+    configs.save_backup(conn, secrets, dev, SNMPV3_A, "manual")
+    configs.save_backup(conn, secrets, dev, later, "manual")
+    assert main(["--db", str(db), "config", "diff", "sw1"]) == 0
+    out = capsys.readouterr().out
+    assert "-snmp-server user nms NMS-GRP v3 auth sha ******** priv aes 128 ********" in out
+    assert "+snmpv3 user nms auth sha auth-pass ciphertext ******** priv aes priv-pass ciphertext ********" in out
+    assert "+ssh-pw ********" in out  # the device's community, wherever it appears
+    for value in ("Auth-Key", "Priv-Key", "AQBa", "Cipher", "HashAAA", "SumZZZ", "public"):
+        assert value not in out, value

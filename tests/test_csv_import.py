@@ -132,12 +132,51 @@ def test_big5_file_from_excel(tmp_path: Path, store) -> None:  # type: ignore[no
     assert {r["name"]: r["location"] for r in inventory.list_devices(conn)} == {"lib-sw": "圖書館", "gym-ap": "體育館"}
 
 
-def test_unreadable_encoding_names_both_tried(tmp_path: Path, store) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_encoding_names_the_accepted_ones(tmp_path: Path, store) -> None:  # type: ignore[no-untyped-def]
     conn, secrets, _ = store
     path = tmp_path / "x.csv"
     path.write_bytes(b"name,host\nsw,192.0.2.1\n\xff\xff\xff\n")
-    with pytest.raises(InputError, match=r"not utf-8-sig \(byte 0xff on line 3\) and not cp950"):
+    with pytest.raises(InputError, match=r"byte 0xff on line 3 is not UTF-8, nor is it Big5 or GBK") as err:
         import_devices(conn, secrets, path)
+    assert "CSV UTF-8" in str(err.value) and "\n" not in str(err.value)
+
+
+# School-like names and places, several rows (detection needs some text). Every byte of the GBK file also decodes
+# as Big5 (into nonsense) and the other way round, so decoding alone cannot tell them apart.
+SIMPLIFIED = [
+    ("教学楼-sw", "教学楼一楼机房"), ("实验楼-ap", "实验楼二楼走廊"), ("图书馆-sw", "图书馆四楼"),
+    ("体育馆-ap", "体育馆大厅"), ("办公楼-sw", "办公楼会议室"), ("行政楼-sw", "行政楼校长室"),
+    ("科技楼-ap", "科技楼计算机教室"), ("艺术楼-sw", "艺术楼音乐室"), ("网络中心-core", "网络中心机房"),
+]  # fmt: skip
+TRADITIONAL = [
+    ("教學樓-sw", "教學樓機房"), ("實驗樓-ap", "實驗樓走廊"), ("體育館-sw", "體育館"), ("餐廳-ap", "餐廳"),
+    ("禮堂-sw", "禮堂"), ("網路中心-core", "網路中心機房"), ("學務處-ap", "學務處"), ("教務處-sw", "教務處"),
+    ("幼兒園-sw", "幼兒園"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rows", "encoding", "other"), [(SIMPLIFIED, "gbk", "cp950"), (TRADITIONAL, "cp950", "gbk")], ids=["GBK", "Big5"]
+)
+def test_gbk_and_big5_files_are_told_apart(tmp_path: Path, store, rows, encoding: str, other: str) -> None:  # type: ignore[no-untyped-def]
+    conn, secrets, _ = store
+    text = "name,host,community,location\r\n"
+    text += "".join(f"{name},192.0.2.{n},pub,{place}\r\n" for n, (name, place) in enumerate(rows, start=1))
+    path = write(tmp_path, text, encoding=encoding)
+    assert path.read_bytes().decode(other)  # the wrong encoding decodes too, into garbled names
+    report = import_devices(conn, secrets, path)
+    assert (report.encoding, report.rejected) == (encoding, [])
+    assert {r["name"]: r["location"] for r in inventory.list_devices(conn)} == dict(rows)
+
+
+def test_a_file_big5_and_gbk_fit_alike_is_refused(tmp_path: Path, store) -> None:  # type: ignore[no-untyped-def]
+    conn, secrets, _ = store
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"name,host\n\xb0\xa1,192.0.2.1\n")  # one name: Big5 and GBK both read a plausible character
+    with pytest.raises(InputError, match="Big5 and GBK fit it equally well") as err:
+        import_devices(conn, secrets, path)
+    assert "Big5 (Traditional Chinese) or GBK (Simplified Chinese)" in str(err.value)
+    assert names(conn) == []
 
 
 def test_v3_and_ssh_columns(tmp_path: Path, store) -> None:  # type: ignore[no-untyped-def]

@@ -151,6 +151,7 @@ def test_schedule_is_validated_and_saved(dialog: ReportDialog, school: Store, tm
     assert not dialog.store_schedule()
     assert "full path" in dialog.schedule_status.text()
     assert load_schedule(conn) == ReportSchedule()  # nothing stored
+    (tmp_path / "reports").mkdir()
     dialog.folder.setText(str(tmp_path / "reports"))
     dialog.format_boxes["csv"].setChecked(True)
     dialog.language.setCurrentIndex(dialog.language.findData("en"))

@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -180,6 +181,24 @@ def test_log_file_rotates_at_its_size_and_keeps_five_old_files(tmp_path: Path) -
     numbers = [int(line.split("line ")[1][:4]) for line in kept.splitlines()]
     assert numbers == list(range(numbers[0], 400))  # nothing lost in between, oldest dropped
     assert numbers[0] > 0
+
+
+def test_log_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    old = tmp_path / "old.log"
+    old.write_text("before\n", encoding="utf-8")
+    old.chmod(0o644)
+    for path in (tmp_path / "new.log", old):
+        handler = open_log_file(path, max_bytes=500, backups=2)
+        logger = logging.getLogger("campusnet.test_private")
+        logger.setLevel(logging.INFO)
+        try:
+            for n in range(40):  # rotates a few times
+                logger.info("line %02d core-sw no answer", n)
+        finally:
+            close_log_file(handler)
+    files = sorted(tmp_path.glob("*.log*"))
+    assert len(files) == 6
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in files} == {p.name: 0o600 for p in files}
 
 
 def test_service_logs_to_its_file_and_never_a_secret(db: Path, tmp_path: Path, snmprec_dir: Path) -> None:

@@ -483,9 +483,7 @@ def test_http_500_is_retried_and_finally_failed_with_the_reason(store, caplog) -
     assert len(keys) == 1  # every retry of one message carries the same retry key
     (row,) = outbox(conn)
     assert (row["status"], row["attempts"]) == ("failed", 5)
-    assert (
-        row["last_error"] == f"{HOST}:{http.server.server_address[1]} answered HTTP 500: internal error for token ***"
-    )
+    assert row["last_error"] == "LINE: HTTP 500: internal error for token ***"
     assert "giving up" in caplog.text
     assert TOKEN not in caplog.text
     assert TOKEN.encode() not in store_bytes(db)
@@ -512,8 +510,7 @@ def test_telegram_token_never_in_errors_logs_or_store(store, caplog) -> None:  #
         result = notify.send_test(channel, secrets)
         queue(conn, down_notice())
         deliver(db, secrets, STARTED + 1)
-    port = http.server.server_address[1]
-    assert result.error == f"{HOST}:{port} answered HTTP 401: Unauthorized: bot*** is not valid"
+    assert result.error == "Telegram: HTTP 401 (check the bot token)"
     assert outbox(conn)[0]["last_error"] == result.error
     assert TOKEN not in caplog.text
     assert TOKEN.encode() not in store_bytes(db)
@@ -611,7 +608,7 @@ def test_cli_add_list_test_remove(store, capsys, monkeypatch) -> None:  # type: 
     (req,) = http.requests
     assert req.headers["Authorization"] == f"Bearer {TOKEN}" and req.json["event"] == "test"
     assert run_cli(db, "notify", "test", "ops") == 1  # the server is gone
-    assert "error: test message through ops failed: cannot reach 127.0.0.1:" in capsys.readouterr().err
+    assert "error: test message through ops failed: webhook: cannot reach 127.0.0.1:" in capsys.readouterr().err
     assert TOKEN.encode() not in store_bytes(db)
     channel_id = notify.get_channel(conn, "ops").id
     assert secrets.get_named(notify.secret_name(channel_id)) == TOKEN
@@ -631,3 +628,84 @@ def test_cli_email_channel_with_several_recipients(store, capsys, monkeypatch) -
     assert listed["name"] == "學校信箱" and listed["language"] == "en"
     assert listed["settings"]["to"] == ["a@school.example", "b@x.example", "c@school.example"]
     assert PASSWORD not in json.dumps(listed)
+
+
+# ------------------------------------------------------------------------------------------------ bad secrets
+
+
+@pytest.mark.parametrize("token", [TOKEN + " ", " " + TOKEN, TOKEN[:8] + " " + TOKEN[8:], TOKEN + "\n", "tök€n-123"])
+def test_cli_refuses_a_token_with_a_space_and_never_prints_it(store, capsys, monkeypatch, token: str) -> None:  # type: ignore[no-untyped-def]
+    conn, _secrets, db = store
+    monkeypatch.setenv("TG_TOKEN", token)
+    code = run_cli(db, "notify", "add", "telegram", "tg", "--to", "42", "--token-env", "TG_TOKEN")
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "bot token" in err and token.strip() not in err
+    assert notify.list_channels(conn) == []
+
+
+def test_a_stored_token_with_a_space_fails_the_message_at_once_without_a_traceback(store, caplog) -> None:  # type: ignore[no-untyped-def]
+    conn, secrets, db = store
+    caplog.set_level(logging.DEBUG)
+    with HttpPeer() as http:
+        channel = add_channel(conn, secrets, Channel("telegram", "tg", {"chat_id": "42", "base_url": http.url}), TOKEN)
+        assert channel.id is not None
+        secrets.set_named(notify.secret_name(channel.id), TOKEN + " ")  # stored before tokens were checked
+        queue(conn, down_notice())
+        assert deliver(db, secrets, STARTED + 1) == 0
+        assert deliver(db, secrets, STARTED + 1 + notify.LEASE_S + 3600) == 0  # nothing left to try: not stuck
+    assert http.requests == []
+    (row,) = outbox(conn)
+    assert (row["status"], row["attempts"]) == ("failed", 1)
+    assert row["last_error"].startswith("Telegram: the bot token ends with a space") and TOKEN not in row["last_error"]
+    assert "not retried" in caplog.text and "Traceback" not in caplog.text and TOKEN not in caplog.text
+
+
+def test_a_failure_of_any_kind_is_recorded_and_never_shows_the_token(store, caplog, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    conn, secrets, db = store
+    caplog.set_level(logging.DEBUG)
+    add_channel(conn, secrets, Channel("line", "line-it", {"to": "U1", "base_url": "http://127.0.0.1:9"}), TOKEN)
+    queue(conn, down_notice())
+
+    def broken(*_args: Any, **_kw: Any) -> None:
+        raise ValueError(f"URL can't contain control characters: '/bot{TOKEN}/x'")
+
+    monkeypatch.setattr(notify.urllib.request, "Request", broken)
+    assert deliver(db, secrets, STARTED + 1) == 0
+    (row,) = outbox(conn)
+    assert (row["status"], row["last_error"]) == ("failed", "LINE: the request could not be built (ValueError)")
+    monkeypatch.setattr(notify, "post_json", lambda *a, **k: (_ for _ in ()).throw(RuntimeError(f"bug {TOKEN}")))
+    channel = notify.get_channel(conn, "line-it")
+    result = notify.send_test(channel, secrets)
+    assert result.error == "LINE: internal error (RuntimeError)"
+    assert TOKEN not in caplog.text and "a bug" in caplog.text
+
+
+def test_a_request_the_server_calls_malformed_is_not_retried(store) -> None:  # type: ignore[no-untyped-def]
+    conn, secrets, db = store
+    answer = json.dumps({"ok": False, "description": "Bad Request: chat not found"}).encode()
+    with HttpPeer(answers=[(400, answer)]) as http:
+        add_channel(conn, secrets, Channel("telegram", "tg", {"chat_id": "42", "base_url": http.url}), TOKEN)
+        queue(conn, down_notice())
+        deliver(db, secrets, STARTED + 1)
+    (row,) = outbox(conn)
+    assert (row["status"], row["attempts"]) == ("failed", 1)
+    assert row["last_error"] == "Telegram: HTTP 400: Bad Request: chat not found"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["email", "m", "--host", HOST, "--port", "0", "--to", "a@b.c", "--from", "c@d.e"], "SMTP port 0"),
+        (["email", "m", "--host", HOST, "--port", "65536", "--to", "a@b.c", "--from", "c@d.e"], "out of range"),
+        (["webhook", "a\u2028b", "--url", "http://127.0.0.1:9/x"], "no control characters"),
+        (["webhook", "a\u202eb", "--url", "http://127.0.0.1:9/x"], "no control characters"),
+        (["webhook", "a\x85b", "--url", "http://127.0.0.1:9/x"], "no control characters"),
+    ],
+)
+def test_cli_refuses_bad_ports_and_names(store, capsys, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    conn, _secrets, db = store
+    assert run_cli(db, "notify", "add", *args) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+    assert notify.list_channels(conn) == []

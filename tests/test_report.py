@@ -30,6 +30,7 @@ from monitor.report import (
     system_language,
 )
 from monitor.report_export import CSV_COLUMNS, export_report, write_report
+from monitor.safe_files import WriteError
 from monitor.store import connect
 from tests.conftest import REPO
 
@@ -523,7 +524,7 @@ def test_a_writer_failing_half_way_leaves_the_old_file(tmp_path: Path) -> None:
         path.write_bytes(b"%PDF-1.4 half")
         raise OSError("disk full")
 
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(WriteError, match="disk full"):
         write_report(report, "pdf", out, "en", broken)
     assert out.read_bytes() == b"old"
     assert [p.name for p in out.parent.iterdir()] == ["report.pdf"]

@@ -80,15 +80,21 @@ def test_a_report_is_due_once_after_its_period_settles(tmp_path: Path) -> None:
         ({"formats": []}, "at least one format"),
         ({"lang": "fr"}, "language"),
         ({"folder": "/tmp/a\nb"}, "control character"),
+        ({"folder": "/nonexistent/x"}, "does not exist"),
+        ({"folder": "{tmp}/a-file"}, "is not a folder"),
+        ({"weekly": False, "folder": "relative/dir"}, "full path"),
         ({"email_channel": "nosuch"}, "nosuch"),
     ],
 )
 def test_bad_schedules_are_refused_and_nothing_is_stored(tmp_path: Path, change: dict[str, Any], message: str) -> None:
     conn = connect(tmp_path / "inventory.db")
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
     good = ReportSchedule(weekly=True, folder=str(tmp_path / "reports"))
     save_schedule(conn, good)
     with pytest.raises(InputError, match=message):
-        save_schedule(conn, dataclasses.replace(good, **change))
+        fill = {k: v.replace("{tmp}", str(tmp_path)) if isinstance(v, str) else v for k, v in change.items()}
+        save_schedule(conn, dataclasses.replace(good, **fill))
     assert report_schedule.load_schedule(conn) == good
     conn.close()
 
@@ -97,7 +103,7 @@ def test_a_line_channel_cannot_carry_reports(store) -> None:  # type: ignore[no-
     conn, secrets, _db = store
     notify.save_channel(conn, secrets, notify.Channel("line", "line-group", {"to": "C" + "0" * 32}), "token")
     with pytest.raises(InputError, match="e-mail only"):
-        save_schedule(conn, ReportSchedule(weekly=True, folder="/tmp/x", email_channel="line-group"))
+        save_schedule(conn, ReportSchedule(weekly=True, folder=str(_db.parent), email_channel="line-group"))
 
 
 def test_due_reports_are_written_in_every_format_and_mailed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -106,6 +112,7 @@ def test_due_reports_are_written_in_every_format_and_mailed(tmp_path: Path, monk
     conn = connect(s.db)
     secrets = open_secrets(s.db, store_id(conn))
     folder = tmp_path / "報表"
+    folder.mkdir()
     with SmtpPeer() as smtp:
         notify.save_channel(conn, secrets, email_channel(smtp.port))
         save_schedule(
@@ -142,12 +149,16 @@ def test_a_report_that_cannot_be_written_leaves_an_event_and_is_tried_again(tmp_
     s = make_store(tmp_path, days=2)
     conn = connect(s.db)
     folder = tmp_path / "reports"
+    folder.mkdir()
     save_schedule(conn, ReportSchedule(weekly=True, folder=str(folder), formats=["csv"]))
-    folder.write_text("a file where the folder should be")  # made after the schedule was saved
+    folder.rmdir()  # an unplugged drive: the folder is not made again (it would be made on the disk below)
+    (outcome,) = run_due(s.db, time.time(), write_now(s.db))
+    assert outcome.error and "does not exist" in outcome.error and "drive" in outcome.error
+    assert not folder.exists()
+    folder.write_text("a file where the folder should be")
     (outcome,) = run_due(s.db, time.time(), write_now(s.db))
     assert outcome.error and "report folder" in outcome.error and "\n" not in outcome.error
-    (event,) = conn.execute("SELECT kind, detail FROM events").fetchall()
-    assert event["kind"] == "report_failed"
+    assert [e["kind"] for e in conn.execute("SELECT kind FROM events")] == ["report_failed"] * 2
     assert len(due_reports(conn, report_schedule.load_schedule(conn), time.time())) == 1  # still due
     conn.close()
 
@@ -156,6 +167,7 @@ def test_the_running_service_writes_due_reports(tmp_path: Path) -> None:
     s = make_store(tmp_path, days=2)
     conn = connect(s.db)
     folder = tmp_path / "reports"
+    folder.mkdir()
     save_schedule(conn, ReportSchedule(weekly=True, monthly=True, folder=str(folder), formats=["csv"]))
     core = CoreLoop()
     poller = Poller(s.db, interval=3600)
@@ -182,6 +194,7 @@ def test_cli_shows_and_changes_the_schedule(tmp_path: Path, capsys: pytest.Captu
     assert cli(["--db", db, "report-schedule"]) == 0
     assert "scheduled: nothing" in capsys.readouterr().out
     folder = tmp_path / "out"
+    folder.mkdir()
     assert cli(["--db", db, "report-schedule", "--weekly", "on", "--folder", str(folder), "--formats", "pdf,csv"]) == 0
     capsys.readouterr()
     assert cli(["--db", db, "report-schedule", "--formats", "pdf,doc"]) == 2
@@ -203,3 +216,21 @@ def test_a_report_outliving_its_poller_does_not_wait_for_the_gone_writer(tmp_pat
     with pytest.raises(StoreError, match="closed"):
         future.result(timeout=5)
     writer.close()  # closing twice is harmless
+
+
+@pytest.mark.parametrize(
+    ("folder", "message"),
+    [("/nonexistent/x", "does not exist: make it first"), ("reports", "must be a full path"), ("/a\u2028b", "control")],
+)
+def test_cli_refuses_a_folder_that_is_missing_or_relative(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, folder: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reports").mkdir()  # exists, but relative: refused, not resolved
+    db = str(tmp_path / "inventory.db")
+    assert cli(["--db", db, "report-schedule", "--folder", folder]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+    conn = connect(tmp_path / "inventory.db")
+    assert report_schedule.load_schedule(conn) == ReportSchedule()
+    conn.close()

@@ -51,10 +51,10 @@ from devices.config.roles import AP, EDGE, UPLINK, PortRole, apply_request, comp
 from devices.config.roles import expand_ports as expand_ports
 from devices.config.versions import Syntax, check_profile
 from devices.errors import InputError
+from devices.masking import MASK, Masker
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATES = ("roaming", "baseline")
-MASK = "********"
 # Wireless controllers: their roaming templates set up the SSIDs themselves, portal SSIDs included.
 CONTROLLERS = frozenset({"cisco_wlc", "cisco_xe", "aruba_os", "aruba_instant", "fortinet"})
 # Context keys whose values steer the template (choices, flags) rather than being written into lines.
@@ -159,11 +159,9 @@ def render(
 
 
 def mask(text: str, secret_values: frozenset[str] | set[str]) -> str:
-    """Replace every secret value in free text (device output, logs) with ``********``; longest first."""
-    for value in sorted(secret_values, key=len, reverse=True):
-        if value:
-            text = text.replace(value, MASK)
-    return text
+    """Replace every secret value in free text (device output, logs) with ``********``; longest first
+    (:class:`devices.masking.Masker`)."""
+    return Masker(secret_values)(text)
 
 
 def _template_path(template: str, folder: str) -> Path:

@@ -8,15 +8,15 @@ No Qt, no ``monitor``: the store side comes in through the two protocols.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from devices.errors import CampusNetError
-
-MASK = "********"
+from devices.masking import MASK as MASK  # the one masking (devices.masking), as the push's users know it
+from devices.masking import Masker as Masker
+from devices.masking import redact as redact
 
 Progress = Callable[[str], None]
 
@@ -180,32 +180,6 @@ class LineRefused(PushFailed):
 
 class Cancelled(PushFailed):
     """The user (or a signal) asked to stop; the push rolls back what it sent."""
-
-
-class Masker:
-    """Replaces every secret value by ``********`` (longest first)."""
-
-    def __init__(self, secrets: Iterable[str | None]) -> None:
-        self.values = sorted({s for s in secrets if s}, key=len, reverse=True)
-
-    def __call__(self, text: str) -> str:
-        for value in self.values:
-            text = text.replace(value, MASK)
-        return text
-
-
-# Values that follow these words in a device configuration are secrets (communities, keys, passwords), whichever
-# the vendor: masked in anything shown, even when CampusNet does not know the value itself.
-_SECRET_WORDS = re.compile(
-    r"(?P<word>\b(?:community|key|password|secret|shared-secret|passphrase|wpa-passphrase|auth-key|priv-key|ascii"
-    r"|authpassword|privpassword)\s+(?:[0-9]\s+)?)(?P<value>\"[^\"\n]*\"|\S+)",
-    re.IGNORECASE,
-)
-
-
-def redact(text: str) -> str:
-    """Mask the values that follow secret-bearing words (``key 7 0822...``, ``community public``, ``ascii s3cret``)."""
-    return _SECRET_WORDS.sub(lambda m: m.group("word") + MASK, text)
 
 
 def first_line(exc: BaseException | str) -> str:

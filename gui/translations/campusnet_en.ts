@@ -4,7 +4,7 @@
 <context>
     <name>AlertRulesDialog</name>
     <message>
-        <location filename="../alert_rules_dialog.py" line="+44"/>
+        <location filename="../alert_rules_dialog.py" line="+45"/>
         <source>Missed polls in a row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -185,7 +185,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Delete rule</source>
         <translation type="unfinished"></translation>
     </message>
@@ -203,7 +203,7 @@
 <context>
     <name>AlertsModel</name>
     <message>
-        <location filename="../alerts_page.py" line="+287"/>
+        <location filename="../alerts_page.py" line="+288"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
@@ -463,7 +463,7 @@
 <context>
     <name>ApModel</name>
     <message>
-        <location filename="../wireless_page.py" line="+252"/>
+        <location filename="../wireless_page.py" line="+253"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -569,13 +569,13 @@
 <context>
     <name>BandwidthPlot</name>
     <message>
-        <location filename="../plot.py" line="+237"/>
+        <location filename="../plot.py" line="+238"/>
         <source>Rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+31"/>
-        <location filename="../wireless_plot.py" line="+208"/>
+        <location filename="../wireless_plot.py" line="+209"/>
         <source>Custom…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -595,7 +595,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>{0} in</source>
         <translation type="unfinished"></translation>
     </message>
@@ -658,7 +658,7 @@
 <context>
     <name>ChannelEditor</name>
     <message>
-        <location filename="../channels_dialog.py" line="+124"/>
+        <location filename="../channels_dialog.py" line="+125"/>
         <source>Edit channel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -784,7 +784,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>password</source>
         <translation type="unfinished"></translation>
     </message>
@@ -807,7 +807,7 @@
 <context>
     <name>ChannelsDialog</name>
     <message>
-        <location line="-261"/>
+        <location line="-262"/>
         <source>E-mail</source>
         <translation type="unfinished"></translation>
     </message>
@@ -827,7 +827,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+284"/>
+        <location line="+285"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -942,12 +942,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Remove the channel {0} with its password or token and its outbox?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Not removed: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -975,7 +975,7 @@
 <context>
     <name>ConfigPage</name>
     <message>
-        <location filename="../config_page.py" line="+126"/>
+        <location filename="../config_page.py" line="+127"/>
         <source>Template:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1256,12 +1256,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+171"/>
+        <location line="+173"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-153"/>
+        <location line="-155"/>
         <source>Preview done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1331,12 +1331,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Bring %1 back to backup %2? Its configuration is backed up first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>An interrupted configuration push was found (%1): look at the device to finish or roll it back.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1428,17 +1428,17 @@
 <context>
     <name>CsvImportDialog</name>
     <message>
-        <location filename="../csv_dialog.py" line="+127"/>
+        <location filename="../csv_dialog.py" line="+130"/>
         <source>Import devices from CSV</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+17"/>
-        <source>One device per row, with a header row. Only name and host are required; the other columns are snmp_version, community, snmp_port, role, location, platform, the v3_… and ssh_… settings. Headers 名稱, 主機, 位置 and 角色 are accepted. Save from Excel as “CSV UTF-8” (Big5 works too).</source>
+        <source>One device per row, with a header row. Only name and host are required; the other columns are snmp_version, community, snmp_port, role, location, platform, the v3_… and ssh_… settings. Headers 名稱, 主機, 位置 and 角色 are accepted. Save from Excel as “CSV UTF-8” (Big5 and GBK work too).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Choose file…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1531,7 +1531,7 @@
 <context>
     <name>CustomRangeDialog</name>
     <message>
-        <location filename="../plot.py" line="-262"/>
+        <location filename="../plot.py" line="-263"/>
         <source>Custom range</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1549,7 +1549,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../dashboard.py" line="+38"/>
+        <location filename="../dashboard.py" line="+39"/>
         <source>alert</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1740,7 +1740,7 @@
 <context>
     <name>DeviceDialog</name>
     <message>
-        <location filename="../device_dialog.py" line="+105"/>
+        <location filename="../device_dialog.py" line="+106"/>
         <source>Edit device</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1969,7 +1969,7 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+319"/>
+        <location filename="../main_window.py" line="+321"/>
         <source>Ports</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1989,12 +1989,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+50"/>
         <source>Vendor: {0}  Model: {1}  Uptime: {2} days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Wireless</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2022,7 +2022,7 @@
 <context>
     <name>EventsPage</name>
     <message>
-        <location filename="../events_page.py" line="+93"/>
+        <location filename="../events_page.py" line="+97"/>
         <source>Last 24 hours</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2118,7 +2118,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Export events</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2128,7 +2128,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+14"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2141,7 +2141,7 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../main_window.py" line="-162"/>
+        <location filename="../main_window.py" line="-167"/>
         <source>Welcome to CampusNet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2169,7 +2169,7 @@
 <context>
     <name>InterruptedDialog</name>
     <message>
-        <location filename="../config_dialogs.py" line="+126"/>
+        <location filename="../config_dialogs.py" line="+127"/>
         <source>Interrupted pushes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2179,7 +2179,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Finish (confirm and save)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2217,7 +2217,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+392"/>
+        <location line="+397"/>
         <source>CampusNet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2426,7 +2426,7 @@
 <context>
     <name>PortsModel</name>
     <message>
-        <location line="-282"/>
+        <location line="-287"/>
         <source>ifIndex</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2519,7 +2519,7 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../report_dialog.py" line="+111"/>
+        <location filename="../report_dialog.py" line="+112"/>
         <source>Usage report</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2752,7 +2752,7 @@
 <context>
     <name>SecretsDialog</name>
     <message>
-        <location filename="../config_dialogs.py" line="-94"/>
+        <location filename="../config_dialogs.py" line="-95"/>
         <source>Profile secrets</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2833,7 +2833,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="+134"/>
+        <location filename="../settings_dialog.py" line="+135"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3098,7 +3098,7 @@
 <context>
     <name>WirelessOverview</name>
     <message>
-        <location filename="../wireless_overview.py" line="+97"/>
+        <location filename="../wireless_overview.py" line="+98"/>
         <source>Wireless: the whole school</source>
         <translation type="unfinished"></translation>
     </message>
