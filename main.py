@@ -38,10 +38,11 @@ def main() -> int:
         return 1
     if not args or (len(args) == 2 and args[0] == "--db"):
         from gui.app import run
-        from monitor.store import default_db_path
+        from monitor.storage.store import default_db_path
 
         return run(Path(args[1]) if args else default_db_path())
-    from monitor import cli, cli_report
+    from monitor.cli import main as cli
+    from monitor.cli import report as cli_report
 
     cli_report.PDF_WRITER = _pdf_writer
     if demo_window:

@@ -27,7 +27,7 @@ import numpy as np
 from PySide6.QtWidgets import QApplication
 
 from gui.plot import BandwidthPlot, load_series
-from monitor.store import connect
+from monitor.storage.store import connect
 
 DAY = 86400
 NOW = 1_795_000_000 // 7200 * 7200  # a fixed "now" in late 2026, aligned to every bucket size

@@ -81,7 +81,7 @@ def throughput(rounds: int, max_rep: int) -> None:
 
 
 def cycle_200(devices: int, concurrency: int) -> None:
-    from monitor.scheduler import Poller
+    from monitor.polling.scheduler import Poller
     from tests.conftest import SNMPREC_DIR
     from tests.helpers import add_device
     from tests.peers import SnmpSim

@@ -1,6 +1,6 @@
 """A simulated SNMP agent: several switches on one UDP port of 127.0.0.1, selected by community (like snmpsim).
 
-Used by the demo network (:mod:`monitor.demo`) and its tests. It answers SNMPv1 and SNMPv2c GetRequest,
+Used by the demo network (:mod:`monitor.demo.network`) and its tests. It answers SNMPv1 and SNMPv2c GetRequest,
 GetNextRequest and GetBulkRequest (v2c) with the project's own BER codec, like a real agent:
 
 - v2c: ``noSuchObject`` for a GET of an OID it does not have, ``endOfMibView`` past the last OID;

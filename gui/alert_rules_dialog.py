@@ -1,8 +1,11 @@
 """The alert rules editor: each rule's switch, name, severity and the parameters of its kind.
 
-The parameter widgets are made from :data:`monitor.alerts.PARAMS` (spin boxes limited to each parameter's range, with
-its unit; combo boxes for choices). Saving checks the rule with :func:`monitor.alerts.validate_rule` first, then
-:func:`monitor.alerts.save_rule` runs through ``write`` (the store's one writer while polling runs); a refusal is
+The parameter widgets are made from :data:`monitor.alerting.alerts.PARAMS` (spin boxes limited to each parameter's
+range, with
+its unit; combo boxes for choices). Saving checks the rule with :func:`monitor.alerting.alerts.validate_rule` first,
+then
+:func:`monitor.alerting.alerts.save_rule` runs through ``write`` (the store's one writer while polling runs); a refusal
+is
 shown in one line and nothing is saved. Changes apply from the next poll cycle.
 """
 
@@ -34,10 +37,11 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
-from gui.alerts_page import ERROR_STYLE, OK_STYLE, Relay, Write, kind_name, one_line, rule_label, severity_name
+from gui.alert_names import kind_name, rule_label, severity_name
 from gui.plain_text import literal, plain
-from monitor import alerts
-from monitor.alerts import PARAMS, ParamSpec, Rule
+from gui.plumbing import ERROR_STYLE, OK_STYLE, Relay, Write, one_line
+from monitor.alerting import alerts
+from monitor.alerting.alerts import PARAMS, ParamSpec, Rule
 
 # Parameter labels and units (marked for lupdate; translated where shown). A parameter missing here shows the
 # core's own English label.

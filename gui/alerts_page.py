@@ -9,7 +9,6 @@ polls (:func:`direct_write`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import getpass
 import html
@@ -17,8 +16,7 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Coroutine
-from concurrent.futures import Future
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,71 +47,24 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
+from gui.alert_names import kind_name, rule_label, severity_name
 from gui.plain_text import literal, plain
+from gui.plumbing import ERROR_STYLE, OK_STYLE, Relay, Submit, Write, one_line
 from gui.table_model import CellTableModel
 from gui.tray import message_language
-from monitor import alerts, notify
-from monitor.alerts import AlertInfo
-from monitor.notify import Notice
-from monitor.secrets import SecretStore
-from monitor.store import connect
+from monitor.alerting import alerts, notify
+from monitor.alerting.alerts import AlertInfo
+from monitor.alerting.notify import Notice
+from monitor.storage.secrets import SecretStore
+from monitor.storage.store import connect
 
 log = logging.getLogger(__name__)
-
-Submit = Callable[[Coroutine[Any, Any, Any]], Future[Any]]
-Job = Callable[[sqlite3.Connection], Any]
-Write = Callable[[Job], Future[Any]]
-Done = Callable[[Any, BaseException | None], None]
 
 # Most recent alerts of any state the page lists (every firing alert is listed, however old).
 RECENT_ALERTS = 500
 
-# Marked for lupdate; translated where shown (AlertsPage context).
-KIND_NAMES = {
-    "device_down": QT_TRANSLATE_NOOP("AlertsPage", "Device down"),
-    "reboot": QT_TRANSLATE_NOOP("AlertsPage", "Device restarted"),
-    "port_down": QT_TRANSLATE_NOOP("AlertsPage", "Port down"),
-    "utilization": QT_TRANSLATE_NOOP("AlertsPage", "High utilization"),
-    "errors": QT_TRANSLATE_NOOP("AlertsPage", "Port errors or discards"),
-}
-SEVERITY_NAMES = {
-    "critical": QT_TRANSLATE_NOOP("AlertsPage", "critical"),
-    "warning": QT_TRANSLATE_NOOP("AlertsPage", "warning"),
-    "info": QT_TRANSLATE_NOOP("AlertsPage", "info"),
-}
-# The names the store gives its default rules: shown in the user's language until the user renames them.
-DEFAULT_RULE_NAMES = {
-    "Device down": QT_TRANSLATE_NOOP("AlertsPage", "Device down"),
-    "Device restarted": QT_TRANSLATE_NOOP("AlertsPage", "Device restarted"),
-    "Uplink or important port down": QT_TRANSLATE_NOOP("AlertsPage", "Uplink or important port down"),
-    "Uplink utilization high": QT_TRANSLATE_NOOP("AlertsPage", "Uplink utilization high"),
-    "Port errors or discards": QT_TRANSLATE_NOOP("AlertsPage", "Port errors or discards"),
-}
 STATE_COLOURS = {"firing": "#c62828", "flapping": "#ef6c00", "resolved": "#2e7d32"}
 FIRING_BACKGROUND = "#fdecea"
-ERROR_STYLE = "color: #c62828;"
-OK_STYLE = "color: #2e7d32;"
-
-
-def kind_name(kind: str) -> str:
-    """A rule kind in the user's language."""
-    return QCoreApplication.translate("AlertsPage", KIND_NAMES.get(kind, kind))
-
-
-def severity_name(severity: str) -> str:
-    """A severity in the user's language."""
-    return QCoreApplication.translate("AlertsPage", SEVERITY_NAMES.get(severity, severity))
-
-
-def rule_label(name: str) -> str:
-    """A rule's name as shown: a default rule's name in the user's language, any other as the user wrote it."""
-    return QCoreApplication.translate("AlertsPage", DEFAULT_RULE_NAMES[name]) if name in DEFAULT_RULE_NAMES else name
-
-
-def one_line(error: BaseException) -> str:
-    """An error as the one line a dialog shows."""
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 def os_user() -> str:
@@ -122,56 +73,6 @@ def os_user() -> str:
         return getpass.getuser()
     except (OSError, KeyError, ImportError):  # no login name in the environment nor the password database
         return "CampusNet"
-
-
-# ------------------------------------------------------------------------------------------- off-thread plumbing
-
-
-def direct_write(conn: sqlite3.Connection) -> Write:
-    """A ``write`` for windows without background polling: runs the job at once, in a transaction on ``conn``."""
-
-    def write(job: Job) -> Future[Any]:
-        future: Future[Any] = Future()
-        try:
-            with conn:
-                future.set_result(job(conn))
-        except Exception as exc:  # handed to the caller, as the store writer's future would
-            future.set_exception(exc)
-        return future
-
-    return write
-
-
-class Relay(QObject):
-    """Brings a finished future back to the GUI thread: :meth:`then` calls ``done(result, error)`` there.
-
-    Signals:
-        _finished(object, object, object): the callback, the result and the error (queued to the GUI thread).
-    """
-
-    _finished = Signal(object, object, object)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._finished.connect(self._call, Qt.ConnectionType.QueuedConnection)
-
-    def then(self, future: Future[Any], done: Done) -> Future[Any]:
-        """Call ``done(result, None)`` or ``done(None, error)`` on the GUI thread once ``future`` finishes."""
-
-        def deliver(f: Future[Any]) -> None:
-            if f.cancelled():
-                return
-            error = f.exception()
-            # RuntimeError: the widget owning this relay was deleted meanwhile; nobody is waiting.
-            with contextlib.suppress(RuntimeError):
-                self._finished.emit(done, None if error is not None else f.result(), error)
-
-        future.add_done_callback(deliver)
-        return future
-
-    @staticmethod
-    def _call(done: Done, result: Any, error: BaseException | None) -> None:
-        done(result, error)
 
 
 # ------------------------------------------------------------------------------------------------- reading

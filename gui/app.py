@@ -23,10 +23,10 @@ from gui.main_window import MainWindow
 from gui.settings_dialog import app_prefs, save_app_prefs
 from gui.tray import Tray, app_icon
 from gui.welcome import WelcomeDialog, should_welcome
+from monitor.alerting.notify import Notice
 from monitor.logs import close_log_file, default_log_file, open_log_file
-from monitor.notify import Notice
-from monitor.scheduler import CycleResult
-from monitor.store import connect
+from monitor.polling.scheduler import CycleResult
+from monitor.storage.store import connect
 
 
 class App:
@@ -40,7 +40,7 @@ class App:
     def __init__(self, qt_app: QApplication) -> None:
         self.qt_app = qt_app
         self.window: MainWindow | None = None
-        self.demo: Any = None  # monitor.demo.DemoNetwork while the demo runs
+        self.demo: Any = None  # monitor.demo.network.DemoNetwork while the demo runs
         self.tray: Tray | None = None
         self._told_about_tray = False
         self._workers: list[threading.Thread] = []
@@ -114,7 +114,7 @@ class App:
         A week of history is written in the background (a few seconds), so the graphs have something to show
         from the first minute; the next poll's refresh picks it up.
         """
-        from monitor.demo import DemoNetwork, backfill, default_demo_db
+        from monitor.demo.network import DemoNetwork, backfill, default_demo_db
 
         if self.demo is None:
             self.demo = DemoNetwork(speed=speed, wireless=True)

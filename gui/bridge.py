@@ -1,6 +1,7 @@
 """The one bridge between the Qt-free core and the GUI.
 
-The core's poller runs on its own asyncio loop thread (:class:`monitor.scheduler.CoreLoop`); its callbacks arrive on
+The core's poller runs on its own asyncio loop thread (:class:`monitor.polling.scheduler.CoreLoop`); its callbacks
+arrive on
 that thread and are re-emitted here as Qt signals, which Qt queues to the GUI thread. The GUI never waits on the
 network: it submits work and gets a signal back.
 """
@@ -19,12 +20,13 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from gui.service_watch import ServiceWatch
-from monitor import alerts, wireless
-from monitor.lock import Holder, PollerLock
-from monitor.notify import Notice
-from monitor.overview import Overview, overview
-from monitor.scheduler import CoreLoop, CycleResult, Poller
-from monitor.store import connect
+from monitor.alerting import alerts
+from monitor.alerting.notify import Notice
+from monitor.polling import wireless
+from monitor.polling.scheduler import CoreLoop, CycleResult, Poller
+from monitor.storage.lock import Holder, PollerLock
+from monitor.storage.overview import Overview, overview
+from monitor.storage.store import connect
 
 T = TypeVar("T")
 
@@ -32,18 +34,19 @@ T = TypeVar("T")
 class CoreBridge(QObject):
     """Runs the background poller for one store and tells the GUI about it.
 
-    Only one poller polls a store (:mod:`monitor.lock`): when the background service (or another CampusNet) already
+    Only one poller polls a store (:mod:`monitor.storage.lock`): when the background service (or another CampusNet)
+    already
     polls it, the bridge does not poll but follows the other poller's cycles (:class:`gui.service_watch.ServiceWatch`,
     ``service`` says who), and takes over once it has stopped (``took_over_at``).
 
     Signals:
         cycleFinished(object): a :class:`CycleResult` after every poll cycle.
-        overviewReady(object): a fresh :class:`monitor.overview.Overview`, read off the GUI thread after every
+        overviewReady(object): a fresh :class:`monitor.storage.overview.Overview`, read off the GUI thread after every
             cycle and on :meth:`request_overview` (the dashboard's queries grow with history; the GUI only draws).
         stateChanged(): polling started, paused, resumed or stopped.
-        wirelessReady(object): the :func:`monitor.wireless.summaries` (every wireless device's latest figures),
+        wirelessReady(object): the :func:`monitor.polling.wireless.summaries` (every wireless device's latest figures),
             read off the GUI thread after each overview, for the dashboard's Wi-Fi line.
-        alertsRaised(object): the list of :class:`monitor.notify.Notice` a cycle's alert evaluation queued (new
+        alertsRaised(object): the list of :class:`monitor.alerting.notify.Notice` a cycle's alert evaluation queued (new
             alerts, recoveries, flapping, reminders), for the tray.
     """
 

@@ -1,9 +1,10 @@
 """Notification channels: the list with each one's outbox, adding and editing them, "Send test" and removing.
 
-Passwords and tokens typed here go to the secret store (:func:`monitor.notify.save_channel` with ``secret``), never
+Passwords and tokens typed here go to the secret store (:func:`monitor.alerting.notify.save_channel` with ``secret``),
+never
 to the store; they are never shown again, and editing a channel keeps the stored one when the field is left empty.
 Saving and removing run through ``write`` (the store's one writer while polling runs); "Send test" runs
-:func:`monitor.notify.send_test` off the GUI thread through ``submit`` and shows its one-line outcome.
+:func:`monitor.alerting.notify.send_test` off the GUI thread through ``submit`` and shows its one-line outcome.
 """
 
 from __future__ import annotations
@@ -38,11 +39,11 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
-from gui.alerts_page import ERROR_STYLE, OK_STYLE, Relay, Submit, Write, one_line
 from gui.plain_text import literal, plain
-from monitor import notify
-from monitor.notify import Channel, SendResult
-from monitor.secrets import SecretStore
+from gui.plumbing import ERROR_STYLE, OK_STYLE, Relay, Submit, Write, one_line
+from monitor.alerting import notify
+from monitor.alerting.notify import Channel, SendResult
+from monitor.storage.secrets import SecretStore
 
 log = logging.getLogger(__name__)
 

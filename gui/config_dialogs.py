@@ -168,7 +168,7 @@ class InterruptedDialog(QDialog):
 
 def secrets_for(db_path: Path, conn: Any) -> Any:
     """The store's secret store (keyring or protected file)."""
-    from monitor import inventory
-    from monitor.secrets import open_secrets
+    from monitor.storage import inventory
+    from monitor.storage.secrets import open_secrets
 
     return open_secrets(db_path, inventory.store_id(conn))

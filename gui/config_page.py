@@ -43,10 +43,10 @@ from PySide6.QtWidgets import (
 from devices.errors import CampusNetError
 from gui.config_dialogs import InterruptedDialog, SecretsDialog
 from gui.plain_text import literal, plain
-from monitor import inventory
-from monitor.cli_config import EXAMPLE_PROFILE, TEMPLATES
-from monitor.config_jobs import DeviceOutcome, JobResult, run_config_job
-from monitor.configs import device_platform
+from monitor.cli.config import EXAMPLE_PROFILE, TEMPLATES
+from monitor.configuration.config_jobs import DeviceOutcome, JobResult, run_config_job
+from monitor.configuration.configs import device_platform
+from monitor.storage import inventory
 
 Submit = Callable[[Coroutine[Any, Any, Any]], Future[Any]]
 
@@ -497,7 +497,7 @@ class ConfigPage(QWidget):
     def edit_secrets(self) -> None:
         """The profile's named secrets: which are stored, and store or replace them."""
         from gui.config_dialogs import secrets_for
-        from monitor.cli_config import load_profile_with
+        from monitor.cli.config import load_profile_with
 
         try:
             profile, _hash = load_profile_with(Path(self.profile_edit.text().strip() or str(EXAMPLE_PROFILE)))
@@ -510,7 +510,7 @@ class ConfigPage(QWidget):
 
     def restore_selected(self, *, confirm: bool = True) -> bool:
         """Roll the device shown in the history back to the selected backup; False if not started."""
-        from monitor.config_jobs import run_restore_job
+        from monitor.configuration.config_jobs import run_restore_job
 
         rows = self.backups.selectionModel().selectedRows()
         if self.busy or self._history_device is None or len(rows) != 1:
@@ -560,7 +560,7 @@ class ConfigPage(QWidget):
 
     def check_interrupted(self) -> None:
         """Show the banner when the journal holds pushes that were cut short (no device contacted here)."""
-        from monitor.recovery import unfinished
+        from monitor.configuration.recovery import unfinished
 
         try:
             entries = unfinished(self.conn, self.db_path)
@@ -578,7 +578,7 @@ class ConfigPage(QWidget):
 
     def look_at_interrupted(self) -> None:
         """Look at the devices of the interrupted pushes (off the GUI thread), then offer what settles each."""
-        from monitor.recovery import look_all
+        from monitor.configuration.recovery import look_all
 
         entries, db = list(self.interrupted), self.db_path
         self.look_button.setEnabled(False)
@@ -597,7 +597,7 @@ class ConfigPage(QWidget):
 
     def settle_interrupted(self, entry: Any, action: str) -> None:
         """Finish or roll back one interrupted push (off the GUI thread)."""
-        from monitor.recovery import act_on
+        from monitor.configuration.recovery import act_on
 
         db, name = self.db_path, entry.device_name
         doing = self.tr("Finishing the push to %1…") if action == "finish" else self.tr("Rolling back %1…")
@@ -639,7 +639,7 @@ class ConfigPage(QWidget):
 
     def show_history(self, name: str) -> None:
         """List a device's backups and pushes, and show the diff of the latest two backups."""
-        from monitor.configs import audit_log, history
+        from monitor.configuration.configs import audit_log, history
 
         try:
             device = inventory.get_device(self.conn, name)
@@ -693,8 +693,8 @@ class ConfigPage(QWidget):
 
     def show_diff(self) -> None:
         """Diff of the two selected backups (one selected: with the latest; none: the latest two)."""
-        from monitor.configs import diff
-        from monitor.secrets import open_secrets
+        from monitor.configuration.configs import diff
+        from monitor.storage.secrets import open_secrets
 
         if self._history_device is None:
             return

@@ -1,6 +1,6 @@
 """Import devices from a CSV file: choose the file, watch the progress (cancellable), read what was refused and why.
 
-The work is :func:`monitor.csv_import.import_devices` on a worker thread with its own store connection, so even
+The work is :func:`monitor.storage.csv_import.import_devices` on a worker thread with its own store connection, so even
 5,000 rows never freeze the window.
 """
 
@@ -31,11 +31,11 @@ from PySide6.QtWidgets import (
 
 from devices.errors import CampusNetError
 from gui.plain_text import literal, plain
-from monitor.csv_import import COLUMNS, ImportReport, import_devices
-from monitor.inventory import store_id
 from monitor.safe_files import atomic_path
-from monitor.secrets import open_secrets
-from monitor.store import connect
+from monitor.storage.csv_import import COLUMNS, ImportReport, import_devices
+from monitor.storage.inventory import store_id
+from monitor.storage.secrets import open_secrets
+from monitor.storage.store import connect
 
 ERROR_STYLE = "color: #c62828;"
 TEMPLATE_ROWS = (

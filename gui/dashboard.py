@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.lamps import lamp_icon
 from gui.plain_text import literal, plain
 from gui.plot import BandwidthPlot
 from gui.wireless_overview import SchoolWireless
-from gui.wireless_page import count_text, lamp_icon
-from monitor import wireless
-from monitor.overview import Overview, PortLoad, overview
+from gui.wireless_page import count_text
+from monitor.polling import wireless
+from monitor.storage.overview import Overview, PortLoad, overview
 from monitor.units import format_bps
 
 # Event kinds (written by the poller, alerts, backups, wireless polling and scheduled reports), for lupdate.
@@ -44,6 +45,7 @@ EVENT_NAMES = {
     "ap_down": QT_TRANSLATE_NOOP("Dashboard", "AP down"),
     "ap_up": QT_TRANSLATE_NOOP("Dashboard", "AP up"),
     "report_failed": QT_TRANSLATE_NOOP("Dashboard", "scheduled report failed"),
+    "store_full": QT_TRANSLATE_NOOP("Dashboard", "disk full: polls not kept"),
 }
 # Uplinks overlaid in the dashboard graph.
 GRAPH_UPLINKS = 4

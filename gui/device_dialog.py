@@ -1,8 +1,9 @@
 """The add/edit device dialog: SNMP settings, optional SSH, validation by the core, and a connection test.
 
-The dialog is a thin view over :class:`monitor.inventory.DeviceSpec`: it fills a spec from its widgets, lets the
+The dialog is a thin view over :class:`monitor.storage.inventory.DeviceSpec`: it fills a spec from its widgets, lets the
 core validate and save it (``add_device`` / ``update_device``), and shows the core's one-line reason when that fails.
-The connection test runs :func:`monitor.probe.test_connection` on the core loop; its result comes back to the GUI
+The connection test runs :func:`monitor.polling.probe.test_connection` on the core loop; its result comes back to the
+GUI
 thread as a queued signal.
 """
 
@@ -39,10 +40,10 @@ from devices.errors import CampusNetError
 from devices.platforms import known_platforms
 from devices.snmp import SnmpCredentials, SnmpTarget
 from gui.plain_text import plain
-from monitor import inventory
-from monitor.probe import ProbeResult, test_connection
-from monitor.secrets import SecretStore
-from monitor.settings import load_settings
+from monitor.polling.probe import ProbeResult, test_connection
+from monitor.storage import inventory
+from monitor.storage.secrets import SecretStore
+from monitor.storage.settings import load_settings
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The event log: everything the store recorded (devices down and up, restarts, ports, alerts, APs, backups, reports),
 newest first, with filters by period, kind, device and text, and an export to CSV.
 
-Reads run off the GUI thread (the window's ``submit``) and come back through a :class:`gui.alerts_page.Relay`.
+Reads run off the GUI thread (the window's ``submit``) and come back through a :class:`gui.plumbing.Relay`.
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
-from gui.alerts_page import Relay, Submit, one_line
 from gui.dashboard import EVENT_NAMES
 from gui.plain_text import literal, plain
-from monitor.cells import csv_cell
+from gui.plumbing import Relay, Submit, one_line
+from monitor.reports.cells import csv_cell
 from monitor.safe_files import atomic_path
-from monitor.store import connect
+from monitor.storage.store import connect
 
 # Period choice -> seconds back from now (None: everything kept).
 PERIODS: dict[str, float | None] = {"24h": 86400.0, "7d": 7 * 86400.0, "30d": 30 * 86400.0, "all": None}

@@ -44,7 +44,7 @@ RUNTIME_STRINGS = (
     QT_TRANSLATE_NOOP("Dashboard", "unreachable"),
     QT_TRANSLATE_NOOP("Dashboard", "error"),
     QT_TRANSLATE_NOOP("Dashboard", "unknown"),
-    # gui/dashboard.py: EVENT_NAMES (event kinds written by monitor.poller).
+    # gui/dashboard.py: EVENT_NAMES (event kinds written by monitor.polling.poller).
     QT_TRANSLATE_NOOP("Dashboard", "device down"),
     QT_TRANSLATE_NOOP("Dashboard", "device up"),
     QT_TRANSLATE_NOOP("Dashboard", "restarted"),

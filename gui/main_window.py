@@ -54,25 +54,28 @@ from PySide6.QtWidgets import (
 )
 
 from devices.ifmib import IF_STATUS
-from gui.alerts_page import AlertsPage, Job, Relay, Submit, direct_write, one_line
+from gui.alerts_page import AlertsPage
 from gui.bridge import CoreBridge
 from gui.config_page import ConfigPage
 from gui.csv_dialog import CsvImportDialog
 from gui.dashboard import Dashboard
 from gui.device_dialog import DeviceDialog
+from gui.lamps import status_icon
 from gui.plain_text import esc, literal
 from gui.plot import BandwidthPlot
+from gui.plumbing import Job, Relay, Submit, direct_write, one_line
 from gui.service_watch import service_status, service_tooltip, takeover_note
 from gui.settings_dialog import SettingsDialog
 from gui.table_model import CellTableModel
 from gui.wireless_overview import WirelessOverview
 from gui.wireless_page import WirelessPage, has_wireless_data
-from monitor import alerts, inventory
-from monitor.inventory import store_id
-from monitor.overview import Overview
-from monitor.scheduler import CoreLoop, CycleResult
-from monitor.secrets import SecretStore, open_secrets
-from monitor.store import connect
+from monitor.alerting import alerts
+from monitor.polling.scheduler import CoreLoop, CycleResult
+from monitor.storage import inventory
+from monitor.storage.inventory import store_id
+from monitor.storage.overview import Overview
+from monitor.storage.secrets import SecretStore, open_secrets
+from monitor.storage.store import connect
 from monitor.units import format_bps
 
 # Device roles as the tree groups them (marked for lupdate; translated where shown).
@@ -83,28 +86,7 @@ ROLE_NAMES = {
     "router": QT_TRANSLATE_NOOP("MainWindow", "Routers"),
     "firewall": QT_TRANSLATE_NOOP("MainWindow", "Firewalls"),
 }
-STATUS_COLOURS = {"up": "#2ca02c", "unreachable": "#d62728", "error": "#ff7f0e", "unknown": "#9e9e9e"}
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
-_ICONS: dict[str, QIcon] = {}
-
-
-def status_icon(status: str) -> QIcon:
-    """A round coloured lamp for a device status (green up, red unreachable, orange error, grey unknown)."""
-    if status not in _ICONS:
-        icon = QIcon()
-        for size in (16, 32):
-            pixmap = QPixmap(size, size)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(pixmap)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setBrush(QColor(STATUS_COLOURS.get(status, STATUS_COLOURS["unknown"])))
-            painter.setPen(QColor("#ffffff"))
-            margin = size // 6
-            painter.drawEllipse(margin, margin, size - 2 * margin, size - 2 * margin)
-            painter.end()
-            icon.addPixmap(pixmap)
-        _ICONS[status] = icon
-    return _ICONS[status]
 
 
 DEVICE_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -1,7 +1,7 @@
 """The bandwidth graph: in/out rates of one or more ports over time, with 95th-percentile lines.
 
 Data comes from the store through :func:`load_series` (Qt-free, testable without a widget), which picks the
-rollup tier for the range with :func:`monitor.history.traffic` and returns numpy arrays with NaN for gaps.
+rollup tier for the range with :func:`monitor.storage.history.traffic` and returns numpy arrays with NaN for gaps.
 :class:`BandwidthPlot` draws them with pyqtgraph: epoch seconds on a :class:`pyqtgraph.DateAxisItem` (local
 time), bits/s with SI prefixes on the y axis, peak downsampling and clip-to-view with an explicit x range.
 """
@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from gui.plain_text import esc, plain
-from monitor.history import choose_tier, percentile95, traffic
-from monitor.store import connect
+from monitor.storage.history import choose_tier, percentile95, traffic
+from monitor.storage.store import connect
 from monitor.units import format_bps
 
 # DateAxisItem tick formats replaced per language: Chinese gets numeric dates instead of English month and weekday

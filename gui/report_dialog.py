@@ -47,9 +47,17 @@ from PySide6.QtWidgets import (
 
 from devices.errors import CampusNetError
 from gui.plain_text import plain
-from monitor import inventory
-from monitor.report import DEFAULT_TZ, Period, Report, ReportCancelled, ReportSpec, get_school_name, set_school_name
-from monitor.report_schedule import FORMATS, ReportSchedule, latest_periods, load_schedule, save_schedule
+from monitor.reports.report import (
+    DEFAULT_TZ,
+    Period,
+    Report,
+    ReportCancelled,
+    ReportSpec,
+    get_school_name,
+    set_school_name,
+)
+from monitor.reports.report_schedule import FORMATS, ReportSchedule, latest_periods, load_schedule, save_schedule
+from monitor.storage import inventory
 
 Submit = Callable[[Coroutine[Any, Any, Any]], Future[Any]]
 Write = Callable[[Callable[[sqlite3.Connection], Any]], Future[Any]]
@@ -237,7 +245,7 @@ class ReportDialog(QDialog):
 
     def _load(self) -> None:
         """Fill the choices from the store: devices, school name, the schedule and the e-mail channels."""
-        from monitor.notify import list_channels
+        from monitor.alerting.notify import list_channels
 
         for device in inventory.list_devices(self.conn):
             item = QListWidgetItem(str(device["name"]))
@@ -351,7 +359,7 @@ class ReportDialog(QDialog):
             self._show_error(str(exc))
             return False
         if what == "save" and self._pending_save is not None:
-            from monitor.report_export import check_output
+            from monitor.reports.report_export import check_output
 
             try:
                 check_output(self._pending_save[1])
@@ -369,9 +377,9 @@ class ReportDialog(QDialog):
                 self._progress.emit(done, total, _text)
 
         def work() -> None:
-            from monitor.report import build_report
-            from monitor.report_export import write_report
-            from monitor.store import connect
+            from monitor.reports.report import build_report
+            from monitor.reports.report_export import write_report
+            from monitor.storage.store import connect
 
             result: Any = None
             error: BaseException | None = None
@@ -440,7 +448,7 @@ class ReportDialog(QDialog):
         try:
             if fmt == "pdf":
                 from gui.report_pdf import write_pdf
-                from monitor.report_export import atomic_path
+                from monitor.reports.report_export import atomic_path
 
                 with atomic_path(path) as tmp:
                     write_pdf(result, tmp, self.lang, self.db_path)

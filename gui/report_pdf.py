@@ -4,7 +4,7 @@ The content is a :class:`QTextDocument` (summary, a chart per uplink with its da
 device availability, every port), paginated by Qt, with the school's name and the period at the top of every page
 and "Page 1 of 3" at the bottom. Charts are the app's own bandwidth graph (:class:`gui.plot.BandwidthPlot`)
 rendered off screen over the report's period, so they look like the graphs on the device page. Texts come from
-:mod:`monitor.report_text` in the chosen language; for Chinese, Noto Sans CJK TC (or the system's Traditional
+:mod:`monitor.reports.report_text` in the chosen language; for Chinese, Noto Sans CJK TC (or the system's Traditional
 Chinese font) is chosen by name, so the PDF embeds it.
 """
 
@@ -52,8 +52,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 from gui.i18n import translations_dir
-from monitor.report import PortStats, Report
-from monitor.report_text import day_text, text, time_text, tz_name
+from monitor.reports.report import PortStats, Report
+from monitor.reports.report_text import day_text, text, time_text, tz_name
 from monitor.units import format_bps, format_bytes
 
 DPI = 300

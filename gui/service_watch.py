@@ -1,9 +1,10 @@
 """When another process polls the store (the background service): follow its cycles instead of polling twice.
 
-The app polls only when it holds the store's poller lock (:mod:`monitor.lock`). When the background service (or
+The app polls only when it holds the store's poller lock (:mod:`monitor.storage.lock`). When the background service (or
 another CampusNet) holds it, the bridge makes a :class:`ServiceWatch`: every few seconds it reads the newest
 ``devices.last_poll`` (a ``MAX`` over a table of at most a few hundred rows) and, when the service has
-written a newer poll, hands the bridge a :class:`monitor.scheduler.CycleResult` read from the store, so the window
+written a newer poll, hands the bridge a :class:`monitor.polling.scheduler.CycleResult` read from the store, so the
+window
 refreshes exactly as after its own cycle. It also tries the lock each time: once the service has stopped, the watch
 holds the lock for the app and says so (``lockFree``), and the bridge starts polling.
 """
@@ -16,16 +17,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from monitor.lock import Holder, PollerLock
-from monitor.scheduler import CycleResult, DeviceResult
-from monitor.store import connect
+from monitor.polling.scheduler import CycleResult, DeviceResult
+from monitor.storage.lock import Holder, PollerLock
+from monitor.storage.store import connect
 
 
 class ServiceWatch(QObject):
     """Follows another process's polling of one store, from the GUI thread.
 
     Attributes:
-        holder: who polls (:class:`monitor.lock.Holder`), re-read at every check (a restarted service has a new pid).
+        holder: who polls (:class:`monitor.storage.lock.Holder`), re-read at every check (a restarted service has a new
+        pid).
         last_cycle: the other poller's latest cycle as the store holds it, or None before its first poll.
         every_ms: milliseconds between checks.
 

@@ -2,8 +2,9 @@
 
 Two kinds of settings:
 
-- polling and history (:class:`monitor.settings.PollSettings`) belong to the store, so the headless service over the
-  same store uses them too; the dialog loads and saves them with :mod:`monitor.settings`;
+- polling and history (:class:`monitor.storage.settings.PollSettings`) belong to the store, so the headless service
+over the
+  same store uses them too; the dialog loads and saves them with :mod:`monitor.storage.settings`;
 - application preferences (:class:`AppPrefs`: language, tray behaviour) belong to the person at this computer and
   live in an INI file from :func:`app_settings` (organization and application "CampusNet").
 """
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from devices.errors import CampusNetError
 from gui.plain_text import plain
-from monitor.settings import FIELDS, PollSettings, load_settings, save_settings
+from monitor.storage.settings import FIELDS, PollSettings, load_settings, save_settings
 
 # Rough bytes per stored row (table row plus its share of the primary key index), for the disk-use hint.
 _RAW_ROW_BYTES = 110
@@ -89,7 +90,7 @@ def save_app_prefs(prefs: AppPrefs, settings: QSettings | None = None) -> None:
 
 
 def _spin(name: str, suffix: str) -> QSpinBox | QDoubleSpinBox:
-    """A spin box limited to the range :mod:`monitor.settings` accepts for field ``name``."""
+    """A spin box limited to the range :mod:`monitor.storage.settings` accepts for field ``name``."""
     spec = FIELDS[name]
     box: QSpinBox | QDoubleSpinBox
     if spec.kind is int:

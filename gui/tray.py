@@ -13,8 +13,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, Signa
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from monitor import notify
-from monitor.notify import Notice
+from monitor.alerting import notify
+from monitor.alerting.notify import Notice
 
 ICON_SIZES = (16, 32, 64, 256)
 # Alert notices named one by one in a tray message; the rest are counted ("and 5 more").

@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.alerts_page import Relay, Submit, one_line
+from gui.lamps import lamp_icon
 from gui.plain_text import literal, plain
-from gui.wireless_page import SortItem, SsidTable, count_text, figures_row, lamp_icon
+from gui.plumbing import Relay, Submit, one_line
+from gui.wireless_page import SortItem, SsidTable, count_text, figures_row
 from gui.wireless_plot import CountPlot, summed_counts
-from monitor import wireless
-from monitor.store import connect
-from monitor.wireless import DeviceWireless
+from monitor.polling import wireless
+from monitor.polling.wireless import DeviceWireless
+from monitor.storage.store import connect
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -45,25 +45,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.alerts_page import Relay, Submit, one_line
+from gui.lamps import lamp_icon
 from gui.plain_text import literal, plain
+from gui.plumbing import Relay, Submit, one_line
 from gui.table_model import CellTableModel
 from gui.wireless_plot import DASH, CountPlot, device_counts
-from monitor import wireless
-from monitor.store import connect
-from monitor.wireless import WirelessView
+from monitor.polling import wireless
+from monitor.polling.wireless import WirelessView
+from monitor.storage.store import connect
 
 STATUS_RANK = {"offline": 0, "unknown": 1, "online": 2}  # offline APs first
-# AP status -> the device lamp of the same meaning (gui.main_window.status_icon).
-_LAMPS = {"online": "up", "offline": "unreachable", "unknown": "unknown"}
 _SELF = "the device itself (a standalone AP that answers)"  # devices.wireless: a standalone AP's AP counts
-
-
-def lamp_icon(status: str) -> QIcon:
-    """The round lamp of an AP status (green online, red offline, grey unknown), the device tree's own lamps."""
-    from gui.main_window import status_icon  # imported here: the main window imports this module
-
-    return status_icon(_LAMPS.get(status, "unknown"))
 
 
 def count_text(value: int | None) -> str:

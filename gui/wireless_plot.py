@@ -22,12 +22,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from gui.alerts_page import Relay, Submit, one_line
 from gui.plain_text import esc, plain
 from gui.plot import DEFAULT_RANGE, RANGES, CustomRangeDialog, date_axis, tier_text, uncheck_all
-from monitor import wireless
-from monitor.history import choose_tier
-from monitor.store import ROLLUP_TIERS, connect
+from gui.plumbing import Relay, Submit, one_line
+from monitor.polling import wireless
+from monitor.storage.history import choose_tier
+from monitor.storage.store import ROLLUP_TIERS, connect
 
 DASH = "—"  # a figure the device does not give (never shown as 0)
 ONLINE_COLOUR = "#2ca02c"
@@ -36,7 +36,7 @@ SSID_COLOURS = ("#e6550d", "#756bb1", "#17becf", "#8c564b", "#e377c2", "#bcbd22"
 _HOVER_RATE_HZ = 30
 _VIEW_SETTLE_MS = 300
 
-# A line of the graph: (kind, name) as monitor.wireless.series names it ("ssid", SSID) or ("clients", "").
+# A line of the graph: (kind, name) as monitor.polling.wireless.series names it ("ssid", SSID) or ("clients", "").
 LineKey = tuple[str, str]
 CLIENTS: LineKey = ("clients", "")
 APS_ONLINE: LineKey = ("aps_online", "")

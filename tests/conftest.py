@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from monitor.secrets import SecretStore
+    from monitor.storage.secrets import SecretStore
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CAMPUSNET_SHARED", REPO.parent / "shared"))
@@ -71,9 +71,9 @@ def _no_dangling_threads():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[sqlite3.Connection, SecretStore, Path]]:
     """An empty store in tmp_path with its secret store (the 0600 file backend): (connection, secrets, path)."""
-    from monitor import inventory
-    from monitor.secrets import open_secrets
-    from monitor.store import connect
+    from monitor.storage import inventory
+    from monitor.storage.secrets import open_secrets
+    from monitor.storage.store import connect
 
     monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
     db = tmp_path / "inventory.db"

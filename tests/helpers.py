@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from monitor import inventory
-from monitor.scheduler import CycleResult, Poller
-from monitor.secrets import open_secrets
-from monitor.store import connect
+from monitor.polling.scheduler import CycleResult, Poller
+from monitor.storage import inventory
+from monitor.storage.secrets import open_secrets
+from monitor.storage.store import connect
 from tests.conftest import REPO
 from tests.peers import parse_snmprec
 
@@ -96,7 +96,7 @@ def start_main(db: Path, *args: str) -> subprocess.Popen[str]:
 def ios_roles(running: str, ports: int = 48, *, platform: str = "cisco_ios", device: str = "sw-classroom-1") -> Any:
     """Port roles of a 48-port Catalyst from its running configuration and the example profile's port lists (no
     neighbours, no marks), as the example profile's table for the device sw-classroom-1 asks: what a render for that
-    switch gets from monitor.planning."""
+    switch gets from monitor.configuration.planning."""
     from devices.config.profile import load_profile, port_request
     from devices.config.roles import PortInfo, assign_roles
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from devices.errors import InputError
-from monitor import alerts, notify
-from monitor.alerts import Rule
-from monitor.cli import main as cli
-from monitor.notify import Channel
-from monitor.scheduler import CoreLoop, Poller
-from monitor.secrets import SecretStore
-from monitor.store import connect
+from monitor.alerting import alerts, notify
+from monitor.alerting.alerts import Rule
+from monitor.alerting.notify import Channel
+from monitor.cli.main import main as cli
+from monitor.polling.scheduler import CoreLoop, Poller
+from monitor.storage.secrets import SecretStore
+from monitor.storage.store import connect
 from tests.helpers import add_device, rows, run_cycle, snmprec
 from tests.peers import SnmpSim
 from tests.test_notify import SmtpPeer, free_tcp_port
@@ -73,8 +73,8 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def open_store(db: Path) -> tuple[sqlite3.Connection, SecretStore]:
-    from monitor import inventory
-    from monitor.secrets import open_secrets
+    from monitor.storage import inventory
+    from monitor.storage.secrets import open_secrets
 
     conn = connect(db)
     return conn, open_secrets(db, inventory.store_id(conn))
@@ -476,7 +476,7 @@ def test_evaluating_twice_changes_nothing(conn: sqlite3.Connection) -> None:
 
 def test_reboots_from_before_the_upgrade_never_alert(db: Path) -> None:
     """A store written before alerts existed (schema 4): its past reboots are history, not news."""
-    from monitor.store import MIGRATIONS
+    from monitor.storage.store import MIGRATIONS
 
     old = sqlite3.connect(db)
     for version, script in enumerate(MIGRATIONS[:4], start=1):

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 from devices.emulators.server import EmulatedDevice
-from monitor import backups, configs
-from monitor.cli import main as cli
-from monitor.inventory import DeviceSpec, add_device
-from monitor.scheduler import CoreLoop, Poller
-from monitor.secrets import SecretStore
-from monitor.settings import PollSettings, save_settings
+from monitor.cli.main import main as cli
+from monitor.configuration import backups, configs
+from monitor.polling.scheduler import CoreLoop, Poller
+from monitor.storage.inventory import DeviceSpec, add_device
+from monitor.storage.secrets import SecretStore
+from monitor.storage.settings import PollSettings, save_settings
 
 PASSWORD = "Sw1tch-Pass"
 Store = tuple[sqlite3.Connection, SecretStore, Path]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from devices.emulators import EmulatedDevice
-from monitor.cli import main as cli
+from monitor.cli.main import main as cli
 
 SSH_PASSWORD = "Ssh-Pa55word"
 RADIUS_SECRET = "Rad1us-S3cret"

@@ -14,7 +14,7 @@ import keyring
 import keyring.backend
 import pytest
 
-from monitor.cli import main
+from monitor.cli.main import main
 
 COMMUNITY = "s3cret-Community!"
 
@@ -276,8 +276,8 @@ def _device_row(db: Path, name: str) -> dict[str, Any]:
 
 
 def test_edit_changes_only_what_is_given(db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any) -> None:
-    from monitor.secrets import open_secrets
-    from monitor.store import connect
+    from monitor.storage.secrets import open_secrets
+    from monitor.storage.store import connect
 
     base = ("--db", str(db), "device")
     assert (
@@ -300,7 +300,7 @@ def test_edit_changes_only_what_is_given(db: Path, capsys: pytest.CaptureFixture
     assert _device_row(db, "lib-sw") == {} and _device_row(db, "library-sw")["location"] == "圖書館"
     conn = connect(db)
     try:
-        from monitor.inventory import store_id
+        from monitor.storage.inventory import store_id
 
         secrets = open_secrets(db, store_id(conn))
         assert secrets.get("library-sw", "ssh_password") == "Ssh-Pass-1"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.cli import main
+from monitor.cli.main import main
 from monitor.printable import json_text, visible
-from monitor.store import connect
+from monitor.storage.store import connect
 
 EVIL = "A\x1b]0;pwned\x07\x1b[2J\rB\nC\x00D\x9b31m\u202eE"
 

@@ -10,9 +10,9 @@ import pytest
 from devices.config.drivers import DRIVERS, driver_for
 from devices.errors import InputError
 from devices.masking import redact
-from monitor import configs
-from monitor.inventory import DeviceSpec, add_device
-from monitor.secrets import SecretStore
+from monitor.configuration import configs
+from monitor.storage.inventory import DeviceSpec, add_device
+from monitor.storage.secrets import SecretStore
 
 RADIUS_KEY = "Rad1usS3cret!"
 RUNNING = f"""Building configuration...
@@ -162,7 +162,7 @@ snmp-server community public RO
 def test_config_diff_masks_snmpv3_keys_and_the_device_secrets_like_the_push_output(
     store: Store, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from monitor.cli import main
+    from monitor.cli.main import main
 
     conn, secrets, db = store
     dev = _device(store)

@@ -26,8 +26,8 @@ from devices.emulators import EmulatedDevice
 from devices.errors import InputError
 from devices.push import PushResult, PushTarget
 from devices.push.diff import restore_lines
-from monitor import configs
-from monitor.planning import DeviceView, replanner
+from monitor.configuration import configs
+from monitor.configuration.planning import DeviceView, replanner
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "devices" / "profiles" / "example.toml"
 RADIUS_KEY = "Rad1us-K3y-xyz"
@@ -362,7 +362,7 @@ def test_a_site_with_its_own_tags_gets_a_note_on_what_is_left(profile: Profile) 
 
 
 def _target(store: Any, dev: EmulatedDevice, platform: str) -> PushTarget:
-    from monitor.inventory import DeviceSpec, add_device
+    from monitor.storage.inventory import DeviceSpec, add_device
 
     conn, secrets, _ = store
     spec = DeviceSpec(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.counters import CounterReading, compute_rates, octet_delta, uptime_restarted
+from monitor.polling.counters import CounterReading, compute_rates, octet_delta, uptime_restarted
 
 GBIT = 1_000_000_000
 MBIT = 1_000_000
@@ -167,6 +167,6 @@ def test_octet_delta_boundary_of_ambiguity() -> None:
     ],
 )
 def test_uplink_guessed_from_the_alias(alias: str, uplink: bool) -> None:
-    from monitor.poller import looks_like_uplink
+    from monitor.polling.poller import looks_like_uplink
 
     assert looks_like_uplink(alias) is uplink

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from devices.errors import InputError
-from monitor import inventory
-from monitor.csv_import import MAX_ROWS, import_devices
+from monitor.storage import inventory
+from monitor.storage.csv_import import MAX_ROWS, import_devices
 
 HEADER = "name,host,snmp_version,community,snmp_port,role,location,platform"
 

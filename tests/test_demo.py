@@ -16,8 +16,7 @@ import pytest
 
 from devices.simagent import SimAgent
 from devices.snmp import SnmpCredentials, SnmpSession, SnmpTarget
-from monitor import history
-from monitor.demo import (
+from monitor.demo.network import (
     CORE_NAME,
     EPOCH_MONDAY,
     INTERNET_ALIAS,
@@ -26,8 +25,9 @@ from monitor.demo import (
     build_large_school,
     spawn_agent,
 )
-from monitor.scheduler import Poller
-from monitor.store import connect
+from monitor.polling.scheduler import Poller
+from monitor.storage import history
+from monitor.storage.store import connect
 from tests.conftest import require_tool
 
 HOST = "127.0.0.1"
@@ -219,7 +219,7 @@ def _check_store(conn: object, net: DemoNetwork) -> None:
 def test_run_demo_headless_polls_until_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    from monitor.demo import run_demo_headless
+    from monitor.demo.network import run_demo_headless
 
     monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
     db = tmp_path / "demo.db"

@@ -14,9 +14,9 @@ from devices.config.drivers import driver_for
 from devices.neighbors import read_neighbours
 from devices.push import configs_equal
 from devices.snmp import SnmpCredentials, SnmpSession, SnmpTarget
-from monitor.cli import main as cli
-from monitor.demo import CORE_NAME, DemoNetwork
-from monitor.scheduler import Poller
+from monitor.cli.main import main as cli
+from monitor.demo.network import CORE_NAME, DemoNetwork
+from monitor.polling.scheduler import Poller
 
 pytestmark = pytest.mark.timeout(240)
 SECRETS = {"RAD": "Rad1us-S3cret", "SA": "snmp-auth-key1", "SP": "snmp-priv-key1"}

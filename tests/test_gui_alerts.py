@@ -21,18 +21,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gui.alert_rules_dialog import AlertRulesDialog
-from gui.alerts_page import AlertsModel, AlertsPage, direct_write
+from gui.alerts_page import AlertsModel, AlertsPage
 from gui.app import App, _qt_app
 from gui.channels_dialog import ChannelEditor, ChannelsDialog
 from gui.i18n import install_translator
 from gui.main_window import MainWindow
+from gui.plumbing import direct_write
 from gui.tray import Tray, alert_balloon, app_icon
-from monitor import alerts, inventory, notify
-from monitor.cli import main as cli
-from monitor.notify import Channel
-from monitor.scheduler import CoreLoop
-from monitor.secrets import SecretStore, open_secrets
-from monitor.store import StoreWriter, connect
+from monitor.alerting import alerts, notify
+from monitor.alerting.notify import Channel
+from monitor.cli.main import main as cli
+from monitor.polling.scheduler import CoreLoop
+from monitor.storage import inventory
+from monitor.storage.secrets import SecretStore, open_secrets
+from monitor.storage.store import StoreWriter, connect
 from tests.helpers import add_device, rows
 from tests.peers import SnmpSim
 from tests.test_alerts import agent

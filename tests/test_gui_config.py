@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTab
 
 from devices.emulators import EmulatedDevice
 from gui.config_page import ConfigPage
-from monitor.cli import main as cli
-from monitor.scheduler import CoreLoop
-from monitor.store import connect
+from monitor.cli.main import main as cli
+from monitor.polling.scheduler import CoreLoop
+from monitor.storage.store import connect
 
 SSH_PASSWORD = "Ssh-Pa55word"
 RADIUS_SECRET = "Rad1us-S3cret"
@@ -232,9 +232,10 @@ def test_the_profile_secrets_are_stored_from_the_page(qtbot: Any, switch: Any, p
 def test_an_interrupted_push_is_shown_looked_at_and_rolled_back(qtbot: Any, switch: Any, page: ConfigPage) -> None:
     from devices.config.drivers import driver_for
     from devices.push import configs_equal
-    from monitor import configs, inventory
-    from monitor.journal import PushJournal
-    from monitor.secrets import open_secrets
+    from monitor.configuration import configs
+    from monitor.configuration.journal import PushJournal
+    from monitor.storage import inventory
+    from monitor.storage.secrets import open_secrets
 
     dev, db = switch
     before = dev.running_config

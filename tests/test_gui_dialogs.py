@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from gui.csv_dialog import CsvImportDialog, _running, write_template
 from gui.device_dialog import DeviceDialog
-from monitor import inventory
-from monitor.csv_import import COLUMNS
-from monitor.scheduler import CoreLoop
+from monitor.polling.scheduler import CoreLoop
+from monitor.storage import inventory
+from monitor.storage.csv_import import COLUMNS
 from tests.peers import SnmpSim
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from gui.events_page import EventsPage
-from monitor.scheduler import CoreLoop
-from monitor.store import connect
+from monitor.polling.scheduler import CoreLoop
+from monitor.storage.store import connect
 
 NOW = time.time()
 EVENTS = [  # (seconds ago, kind, device, detail)

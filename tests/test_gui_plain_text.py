@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 
 from gui.main_window import MainWindow
 from gui.plot import BandwidthPlot
-from monitor.store import connect
+from monitor.storage.store import connect
 
 SECRET_FILE = Path(__file__).resolve()  # a file an <img> could load
 NAME = "<h1>core</h1>"
@@ -106,10 +106,11 @@ def test_graph_legends_show_port_labels_as_written(qtbot: Any, tmp_path: Path) -
 
 def test_the_channel_editor_refuses_a_token_with_a_space(qtbot: Any, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from gui.channels_dialog import ChannelsDialog
-    from monitor import inventory, notify
-    from monitor.scheduler import CoreLoop
-    from monitor.secrets import open_secrets
-    from monitor.store import StoreWriter
+    from monitor.alerting import notify
+    from monitor.polling.scheduler import CoreLoop
+    from monitor.storage import inventory
+    from monitor.storage.secrets import open_secrets
+    from monitor.storage.store import StoreWriter
 
     monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
     db = tmp_path / "inventory.db"

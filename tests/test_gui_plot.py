@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 
 from gui.plot import BandwidthPlot, load_series
-from monitor.store import connect
+from monitor.storage.store import connect
 
 DAY = 86400
 NOW = 1_795_000_000 // 7200 * 7200  # aligned to every bucket size, so bucket grids end exactly at NOW

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import QDate
 
-from gui.alerts_page import direct_write
+from gui.plumbing import direct_write
 from gui.report_dialog import ReportDialog, preset_period
-from monitor.report import get_school_name
-from monitor.report_schedule import ReportSchedule, load_schedule
-from monitor.scheduler import CoreLoop
-from monitor.store import connect
+from monitor.polling.scheduler import CoreLoop
+from monitor.reports.report import get_school_name
+from monitor.reports.report_schedule import ReportSchedule, load_schedule
+from monitor.storage.store import connect
 from tests.test_report import TO_DAY, Store, make_store, ref_port
 
 TAIPEI = ZoneInfo("Asia/Taipei")

@@ -27,7 +27,7 @@ from gui.i18n import install_translator
 from gui.main_window import MainWindow
 from gui.settings_dialog import app_prefs, app_settings
 from gui.welcome import WelcomeDialog, should_welcome
-from monitor.store import connect
+from monitor.storage.store import connect
 from tests.conftest import REPO
 from tests.helpers import add_device, rows, start_main
 from tests.peers import SnmpSim
@@ -253,8 +253,8 @@ def test_welcome_dialog_emits_its_choices(qtbot) -> None:  # type: ignore[no-unt
 
 
 def test_the_services_alerts_reach_the_apps_tray(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from monitor import alerts
-    from monitor.lock import PollerLock
+    from monitor.alerting import alerts
+    from monitor.storage.lock import PollerLock
 
     monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
     db = tmp_path / "inventory.db"

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from gui.settings_dialog import AppPrefs, SettingsDialog, app_prefs, app_settings, estimate_bytes, save_app_prefs
 from gui.tray import Tray, app_icon, paint_icon
-from monitor.settings import PollSettings, load_settings, save_settings
-from monitor.store import connect
+from monitor.storage.settings import PollSettings, load_settings, save_settings
+from monitor.storage.store import connect
 
 
 @pytest.fixture(autouse=True)

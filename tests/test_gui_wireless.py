@@ -2,7 +2,7 @@
 snmpsim serving real controller and AP recordings, and of the demo's simulated controller.
 
 Expected values come from the .snmprec text (the same independent parsing as tests/test_wireless_snmpsim.py), never
-from monitor.wireless.
+from monitor.polling.wireless.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from gui.i18n import install_translator
 from gui.main_window import MainWindow
 from gui.wireless_page import ApModel, WirelessPage
 from gui.wireless_plot import CLIENTS
-from monitor.scheduler import Poller
-from monitor.store import connect
+from monitor.polling.scheduler import Poller
+from monitor.storage.store import connect
 from tests.helpers import add_device, run_cycle
 from tests.peers import SnmpSim, parse_snmprec, snmprec_with
 from tests.test_wireless_snmpsim import EXPECT, column, text
@@ -359,8 +359,8 @@ def test_a_failed_wireless_read_is_shown_with_the_last_data(  # type: ignore[no-
 
 def test_the_gui_demo_shows_its_controller_and_aps(qtbot, english, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from gui.app import App, _qt_app
-    from monitor.demo import WLC_NAME
-    from monitor.demo_wireless import APS, OFFLINE_AP
+    from monitor.demo.network import WLC_NAME
+    from monitor.demo.wireless import APS, OFFLINE_AP
 
     monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
     app = App(_qt_app())

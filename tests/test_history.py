@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy
 import pytest
 
-from monitor.history import apply_retention, choose_tier, percentile95, port_summary, rollup, traffic
-from monitor.store import RETENTION_S, connect
+from monitor.storage.history import apply_retention, choose_tier, percentile95, port_summary, rollup, traffic
+from monitor.storage.store import RETENTION_S, connect
 
 DAY = 86400
 HOUR = 3600

@@ -1,5 +1,6 @@
-"""One poller per store (monitor/lock.py), rotating log files (monitor/logs.py), and where the installed program keeps
-its store (monitor/store.py default_db_path): in-process, and with real processes holding the lock."""
+"""One poller per store (monitor/storage/lock.py), rotating log files (monitor/logs.py), and where the installed
+program keeps
+its store (monitor/storage/store.py default_db_path): in-process, and with real processes holding the lock."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor.cli import main as cli
-from monitor.lock import PollerLock
+from monitor.cli.main import main as cli
 from monitor.logs import close_log_file, open_log_file
-from monitor.store import default_db_path
+from monitor.storage.lock import PollerLock
+from monitor.storage.store import default_db_path
 from tests.conftest import REPO
 from tests.helpers import add_device, rows, start_main
 from tests.peers import SnmpSim
@@ -77,7 +78,7 @@ def test_a_second_lock_on_the_same_store_is_refused_until_the_first_is_released(
 def test_a_killed_holder_releases_the_lock(db: Path) -> None:
     code = (
         "import sys, time\n"
-        "from monitor.lock import PollerLock\n"
+        "from monitor.storage.lock import PollerLock\n"
         f"lock = PollerLock({str(db)!r})\n"
         "assert lock.acquire('service')\n"
         "print('held', flush=True)\n"

@@ -29,11 +29,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from devices.errors import InputError
-from monitor import notify
-from monitor.cli import main as cli
-from monitor.notify import Channel, Notice
-from monitor.secrets import SecretStore
-from monitor.store import StoreWriter
+from monitor.alerting import notify
+from monitor.alerting.notify import Channel, Notice
+from monitor.cli.main import main as cli
+from monitor.storage.secrets import SecretStore
+from monitor.storage.store import StoreWriter
 
 HOST = "127.0.0.1"
 STARTED = 1_780_000_000.0  # 2026-05-28, a fixed time for the messages

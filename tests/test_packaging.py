@@ -120,7 +120,7 @@ def _glob(folder: Path, pattern: str) -> list[Path]:
 def test_spec_data_lookups_match_where_the_code_reads_them() -> None:
     """The bundle keeps each data folder at its source-relative place, which the modules compute from __file__."""
     from devices.config import render
-    from monitor import cli_config
+    from monitor.cli import config as cli_config
 
     data = dict(_spec_info().spec_literal("DATA"))
     assert render.TEMPLATES_DIR.relative_to(REPO).as_posix() in data

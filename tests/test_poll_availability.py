@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.history import apply_poll_retention, poll_counts, rollup
-from monitor.store import connect
+from monitor.storage.history import apply_poll_retention, poll_counts, rollup
+from monitor.storage.store import connect
 
 DAY = 86400
 MIDNIGHT = 1_790_000_000 // DAY * DAY  # a UTC midnight in 2026

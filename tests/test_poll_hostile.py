@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.scheduler import Poller
-from monitor.settings import PollSettings, save_settings
-from monitor.store import connect
+from monitor.polling.scheduler import Poller
+from monitor.storage.settings import PollSettings, save_settings
+from monitor.storage.store import connect
 from tests.helpers import add_device, rows, run_cycle, start_main
 from tests.hostile_agent import HostileAgent
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.scheduler import Poller
+from monitor.polling.scheduler import Poller
 from tests.helpers import add_device, rows, run_cycle
 from tests.netns import AgentNetwork
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.cli import main as cli
-from monitor.scheduler import Poller
+from monitor.cli.main import main as cli
+from monitor.polling.scheduler import Poller
 from tests.helpers import add_device, recorded_interfaces, rows, run_cycle, snmprec
 from tests.peers import SnmpSim
 from tests.test_platforms import EXPECTED as EXPECTED_PLATFORM

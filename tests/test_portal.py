@@ -25,8 +25,8 @@ from devices.config.render import Rendered, render
 from devices.emulators import EmulatedDevice
 from devices.errors import InputError
 from devices.push import PushResult, PushTarget, push
-from monitor import configs
-from monitor.cli import main as cli
+from monitor.cli.main import main as cli
+from monitor.configuration import configs
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "devices" / "profiles" / "example.toml"
 URL = "https://portal.example.edu.tw/login"
@@ -384,9 +384,9 @@ def test_config_render_gives_an_instant_device_the_instant_template(
 
 def test_a_detected_instant_ap_gets_the_instant_template_and_driver(instant_in_store: Any) -> None:
     from devices.config.drivers import driver_for
-    from monitor.inventory import get_device, store_id
-    from monitor.secrets import open_secrets
-    from monitor.store import connect
+    from monitor.storage.inventory import get_device, store_id
+    from monitor.storage.secrets import open_secrets
+    from monitor.storage.store import connect
 
     _dev, db = instant_in_store
     conn = connect(Path(db))
@@ -424,7 +424,7 @@ def test_dry_run_to_an_instant_device_shows_the_instant_change(
 
 def emulator_target(store: Any, dev: Any, platform: str) -> PushTarget:
     """A push target for the emulator ``dev``, added to the test store as a device of ``platform``."""
-    from monitor.inventory import DeviceSpec, add_device
+    from monitor.storage.inventory import DeviceSpec, add_device
 
     conn, secrets, _ = store
     spec = DeviceSpec(

@@ -24,9 +24,9 @@ from devices.push import (
     restore_lines,
     with_block_exits,
 )
-from monitor import configs
-from monitor.inventory import DeviceSpec, add_device
-from monitor.secrets import SecretStore
+from monitor.configuration import configs
+from monitor.storage.inventory import DeviceSpec, add_device
+from monitor.storage.secrets import SecretStore
 
 IOS = driver_for("cisco_ios")
 WLC = driver_for("cisco_wlc")

@@ -27,9 +27,9 @@ from devices.emulators import EmulatedDevice
 from devices.emulators.aruba_aoscx import PORTS
 from devices.emulators.server import ConfigNode
 from devices.push import PushResult, PushTarget, push
-from monitor import configs
-from monitor.inventory import DeviceSpec, add_device
-from monitor.secrets import SecretStore
+from monitor.configuration import configs
+from monitor.storage.inventory import DeviceSpec, add_device
+from monitor.storage.secrets import SecretStore
 
 pytestmark = pytest.mark.timeout(120)
 

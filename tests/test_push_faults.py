@@ -18,10 +18,10 @@ import pytest
 
 from devices.emulators import EmulatedDevice
 from devices.push import PushJob, PushResult, PushTarget, push, push_many, summarize
-from monitor import configs, journal
-from monitor.inventory import DeviceSpec, add_device
-from monitor.journal import PushJournal
-from monitor.secrets import SecretStore
+from monitor.configuration import configs, journal
+from monitor.configuration.journal import PushJournal
+from monitor.storage.inventory import DeviceSpec, add_device
+from monitor.storage.secrets import SecretStore
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -310,7 +310,7 @@ def test_session_dropped_right_after_confirm_keeps_the_change_and_saves_it(
 def test_error_after_write_memory_leaves_the_change_applied_not_saved_and_recover_finishes_it(
     store: Store, ios: EmulatedDevice, tmp_path: Path
 ) -> None:
-    from monitor import recovery
+    from monitor.configuration import recovery
 
     ios.answer_with(r"^write memory$", "% Invalid input detected at '^' marker.", times=-1)
     result = _push(store, _target(store, ios), tmp_path)
@@ -409,7 +409,7 @@ def test_no_backup_is_taken_while_a_revert_timer_is_pending(store: Store, ios: E
 
 
 def test_no_backup_is_taken_while_a_push_is_unfinished(store: Store, ios: EmulatedDevice, tmp_path: Path) -> None:
-    from monitor import backups
+    from monitor.configuration import backups
 
     conn, secrets, db = store
     target = _target(store, ios)

@@ -23,9 +23,9 @@ import pytest
 from devices.config.drivers import driver_for
 from devices.emulators import EmulatedDevice
 from devices.push import configs_equal
-from monitor import journal
-from monitor.cli import main as cli
-from monitor.store import connect
+from monitor.cli.main import main as cli
+from monitor.configuration import journal
+from monitor.storage.store import connect
 
 pytestmark = pytest.mark.timeout(240)
 REPO = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ from devices.config.profile import Profile, load_profile
 from devices.config.render import Rendered, render
 from devices.emulators import EmulatedDevice
 from devices.push import PushResult, compute_change, restore_lines, with_block_exits
-from monitor import configs
+from monitor.configuration import configs
 from tests.test_portal import PASSWORD, RADIUS_KEY, connect_emulator, emulator_target, push_rendered
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "devices" / "profiles" / "example.toml"

@@ -27,9 +27,9 @@ from devices.emulators import EmulatedDevice
 from devices.emulators.zyxel import MORE
 from devices.errors import InputError
 from devices.push import PushResult, PushTarget, compute_change, configs_equal, push, restore_lines
-from monitor import configs
-from monitor.inventory import DeviceSpec, add_device, get_device
-from monitor.secrets import SecretStore
+from monitor.configuration import configs
+from monitor.storage.inventory import DeviceSpec, add_device, get_device
+from monitor.storage.secrets import SecretStore
 
 pytestmark = pytest.mark.timeout(180)
 

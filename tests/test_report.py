@@ -19,8 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from devices.errors import InputError
-from monitor.history import rollup
-from monitor.report import (
+from monitor.reports.report import (
     ReportCancelled,
     ReportSpec,
     build_report,
@@ -29,9 +28,10 @@ from monitor.report import (
     set_school_name,
     system_language,
 )
-from monitor.report_export import CSV_COLUMNS, export_report, write_report
+from monitor.reports.report_export import CSV_COLUMNS, export_report, write_report
 from monitor.safe_files import WriteError
-from monitor.store import connect
+from monitor.storage.history import rollup
+from monitor.storage.store import connect
 from tests.conftest import REPO
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -194,7 +194,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
 
 
 def _spec(s: Store, **kw: object) -> ReportSpec:
-    from monitor.report import Period
+    from monitor.reports.report import Period
 
     return ReportSpec(Period(s.from_ts, s.to_ts), **kw)  # type: ignore[arg-type]
 
@@ -605,7 +605,7 @@ def test_cli_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The demo school's store with a week of history up to now (written directly, as the demo does)."""
-    from monitor.demo import DemoNetwork, backfill
+    from monitor.demo.network import DemoNetwork, backfill
 
     db = tmp_path_factory.mktemp("demo") / "demo.db"
     with pytest.MonkeyPatch.context() as mp:
@@ -621,7 +621,7 @@ WEEK = ((TODAY - timedelta(days=7)).isoformat(), TODAY.isoformat())
 def test_cli_demo_csv_and_xlsx(demo_db: Path, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from monitor.demo import CORE_NAME, INTERNET_ALIAS
+    from monitor.demo.network import CORE_NAME, INTERNET_ALIAS
 
     csv_out, xlsx_out = tmp_path / "demo.csv", tmp_path / "demo.xlsx"
     done = run_cli(demo_db, "--from", WEEK[0], "--to", WEEK[1], "--format", "csv", "--out", str(csv_out))

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.report import Period, ReportSpec
-from monitor.report_export import export_report
-from monitor.store import connect
+from monitor.reports.report import Period, ReportSpec
+from monitor.reports.report_export import export_report
+from monitor.storage.store import connect
 from tests.conftest import missing_peer, require_tool
 from tests.test_report import PORTS, TO_DAY, make_store, ref_port
 

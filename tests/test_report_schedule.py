@@ -17,13 +17,21 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from devices.errors import InputError
-from monitor import notify, report_schedule
-from monitor.cli import main as cli
-from monitor.inventory import store_id
-from monitor.report_schedule import ReportSchedule, due_reports, latest_periods, mark_done, run_due, save_schedule
-from monitor.scheduler import CoreLoop, Poller
-from monitor.secrets import open_secrets
-from monitor.store import connect
+from monitor.alerting import notify
+from monitor.cli.main import main as cli
+from monitor.polling.scheduler import CoreLoop, Poller
+from monitor.reports import report_schedule
+from monitor.reports.report_schedule import (
+    ReportSchedule,
+    due_reports,
+    latest_periods,
+    mark_done,
+    run_due,
+    save_schedule,
+)
+from monitor.storage.inventory import store_id
+from monitor.storage.secrets import open_secrets
+from monitor.storage.store import connect
 from tests.test_notify import SmtpPeer, email_channel
 from tests.test_report import make_store
 
@@ -207,7 +215,7 @@ def test_cli_shows_and_changes_the_schedule(tmp_path: Path, capsys: pytest.Captu
 def test_a_report_outliving_its_poller_does_not_wait_for_the_gone_writer(tmp_path: Path) -> None:
     """A report thread still running when the poller stops gets a clear error from the closed writer instead of
     waiting forever (which kept the process from exiting)."""
-    from monitor.store import StoreError, StoreWriter
+    from monitor.storage.store import StoreError, StoreWriter
 
     writer = StoreWriter(tmp_path / "inventory.db")
     assert writer.run(lambda c: c.execute("SELECT 1").fetchone()[0]) == 1

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from devices.errors import InputError
-from monitor import report_export
-from monitor.cli import main as cli
+from monitor.cli.main import main as cli
+from monitor.reports import report_export
 from monitor.safe_files import WriteError, atomic_path
-from monitor.store import connect
+from monitor.storage.store import connect
 from tests.test_report import TO_DAY, _report, make_store, run_cli
 
 EVIL_NAME = "=cmd|' -c calc'!A0"

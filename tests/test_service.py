@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.cli import main as cli
-from monitor.scheduler import CycleResult, Poller
+from monitor.cli.main import main as cli
+from monitor.polling.scheduler import CycleResult, Poller
 from tests.conftest import REPO
 from tests.helpers import add_device, rows, start_main
 from tests.peers import V3_USERS, SnmpdLoopback, SnmpSim
@@ -157,8 +157,8 @@ def test_demo_rejects_bad_speed(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 
 
 def test_poller_follows_the_store_settings_unless_told_otherwise(db: Path) -> None:
-    from monitor.settings import PollSettings, save_settings
-    from monitor.store import connect
+    from monitor.storage.settings import PollSettings, save_settings
+    from monitor.storage.store import connect
 
     conn = connect(db)
     save_settings(conn, PollSettings(poll_interval_s=120, concurrency=4))

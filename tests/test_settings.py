@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from devices.errors import InputError
-from monitor.history import apply_retention
-from monitor.settings import PollSettings, load_settings, retention_seconds, save_settings
-from monitor.store import connect
+from monitor.storage.history import apply_retention
+from monitor.storage.settings import PollSettings, load_settings, retention_seconds, save_settings
+from monitor.storage.store import connect
 
 DAY = 86400
 
@@ -126,7 +126,7 @@ def test_unparsable_stored_value_falls_back_to_default(
         ],
     )
     conn.commit()
-    with caplog.at_level(logging.WARNING, logger="monitor.settings"):
+    with caplog.at_level(logging.WARNING, logger="monitor.storage.settings"):
         s = load_settings(conn)
     assert s == PollSettings(concurrency=12)
     warned = caplog.text
@@ -185,7 +185,7 @@ def test_partial_retention_override_keeps_other_defaults(conn: sqlite3.Connectio
 
 
 def test_graph_tier_follows_the_configured_retention(tmp_path: Path) -> None:
-    from monitor.history import choose_tier, store_retention
+    from monitor.storage.history import choose_tier, store_retention
 
     conn = connect(tmp_path / "r.db")
     now = 2_000_000_000.0

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 
 from devices.snmp import SnmpCredentials, SnmpSession, SnmpTarget
-from monitor import wireless
-from monitor.cli import main as cli
-from monitor.demo import EPOCH_MONDAY, WLC_COMMUNITY, WLC_NAME, DemoNetwork, backfill, run_demo_headless
-from monitor.demo_wireless import APS, OFFLINE_AP, SSIDS
-from monitor.scheduler import Poller
-from monitor.store import connect
+from monitor.cli.main import main as cli
+from monitor.demo.network import EPOCH_MONDAY, WLC_COMMUNITY, WLC_NAME, DemoNetwork, backfill, run_demo_headless
+from monitor.demo.wireless import APS, OFFLINE_AP, SSIDS
+from monitor.polling import wireless
+from monitor.polling.scheduler import Poller
+from monitor.storage.store import connect
 from tests.helpers import run_cycle
 
 WEDNESDAY = EPOCH_MONDAY + 2 * 86400  # 00:00 Asia/Taipei

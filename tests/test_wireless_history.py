@@ -15,10 +15,11 @@ import pytest
 from devices.errors import SnmpTimeout
 from devices.snmp import SnmpSession
 from devices.wireless import AccessPoint, WirelessSnapshot
-from monitor import inventory, wireless
-from monitor.cli import main as cli
-from monitor.scheduler import Poller
-from monitor.secrets import SecretStore
+from monitor.cli.main import main as cli
+from monitor.polling import wireless
+from monitor.polling.scheduler import Poller
+from monitor.storage import inventory
+from monitor.storage.secrets import SecretStore
 from tests.helpers import add_device, rows, run_cycle
 from tests.peers import SnmpSim, parse_snmprec, snmprec_with
 

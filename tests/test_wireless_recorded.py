@@ -22,8 +22,8 @@ from devices.platforms import identify
 from devices.snmp import SnmpSession, SnmpTarget
 from devices.wireless import DeviceFacts, WirelessSnapshot, fetch_wireless, probe, reader_for
 from devices.wireless.common import Num
-from monitor.cli import main as cli
-from monitor.scheduler import Poller
+from monitor.cli.main import main as cli
+from monitor.polling.scheduler import Poller
 from tests.helpers import add_device, run_cycle
 from tests.peers import SnmpSim, parse_snmprec
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from monitor.cli import main as cli
-from monitor.scheduler import Poller
+from monitor.cli.main import main as cli
+from monitor.polling.scheduler import Poller
 from tests.helpers import add_device, rows, run_cycle
 
 pytestmark = pytest.mark.snmpsim

@@ -25,8 +25,26 @@ import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from devices.config.checks import (
+    MAX_RADIUS,
+    NAME_FORBIDDEN,
+    check_address,
+    check_banner_line,
+    check_choice,
+    check_int,
+    check_minutes,
+    check_name,
+    check_network,
+    check_port,
+    check_ports,
+    check_ref,
+    check_ssid,
+    check_text,
+    check_url,
+    check_vlan,
+)
 from devices.config.roles import EDGE_MODES, RoleRequest
 from devices.errors import InputError
 
@@ -149,8 +167,6 @@ def load_profile(path: str | Path) -> Profile:
 
 def parse_profile(text: str) -> Profile:
     """Parse and validate profile TOML text."""
-    from devices.config.params import validate_profile  # params builds on these dataclasses
-
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -482,3 +498,91 @@ def _int_list(item: dict[str, Any], key: str, where: str) -> list[int]:
         if isinstance(entry, bool) or not isinstance(entry, int):
             raise InputError(f"{where}.{key}[{i}] must be a whole number, not {_kind(entry)}")
     return value
+
+
+# --- validation ------------------------------------------------------------------------------------------------
+
+_T = TypeVar("_T")
+
+
+def validate_profile(profile: Profile) -> None:
+    """Check every field of a profile; raise InputError naming the first bad one."""
+    check_name(profile.county, "county.name")
+    names: set[str] = set()
+    ids: set[int] = set()
+    for i, ssid in enumerate(profile.ssids):
+        where = f"ssid[{i}]"
+        check_ssid(ssid.name, f"{where}.name")
+        check_choice(ssid.auth, f"{where}.auth", AUTH_MODES)
+        check_vlan(ssid.vlan, f"{where}.vlan")
+        check_choice(ssid.ft, f"{where}.ft", FT_MODES)
+        check_int(ssid.wlan_id, f"{where}.wlan_id", 1, 512, "a WLAN id")
+        if ssid.auth == "portal" and ssid.portal_url is None:
+            raise InputError(f'{where}.portal_url is missing (needed for auth = "portal")')
+        if ssid.portal_url is not None:
+            check_url(ssid.portal_url, f"{where}.portal_url")
+        _unique(names, ssid.name, f"{where}.name")
+        _unique(ids, ssid.wlan_id, f"{where}.wlan_id")
+    if len(profile.radius) > MAX_RADIUS:
+        raise InputError(f"radius: at most {MAX_RADIUS} servers (primary and secondary), not {len(profile.radius)}")
+    if any(s.auth == "dot1x" for s in profile.ssids) and not profile.radius:
+        raise InputError("radius: an 802.1X SSID needs at least one [[radius]] server")
+    for i, server in enumerate(profile.radius):
+        where = f"radius[{i}]"
+        check_address(server.host, f"{where}.host")
+        check_port(server.auth_port, f"{where}.auth_port")
+        check_port(server.acct_port, f"{where}.acct_port")
+        check_ref(server.secret_ref, f"{where}.secret_ref")
+    _validate_baseline(profile)
+
+
+def _unique(seen: set[_T], value: _T, field: str) -> None:
+    if value in seen:
+        raise InputError(f"{field}: {value!r} appears twice")
+    seen.add(value)
+
+
+def _validate_baseline(profile: Profile) -> None:
+    base = profile.baseline
+    for i, addr in enumerate(base.ntp):
+        check_address(addr, f"baseline.ntp[{i}]")
+    for i, addr in enumerate(base.syslog):
+        check_address(addr, f"baseline.syslog[{i}]")
+    for i, net in enumerate(base.management_acl):
+        check_network(net, f"baseline.management_acl[{i}]")
+    for i, line in enumerate(base.banner):
+        check_banner_line(line, f"baseline.banner[{i}]")
+    check_minutes(base.exec_timeout_minutes, "baseline.exec_timeout_minutes")
+    for i, vlan in enumerate(base.dhcp_snooping_vlans):
+        check_vlan(vlan, f"baseline.dhcp_snooping_vlans[{i}]")
+    if base.ap_vlan is not None:
+        check_vlan(base.ap_vlan, "baseline.ap_vlan")
+    for key in ("access_ports", "uplink_ports", "ap_ports"):
+        for platform, ports in getattr(base, key).items():
+            check_text(platform, f"baseline.{key}")
+            check_ports(ports, f"baseline.{key}" + ("" if platform == "*" else f".{platform}"))
+    _validate_ports(profile)
+    if base.snmpv3 is not None:
+        snmp = base.snmpv3
+        check_name(snmp.user, "baseline.snmpv3.user", 32)
+        if set(snmp.user) & NAME_FORBIDDEN:
+            raise InputError('baseline.snmpv3.user must not contain a space, ? or "')
+        check_choice(snmp.auth_protocol, "baseline.snmpv3.auth_protocol", SNMP_AUTH_PROTOCOLS)
+        check_choice(snmp.priv_protocol, "baseline.snmpv3.priv_protocol", SNMP_PRIV_PROTOCOLS)
+        check_ref(snmp.auth_key_ref, "baseline.snmpv3.auth_key_ref")
+        check_ref(snmp.priv_key_ref, "baseline.snmpv3.priv_key_ref")
+
+
+def _validate_ports(profile: Profile) -> None:
+    policy = profile.baseline.ports
+    check_choice(policy.edge, "baseline.ports.edge", EDGE_MODES)
+    names: set[str] = set()
+    for i, override in enumerate(policy.devices):
+        where = f"baseline.ports.device[{i}]"
+        check_name(override.device, f"{where}.name")
+        _unique(names, override.device, f"{where}.name")
+        if override.edge_mode is not None:
+            check_choice(override.edge_mode, f"{where}.edge", EDGE_MODES)
+        for key in ("edge", "ap", "uplink"):
+            for j, ports in enumerate(getattr(override, key)):
+                check_ports(ports, f"{where}.{key}[{j}]")

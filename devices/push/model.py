@@ -31,7 +31,7 @@ OUTCOMES = (APPLIED, ROLLED_BACK, UNCHANGED, NOT_TRIED, ATTENTION, PREVIEW)
 
 
 class BackupStore(Protocol):
-    """Where backups and audit records go (``monitor.configs.ConfigArchive`` implements it)."""
+    """Where backups and audit records go (``monitor.configuration.configs.ConfigArchive`` implements it)."""
 
     def save_backup(self, device_id: int, text: str, source: str) -> int:
         """Store a backup (``source``: push-before or push-after); return its id."""
@@ -48,7 +48,7 @@ class BackupStore(Protocol):
 
 class Journal(Protocol):
     """The push journal: one entry per device push, each step written BEFORE it is taken, so a push cut short
-    (killed, power lost) is found and reconciled later (``monitor.journal.PushJournal`` implements it).
+    (killed, power lost) is found and reconciled later (``monitor.configuration.journal.PushJournal`` implements it).
 
     ``detail`` values are JSON-able; the key ``intent`` (the intended lines, which may hold secrets) is stored
     encrypted by the implementation.

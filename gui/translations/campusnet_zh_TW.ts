@@ -4,7 +4,7 @@
 <context>
     <name>AlertRulesDialog</name>
     <message>
-        <location filename="../alert_rules_dialog.py" line="+45"/>
+        <location filename="../alert_rules_dialog.py" line="+49"/>
         <source>Missed polls in a row</source>
         <translation>連續輪詢失敗次數</translation>
     </message>
@@ -203,7 +203,7 @@
 <context>
     <name>AlertsModel</name>
     <message>
-        <location filename="../alerts_page.py" line="+288"/>
+        <location filename="../alerts_page.py" line="+189"/>
         <source>State</source>
         <translation>狀態</translation>
     </message>
@@ -271,7 +271,7 @@
 <context>
     <name>AlertsPage</name>
     <message>
-        <location line="-247"/>
+        <location filename="../alert_names.py" line="+9"/>
         <location line="+13"/>
         <source>Device down</source>
         <translation>裝置離線</translation>
@@ -324,7 +324,7 @@
         <translation>上行鏈路使用率過高</translation>
     </message>
     <message>
-        <location line="+187"/>
+        <location filename="../alerts_page.py" line="-44"/>
         <source>{0} min</source>
         <translation>{0} 分鐘</translation>
     </message>
@@ -463,7 +463,7 @@
 <context>
     <name>ApModel</name>
     <message>
-        <location filename="../wireless_page.py" line="+253"/>
+        <location filename="../wireless_page.py" line="+245"/>
         <source>Name</source>
         <translation>名稱</translation>
     </message>
@@ -658,7 +658,7 @@
 <context>
     <name>ChannelEditor</name>
     <message>
-        <location filename="../channels_dialog.py" line="+125"/>
+        <location filename="../channels_dialog.py" line="+126"/>
         <source>Edit channel</source>
         <translation>編輯通知管道</translation>
     </message>
@@ -1549,7 +1549,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../dashboard.py" line="+39"/>
+        <location filename="../dashboard.py" line="+40"/>
         <source>alert</source>
         <translation>告警</translation>
     </message>
@@ -1587,6 +1587,11 @@
         <location line="+1"/>
         <source>scheduled report failed</source>
         <translation>排程報表產生失敗</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>disk full: polls not kept</source>
+        <translation>磁碟已滿：輪詢結果未保存</translation>
     </message>
     <message>
         <location line="+56"/>
@@ -1707,7 +1712,7 @@
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="-151"/>
+        <location filename="../dashboard.py" line="-152"/>
         <location filename="../i18n.py" line="+2"/>
         <source>device down</source>
         <translation>裝置離線</translation>
@@ -1740,7 +1745,7 @@
 <context>
     <name>DeviceDialog</name>
     <message>
-        <location filename="../device_dialog.py" line="+106"/>
+        <location filename="../device_dialog.py" line="+107"/>
         <source>Edit device</source>
         <translation>編輯裝置</translation>
     </message>
@@ -1969,7 +1974,7 @@
 <context>
     <name>DevicePage</name>
     <message>
-        <location filename="../main_window.py" line="+321"/>
+        <location filename="../main_window.py" line="+303"/>
         <source>Ports</source>
         <translation>連接埠</translation>
     </message>
@@ -2192,7 +2197,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="-208"/>
+        <location filename="../main_window.py" line="-187"/>
         <source>Switches</source>
         <translation>交換器</translation>
     </message>
@@ -2217,7 +2222,7 @@
         <translation>防火牆</translation>
     </message>
     <message>
-        <location line="+397"/>
+        <location line="+376"/>
         <source>CampusNet</source>
         <translation>CampusNet</translation>
     </message>
@@ -2519,7 +2524,7 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../report_dialog.py" line="+112"/>
+        <location filename="../report_dialog.py" line="+120"/>
         <source>Usage report</source>
         <translation>使用報告</translation>
     </message>
@@ -2790,7 +2795,7 @@
 <context>
     <name>ServiceWatch</name>
     <message>
-        <location filename="../service_watch.py" line="+110"/>
+        <location filename="../service_watch.py" line="+112"/>
         <source>Polled by the background service (pid {0})</source>
         <translation>由背景服務輪詢中（pid {0}）</translation>
     </message>
@@ -2833,7 +2838,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="+135"/>
+        <location filename="../settings_dialog.py" line="+136"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
@@ -3098,7 +3103,7 @@
 <context>
     <name>WirelessOverview</name>
     <message>
-        <location filename="../wireless_overview.py" line="+98"/>
+        <location filename="../wireless_overview.py" line="+99"/>
         <source>Wireless: the whole school</source>
         <translation>無線網路：全校</translation>
     </message>

@@ -1,0 +1,1 @@
+"""The demo: a simulated school network (SNMP agents, SSH devices, wireless controller) and its history."""

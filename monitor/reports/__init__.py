@@ -1,0 +1,1 @@
+"""Usage reports: the numbers, the texts, the CSV and Excel writers, and the scheduled runs."""
