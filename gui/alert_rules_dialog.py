@@ -15,7 +15,7 @@ import functools
 import sqlite3
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from devices.errors import CampusNetError
 from gui.alert_names import kind_name, rule_label, severity_name
+from gui.i18n import QT_TRANSLATE_NOOP
 from gui.plain_text import literal, plain
 from gui.plumbing import ERROR_STYLE, OK_STYLE, Relay, Write, one_line
 from monitor.alerting import alerts

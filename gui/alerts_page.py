@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -48,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from devices.errors import CampusNetError
 from gui.alert_names import kind_name, rule_label, severity_name
+from gui.i18n import QT_TRANSLATE_NOOP
 from gui.plain_text import literal, plain
 from gui.plumbing import ERROR_STYLE, OK_STYLE, Relay, Submit, Write, one_line
 from gui.table_model import CellTableModel

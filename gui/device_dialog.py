@@ -197,7 +197,9 @@ class DeviceDialog(QDialog):
         self.location_combo.setEditable(True)
         self.location_combo.addItems(self._known_locations())
         self.location_combo.setCurrentText("")
-        self.location_combo.lineEdit().setPlaceholderText(self.tr("e.g. building, floor or room"))
+        location_edit = self.location_combo.lineEdit()
+        assert location_edit is not None  # an editable combo box has its line edit
+        location_edit.setPlaceholderText(self.tr("e.g. building, floor or room"))
         self.platform_combo = QComboBox()
         self.platform_combo.setEditable(True)
         self.platform_combo.addItems(["auto", *known_platforms()])

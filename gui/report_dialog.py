@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import sqlite3
 import threading
 import time
@@ -354,7 +355,7 @@ class ReportDialog(QDialog):
         try:
             spec = self.spec()
             if spec.school is not None and spec.school.strip() != get_school_name(self.conn):
-                self.write(lambda c, name=spec.school: set_school_name(c, name)).result(timeout=30)
+                self.write(functools.partial(set_school_name, name=spec.school)).result(timeout=30)
         except CampusNetError as exc:
             self._show_error(str(exc))
             return False

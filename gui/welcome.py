@@ -83,19 +83,19 @@ class WelcomeDialog(QDialog):
         languages.addStretch()
         layout.addLayout(languages)
         (self.chinese if resolve_language(language) == "zh_TW" else self.english).setChecked(True)
-        self.chinese.toggled.connect(lambda on: on and self.languageChosen.emit("zh_TW"))
-        self.english.toggled.connect(lambda on: on and self.languageChosen.emit("en"))
+        self.chinese.toggled.connect(lambda on: self._pick_language(on, "zh_TW"))
+        self.english.toggled.connect(lambda on: self._pick_language(on, "en"))
         buttons = QHBoxLayout()
         self.add_button = QPushButton()
         self.import_button = QPushButton()
         self.demo_button = QPushButton()
-        for button, signal in (
+        for action, signal in (
             (self.add_button, self.addRequested),
             (self.import_button, self.importRequested),
             (self.demo_button, self.demoRequested),
         ):
-            button.clicked.connect(lambda _checked=False, s=signal: self._choose(s))
-            buttons.addWidget(button)
+            action.clicked.connect(lambda _checked=False, s=signal: self._choose(s))
+            buttons.addWidget(action)
         layout.addLayout(buttons)
         bottom = QHBoxLayout()
         self.dont_show = QCheckBox()
@@ -131,6 +131,11 @@ class WelcomeDialog(QDialog):
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
         super().changeEvent(event)
+
+    def _pick_language(self, on: bool, language: str) -> None:
+        """A language button was switched on: say which language was chosen."""
+        if on:
+            self.languageChosen.emit(language)
 
     def _choose(self, signal: SignalInstance) -> None:
         self.accept()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from gui.lamps import lamp_icon
 from gui.plain_text import literal, plain
 from gui.plumbing import Relay, Submit, one_line
-from gui.wireless_page import SortItem, SsidTable, count_text, figures_row
+from gui.wireless_page import SortItem, SsidTable, cell, count_text, figures_row
 from gui.wireless_plot import CountPlot, summed_counts
 from monitor.polling import wireless
 from monitor.polling.wireless import DeviceWireless
@@ -218,12 +218,12 @@ class WirelessOverview(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
             lamp = "offline" if dev.aps_offline or dev.error else "online"
-            self.table.item(row, 0).setIcon(lamp_icon(lamp))
+            cell(self.table, row, 0).setIcon(lamp_icon(lamp))
             problems = [self.tr("{0} AP(s) offline").format(dev.aps_offline)] if dev.aps_offline else []
             problems += [self.tr("the latest poll failed: {0}").format(dev.error)] if dev.error else []
-            self.table.item(row, 0).setToolTip(literal("\n".join(problems) or self.tr("no AP offline")))
+            cell(self.table, row, 0).setToolTip(literal("\n".join(problems) or self.tr("no AP offline")))
             if dev.aps_total is None or dev.aps_online is None:
-                self.table.item(row, 2 if dev.aps_total is None else 1).setToolTip(
+                cell(self.table, row, 2 if dev.aps_total is None else 1).setToolTip(
                     self.tr("The device's MIB does not give this figure.")
                 )
         self.table.setSortingEnabled(True)
@@ -233,12 +233,12 @@ class WirelessOverview(QWidget):
     def selected_device(self) -> int | None:
         """The device id of the selected controller, or None."""
         rows = self.table.selectionModel().selectedRows()
-        return None if not rows else int(self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole + 1))
+        return None if not rows else int(cell(self.table, rows[0].row(), 0).data(Qt.ItemDataRole.UserRole + 1))
 
     def select_device(self, device_id: int) -> bool:
         """Select a controller's row; False when it is not listed."""
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole + 1) == device_id:
+            if cell(self.table, row, 0).data(Qt.ItemDataRole.UserRole + 1) == device_id:
                 self.table.selectRow(row)
                 return True
         return False

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -45,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import QT_TRANSLATE_NOOP
 from gui.lamps import lamp_icon
 from gui.plain_text import literal, plain
 from gui.plumbing import Relay, Submit, one_line
@@ -56,6 +56,13 @@ from monitor.storage.store import connect
 
 STATUS_RANK = {"offline": 0, "unknown": 1, "online": 2}  # offline APs first
 _SELF = "the device itself (a standalone AP that answers)"  # devices.wireless: a standalone AP's AP counts
+
+
+def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """The item at (row, column) of a table whose cells are all filled (Qt's type says it may be missing)."""
+    item = table.item(row, column)
+    assert item is not None, (row, column)
+    return item
 
 
 def count_text(value: int | None) -> str:
@@ -164,7 +171,7 @@ class ShareDelegate(QStyledItemDelegate):
         """Qt override."""
         share = index.data(Qt.ItemDataRole.UserRole + 1) or 0.0
         if share > 0:
-            rect = option.rect.adjusted(2, 4, -2, -4)  # type: ignore[attr-defined]
+            rect = option.rect.adjusted(2, 4, -2, -4)
             painter.fillRect(rect.adjusted(0, 0, -int(rect.width() * (1 - share)), 0), QColor("#a6cde9"))
         super().paint(painter, option, index)
 
@@ -224,7 +231,8 @@ class SsidTable(QTableWidget):
     def counts(self) -> dict[str, int]:
         """SSID -> clients as shown."""
         return {
-            self.item(r, 0).text(): int(self.item(r, 1).data(Qt.ItemDataRole.UserRole)) for r in range(self.rowCount())
+            cell(self, r, 0).text(): int(cell(self, r, 1).data(Qt.ItemDataRole.UserRole))
+            for r in range(self.rowCount())
         }
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
@@ -393,8 +401,9 @@ class WirelessPage(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self._build_content())
-        QVBoxLayout(self).addWidget(self.stack)
-        self.layout().setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.stack)
+        outer.setContentsMargins(0, 0, 0, 0)
 
     def _build_content(self) -> QWidget:
         content = QWidget()

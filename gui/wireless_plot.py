@@ -357,10 +357,16 @@ class CountPlot(QWidget):
         uncheck_all(self._buttons)
         self._load(x0, x1)
 
+    def _back_to_span(self) -> None:
+        """The custom range was cancelled: show the span chosen before it again."""
+        if self._span is not None:
+            self.set_span(self._span)
+
     def _ask_custom_range(self) -> None:
         self.custom_dialog = CustomRangeDialog(*self._range, parent=self)
-        self.custom_dialog.accepted.connect(lambda: self.set_range(*self.custom_dialog.selected_range()))  # type: ignore[union-attr]
-        self.custom_dialog.rejected.connect(lambda: self._span is not None and self.set_span(self._span))
+        dialog = self.custom_dialog
+        dialog.accepted.connect(lambda: self.set_range(*dialog.selected_range()))
+        dialog.rejected.connect(self._back_to_span)
         self.custom_dialog.open()
 
     def readout_text(self, x: float) -> str:

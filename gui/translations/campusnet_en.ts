@@ -4,7 +4,7 @@
 <context>
     <name>AlertRulesDialog</name>
     <message>
-        <location filename="../alert_rules_dialog.py" line="+49"/>
+        <location filename="../alert_rules_dialog.py" line="+50"/>
         <source>Missed polls in a row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -271,7 +271,7 @@
 <context>
     <name>AlertsPage</name>
     <message>
-        <location filename="../alert_names.py" line="+9"/>
+        <location filename="../alert_names.py" line="+11"/>
         <location line="+13"/>
         <source>Device down</source>
         <translation type="unfinished"></translation>
@@ -463,7 +463,7 @@
 <context>
     <name>ApModel</name>
     <message>
-        <location filename="../wireless_page.py" line="+245"/>
+        <location filename="../wireless_page.py" line="+253"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -605,7 +605,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="+54"/>
+        <location filename="../i18n.py" line="+62"/>
         <source>raw samples</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1549,7 +1549,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../dashboard.py" line="+40"/>
+        <location filename="../dashboard.py" line="+41"/>
         <source>alert</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1851,7 +1851,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>e.g. building, floor or room</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2524,7 +2524,7 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../report_dialog.py" line="+120"/>
+        <location filename="../report_dialog.py" line="+121"/>
         <source>Usage report</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2991,7 +2991,7 @@
 <context>
     <name>SsidTable</name>
     <message>
-        <location filename="../wireless_page.py" line="-128"/>
+        <location filename="../wireless_page.py" line="-129"/>
         <source>SSID</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3236,7 +3236,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+271"/>
+        <location line="+272"/>
         <source>APs online</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3256,7 +3256,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Filter APs by name, status, IP, MAC, model, location…</source>
         <translation type="unfinished"></translation>
     </message>
