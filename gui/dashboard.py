@@ -25,6 +25,7 @@ from gui.i18n import QT_TRANSLATE_NOOP
 from gui.lamps import lamp_icon
 from gui.plain_text import literal, plain
 from gui.plot import BandwidthPlot
+from gui.tray import message_language
 from gui.wireless_overview import SchoolWireless
 from gui.wireless_page import count_text
 from monitor.polling import wireless
@@ -148,7 +149,7 @@ class Dashboard(QWidget):
                     time.strftime("%m-%d %H:%M", time.localtime(e.ts)),
                     e.device,
                     self.tr(EVENT_NAMES.get(e.kind, e.kind)),
-                    e.detail,
+                    e.text(message_language()),
                 ]
                 for e in data.events
             ],

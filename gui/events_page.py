@@ -32,6 +32,8 @@ from devices.errors import CampusNetError
 from gui.dashboard import EVENT_NAMES
 from gui.plain_text import literal, plain
 from gui.plumbing import Relay, Submit, one_line
+from gui.tray import message_language
+from monitor.i18n import render_stored
 from monitor.reports.cells import csv_cell
 from monitor.safe_files import atomic_path
 from monitor.storage.store import connect
@@ -53,19 +55,24 @@ class EventRow:
     detail: str
 
 
-def read_events(db_path: Path, since: float | None, limit: int = MAX_ROWS) -> list[EventRow]:
-    """Events since ``since`` (all when None), newest first, at most ``limit``; opens its own connection."""
+def read_events(db_path: Path, since: float | None, limit: int = MAX_ROWS, language: str = "en") -> list[EventRow]:
+    """Events since ``since`` (all when None), newest first, at most ``limit``, their details in ``language``;
+    opens its own connection."""
     conn = connect(db_path, readonly=True)
     try:
         rows = conn.execute(
-            """SELECT e.id, e.ts, e.kind, COALESCE(d.name, '') AS device, COALESCE(p.key, '') AS port, e.detail
+            """SELECT e.id, e.ts, e.kind, COALESCE(d.name, '') AS device, COALESCE(p.key, '') AS port, e.detail,
+                      e.message
                FROM events e LEFT JOIN devices d ON d.id = e.device_id LEFT JOIN ports p ON p.id = e.port_id
                WHERE e.ts >= ? ORDER BY e.ts DESC, e.id DESC LIMIT ?""",
             (since if since is not None else 0.0, limit),
         ).fetchall()
     finally:
         conn.close()
-    return [EventRow(int(r[0]), float(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5])) for r in rows]
+    return [
+        EventRow(int(r[0]), float(r[1]), str(r[2]), str(r[3]), str(r[4]), render_stored(r[6], str(r[5]), language))
+        for r in rows
+    ]
 
 
 def event_name(kind: str) -> str:
@@ -156,7 +163,9 @@ class EventsPage(QWidget):
         self._loading = True
         back = PERIODS[str(self.period.currentData())]
         since = None if back is None else time.time() - back
-        self._relay.then(self.submit(asyncio.to_thread(read_events, self.db_path, since)), self._on_loaded)
+        language = message_language()
+        job = asyncio.to_thread(read_events, self.db_path, since, MAX_ROWS, language)
+        self._relay.then(self.submit(job), self._on_loaded)
 
     def _on_loaded(self, rows: list[EventRow] | None, error: BaseException | None) -> None:
         self._loading = False

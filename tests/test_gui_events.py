@@ -115,3 +115,41 @@ def test_the_alerts_page_holds_the_log(qtbot: Any, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: not page.events.busy, timeout=10_000)
     assert page.events.table.columnCount() == 5
     window.close()
+
+
+def test_event_details_follow_the_window_language(qtbot: Any, qapp: Any, tmp_path: Path) -> None:
+    from gui.i18n import install_translator
+    from monitor.i18n import N_, Msg
+    from monitor.storage.events import record_event
+
+    db = tmp_path / "inventory.db"
+    conn = connect(db)
+    device = conn.execute("INSERT INTO devices (name, host, created) VALUES ('wlc', '127.0.0.1', 0)").lastrowid
+    with conn:
+        record_event(
+            conn,
+            NOW - 60,
+            "ap_down",
+            Msg(N_("{device}: AP {ap} offline ({why})"), {"device": "wlc", "ap": "GYM-AP01", "why": "down"}),
+            device_id=device,
+        )
+        conn.execute(  # written by an older version: no message, shown as stored
+            "INSERT INTO events (ts, device_id, kind, detail) VALUES (?, ?, 'device_up', 'wlc answers again')",
+            (NOW - 120, device),
+        )
+    conn.close()
+    core = CoreLoop()
+    try:
+        for language, expected in (
+            ("zh_TW", "wlc：AP GYM-AP01 離線（down）"),
+            ("en", "wlc: AP GYM-AP01 offline (down)"),
+        ):
+            install_translator(qapp, language)
+            widget = EventsPage(db, core.submit)
+            qtbot.addWidget(widget)
+            load(qtbot, widget)
+            assert [r[4] for r in shown(widget)] == [expected, "wlc answers again"]
+            qtbot.waitUntil(lambda w=widget: not w.busy, timeout=10_000)
+    finally:
+        install_translator(qapp, "en")
+        core.stop()

@@ -19,6 +19,8 @@ from typing import Any
 
 from devices.errors import CampusNetError
 from monitor.configuration.configs import BackupRef, push_target_fields, save_backup
+from monitor.i18n import Msg
+from monitor.storage.events import record_event
 from monitor.storage.secrets import SecretStore
 
 RETRY_AFTER_S = 3600.0
@@ -88,15 +90,9 @@ def record(
     with conn:
         conn.execute("UPDATE devices SET backup_checked = ?, backup_error = ? WHERE id = ?", (now, error, device_id))
         if error is not None and previous is None:
-            conn.execute(
-                "INSERT INTO events(ts, device_id, kind, detail) VALUES (?, ?, 'config_backup_failed', ?)",
-                (now, device_id, error),
-            )
+            record_event(conn, now, "config_backup_failed", Msg("{reason}", {"reason": error}), device_id=device_id)
         elif error is None and previous is not None:
-            conn.execute(
-                "INSERT INTO events(ts, device_id, kind, detail) VALUES (?, ?, 'config_backup_ok', '')",
-                (now, device_id),
-            )
+            record_event(conn, now, "config_backup_ok", Msg(""), device_id=device_id)
     return BackupOutcome(name, ref, error)
 
 

@@ -28,8 +28,10 @@ from devices.platforms import Identity, identify
 from devices.smi import TIMETICKS
 from devices.snmp import SnmpSession, SnmpTarget, SnmpValue
 from devices.wireless import DeviceFacts, WirelessSnapshot, fetch_wireless, reader_for
+from monitor.i18n import N_, Msg
 from monitor.polling import wireless
 from monitor.polling.counters import PACKET_COUNTERS, CounterReading, compute_rates, uptime_restarted
+from monitor.storage.events import record_event
 from monitor.storage.store import from_sql_u64, to_sql_u64
 
 log = logging.getLogger(__name__)
@@ -252,7 +254,15 @@ def _device_events(
     conn: sqlite3.Connection, device_id: int, dev: sqlite3.Row, poll: DevicePoll, summary: PollSummary
 ) -> None:
     if dev["status"] in ("unreachable", "error"):
-        _event(conn, poll.ts, device_id, None, "device_up", f"{dev['name']} answers again", summary)
+        _event(
+            conn,
+            poll.ts,
+            device_id,
+            None,
+            "device_up",
+            Msg(N_("{device} answers again"), {"device": dev["name"]}),
+            summary,
+        )
     if dev["last_poll"] and uptime_restarted(dev["sys_uptime"], poll.uptime, poll.ts - dev["last_poll"]):
         _event(
             conn,
@@ -260,7 +270,7 @@ def _device_events(
             device_id,
             None,
             "reboot",
-            f"{dev['name']} restarted (sysUpTime went back)",
+            Msg(N_("{device} restarted (sysUpTime went back)"), {"device": dev["name"]}),
             summary,
         )
 
@@ -271,13 +281,10 @@ def _event(
     device_id: int,
     port_id: int | None,
     kind: str,
-    detail: str,
+    message: Msg,
     summary: PollSummary,
 ) -> None:
-    conn.execute(
-        "INSERT INTO events(ts, device_id, port_id, kind, detail) VALUES (?, ?, ?, ?, ?)",
-        (ts, device_id, port_id, kind, detail),
-    )
+    detail = record_event(conn, ts, kind, message, device_id=device_id, port_id=port_id)
     summary.events.append((kind, detail))
 
 
@@ -317,7 +324,10 @@ def _upsert_port(
             device_id,
             port_id,
             kind,
-            f"{key}: oper status {old['oper_status']} -> {row.oper_status}",
+            Msg(
+                N_("{port}: oper status {old} -> {new}"),
+                {"port": key, "old": old["oper_status"], "new": row.oper_status or 0},
+            ),
             summary,
         )
     conn.execute(
@@ -401,10 +411,8 @@ def record_failure(conn: sqlite3.Connection, device_id: int, status: str, reason
         return False
     went_down = dev["status"] == "up"
     if went_down:
-        conn.execute(
-            "INSERT INTO events(ts, device_id, kind, detail) VALUES (?, ?, 'device_down', ?)",
-            (now, device_id, f"{dev['name']}: {reason}"),
-        )
+        message = Msg(N_("{device}: {reason}"), {"device": dev["name"], "reason": reason})
+        record_event(conn, now, "device_down", message, device_id=device_id)
     conn.execute(
         "UPDATE devices SET status=?, status_reason=?, last_poll=?, last_duration_s=? WHERE id=?",
         (status, reason, now, duration_s, device_id),

@@ -33,9 +33,11 @@ from devices.errors import CampusNetError, SnmpTimeout
 from monitor.alerting import alerts, notify
 from monitor.configuration import backups
 from monitor.configuration.configs import known_hosts_path
+from monitor.i18n import N_, Msg
 from monitor.polling.poller import DeviceCache, poll_device, record_failure, record_poll
 from monitor.reports import report_schedule
 from monitor.storage import history
+from monitor.storage.events import record_event
 from monitor.storage.inventory import snmp_target, store_id
 from monitor.storage.secrets import SecretStore, open_secrets
 from monitor.storage.settings import load_settings, retention_seconds
@@ -434,14 +436,10 @@ class Poller:
     async def _record_store_full(self) -> None:
         since, self.full_since = self.full_since, None
         assert since is not None
-        detail = (
-            f"the disk holding the store was full from {time.strftime('%Y-%m-%d %H:%M', time.localtime(since))}: "
-            "polls in between were not kept"
+        message = Msg(
+            N_("the disk holding the store was full from {since}: polls in between were not kept"),
+            {"since": time.strftime("%Y-%m-%d %H:%M", time.localtime(since))},
         )
-        log.warning("store_full: %s", detail)
+        log.warning("store_full: %s", message)
         with contextlib.suppress(StoreError):
-            await self._write(
-                lambda conn: conn.execute(
-                    "INSERT INTO events(ts, kind, detail) VALUES (?, 'store_full', ?)", (time.time(), detail)
-                )
-            )
+            await self._write(lambda conn: record_event(conn, time.time(), "store_full", message))

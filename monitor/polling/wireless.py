@@ -37,7 +37,9 @@ from datetime import datetime
 from typing import Any
 
 from devices.wireless import OFFLINE, ONLINE, AccessPoint, WirelessSnapshot
+from monitor.i18n import N_, Msg
 from monitor.printable import visible
+from monitor.storage.events import record_event
 from monitor.storage.history import GAP_FACTOR, choose_tier, store_retention
 from monitor.storage.store import RETENTION_S, ROLLUP_TIERS
 
@@ -144,9 +146,8 @@ def write_samples(conn: sqlite3.Connection, device_id: int, ts: int, values: dic
     )
 
 
-def _event(conn: sqlite3.Connection, ts: float, device_id: int, kind: str, detail: str) -> tuple[str, str]:
-    conn.execute("INSERT INTO events(ts, device_id, kind, detail) VALUES (?, ?, ?, ?)", (ts, device_id, kind, detail))
-    return kind, detail
+def _event(conn: sqlite3.Connection, ts: float, device_id: int, kind: str, message: Msg) -> tuple[str, str]:
+    return kind, record_event(conn, ts, kind, message, device_id=device_id)
 
 
 def _update_aps(
@@ -193,11 +194,13 @@ def _transition(
     if prev is None or (prev["status"] == status and prev["status_raw"] == status_raw):
         return []
     was, gone_before = prev["status"], prev["status_raw"] == GONE
-    why = f" ({status_raw})" if status_raw else ""
+    names = {"device": device_name, "ap": ap_name, "why": status_raw or ""}
     if status == OFFLINE and was != OFFLINE and (was == ONLINE or status_raw == GONE):
-        return [_event(conn, ts, device_id, "ap_down", f"{device_name}: AP {ap_name} offline{why}")]
+        text = N_("{device}: AP {ap} offline ({why})") if status_raw else N_("{device}: AP {ap} offline")
+        return [_event(conn, ts, device_id, "ap_down", Msg(text, names))]
     if was == OFFLINE and status != OFFLINE and (status == ONLINE or gone_before):
-        return [_event(conn, ts, device_id, "ap_up", f"{device_name}: AP {ap_name} online again{why}")]
+        text = N_("{device}: AP {ap} online again ({why})") if status_raw else N_("{device}: AP {ap} online again")
+        return [_event(conn, ts, device_id, "ap_up", Msg(text, names))]
     return []
 
 

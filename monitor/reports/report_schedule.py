@@ -29,7 +29,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from devices.errors import CampusNetError, InputError
+from monitor.i18n import Msg
 from monitor.reports.report import DEFAULT_TZ, LANGUAGES, PORT_CHOICES
+from monitor.storage.events import record_event
 
 log = logging.getLogger(__name__)
 
@@ -230,9 +232,7 @@ def mark_done(conn: sqlite3.Connection, due: DueReport) -> None:
 def report_failed(conn: sqlite3.Connection, due: DueReport, error: str, now: float) -> None:
     """Leave a ``report_failed`` event."""
     with conn:
-        conn.execute(
-            "INSERT INTO events(ts, kind, detail) VALUES (?, 'report_failed', ?)", (now, f"{due.stem}: {error}")
-        )
+        record_event(conn, now, "report_failed", Msg("{report}: {reason}", {"report": due.stem, "reason": error}))
 
 
 def self_command() -> list[str]:

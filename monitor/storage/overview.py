@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from monitor.i18n import render_stored
+
 # How far back "recent" errors look (seconds).
 ERROR_WINDOW_S = 3600
 
@@ -45,6 +47,11 @@ class Event:
     device: str
     kind: str
     detail: str
+    message: str | None = None  # the detail as a message for people (monitor/i18n.py), when the writer left one
+
+    def text(self, language: str) -> str:
+        """The detail in ``language`` (the stored English text for events written without a message)."""
+        return render_stored(self.message, self.detail, language)
 
 
 @dataclass
@@ -111,11 +118,11 @@ def error_ports(conn: sqlite3.Connection, now: float, limit: int = 10) -> list[P
 def recent_events(conn: sqlite3.Connection, limit: int = 20) -> list[Event]:
     """The newest events, newest first."""
     rows = conn.execute(
-        """SELECT e.ts, e.kind, e.detail, COALESCE(d.name, '') AS device FROM events e
+        """SELECT e.ts, e.kind, e.detail, e.message, COALESCE(d.name, '') AS device FROM events e
            LEFT JOIN devices d ON d.id = e.device_id ORDER BY e.ts DESC, e.id DESC LIMIT ?""",
         (limit,),
     )
-    return [Event(r["ts"], r["device"], r["kind"], r["detail"]) for r in rows]
+    return [Event(r["ts"], r["device"], r["kind"], r["detail"], r["message"]) for r in rows]
 
 
 def overview(conn: sqlite3.Connection, now: float) -> Overview:

@@ -220,8 +220,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE devices ADD COLUMN backup_error TEXT;
     """,
     # 5: alerts (monitor/alerting/alerts.py): rules with the default set, alerts with their lifecycle, ports marked
-    # important;
-    # notification channels (secrets in the secret store, never here) and the outbox of deliveries
+    # important; notification channels (secrets in the secret store, never here) and the outbox of deliveries
     # (monitor/alerting/notify.py). The event cursor starts at the newest event, so old reboots never alert.
     """
     ALTER TABLE ports ADD COLUMN important INTEGER NOT NULL DEFAULT 0;
@@ -355,9 +354,8 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     """,
     # 8: the push journal (monitor/configuration/journal.py: each step of a push written before it is taken, so an
-    # interrupted push
-    # is found and reconciled), audit results as push outcomes (previews are not pushes: their old rows go), and each
-    # device's OS version from sysDescr (it picks the configuration syntax).
+    # interrupted push is found and reconciled), audit results as push outcomes (previews are not pushes: their old
+    # rows go), and each device's OS version from sysDescr (it picks the configuration syntax).
     """
     CREATE TABLE config_audit_v8 (
         id INTEGER PRIMARY KEY,
@@ -407,6 +405,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX push_steps_journal ON push_steps(journal_id, ts);
     ALTER TABLE devices ADD COLUMN os_version TEXT;
+    """,
+    # 9: each event's message for people as code and parameters (monitor/i18n.py Msg as JSON), rendered in the
+    # reader's language; ``detail`` keeps the English text for older readers, exports and logs.
+    """
+    ALTER TABLE events ADD COLUMN message TEXT;
     """,
 ]
 
