@@ -41,6 +41,7 @@ from typing import Any, Literal, NamedTuple
 
 from devices import ber
 from devices.errors import InputError, SnmpAuthError, SnmpError, SnmpProtocolError, SnmpTimeout
+from devices.i18n import N_, Msg
 
 SnmpVersion = Literal["1", "2c", "3"]
 AuthProto = Literal["sha", "sha256", "md5"]
@@ -175,15 +176,20 @@ def _where(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def _timeout_message(target: SnmpTarget) -> str:
+def _timeout_message(target: SnmpTarget) -> Msg:
     """Why nothing came back: what the user should check."""
-    what = "community"
+    what = N_("community")
     if target.credentials.version == "3":
         # Agents drop what they cannot decrypt without a word, so a wrong privacy key looks like silence.
-        what = "SNMPv3 user, privacy key" if target.credentials.v3_priv else "SNMPv3 user"
-    return (
-        f"no answer from {_where(target.host, target.port)} within {target.timeout:g} s x "
-        f"{target.retries + 1} tries: check address, {what} and ACL"
+        what = N_("SNMPv3 user, privacy key") if target.credentials.v3_priv else N_("SNMPv3 user")
+    return Msg(
+        N_("no answer from {where} within {timeout} s x {tries} tries: check address, {what} and ACL"),
+        {
+            "where": _where(target.host, target.port),
+            "timeout": f"{target.timeout:g}",
+            "tries": target.retries + 1,
+            "what": Msg(what),
+        },
     )
 
 
@@ -204,7 +210,12 @@ class _Backend:
 def _no_answer(target: SnmpTarget, stats: SnmpStats, malformed_before: int) -> SnmpError:
     """The error for a request that got no usable answer: a timeout, or the agent's garbage if it sent some."""
     if stats.malformed > malformed_before:
-        return SnmpProtocolError(f"malformed answers from {_where(target.host, target.port)}: {stats.last_malformed}")
+        return SnmpProtocolError(
+            Msg(
+                N_("malformed answers from {where}: {reason}"),
+                {"where": _where(target.host, target.port), "reason": stats.last_malformed or ""},
+            )
+        )
     return SnmpTimeout(_timeout_message(target))
 
 
@@ -433,15 +444,24 @@ class _UsmBackend(_Backend):
             self._stats.timeouts += tries
             raise _no_answer(self._target, self._stats, malformed_before)
         if isinstance(indication, errind.WrongDigest | errind.AuthenticationFailure | errind.AuthenticationError):
-            raise SnmpAuthError(f"authentication failed for SNMPv3 user {user}: check the auth key and protocol")
+            raise SnmpAuthError(
+                Msg(N_("authentication failed for SNMPv3 user {user}: check the auth key and protocol"), {"user": user})
+            )
         if isinstance(indication, errind.UnknownUserName | errind.UnknownSecurityName):
-            raise SnmpAuthError(f"unknown SNMPv3 user {user}")
+            raise SnmpAuthError(Msg(N_("unknown SNMPv3 user {user}"), {"user": user}))
         if isinstance(indication, errind.DecryptionError):
-            raise SnmpAuthError(f"decryption failed for SNMPv3 user {user}: check the privacy key and protocol")
+            raise SnmpAuthError(
+                Msg(N_("decryption failed for SNMPv3 user {user}: check the privacy key and protocol"), {"user": user})
+            )
         if isinstance(indication, errind.UnsupportedSecurityLevel):
-            raise SnmpAuthError(f"unsupported security level for SNMPv3 user {user}")
+            raise SnmpAuthError(Msg(N_("unsupported security level for SNMPv3 user {user}"), {"user": user}))
         if isinstance(indication, errind.NotInTimeWindow):
-            raise SnmpAuthError(f"SNMPv3 user {user} stays outside the agent's time window: check the agent's clock")
+            raise SnmpAuthError(
+                Msg(
+                    N_("SNMPv3 user {user} stays outside the agent's time window: check the agent's clock"),
+                    {"user": user},
+                )
+            )
         raise SnmpProtocolError(f"SNMPv3 request to {_where(*self._address)} failed: {indication}")
 
     def close(self) -> None:
@@ -526,9 +546,9 @@ async def _resolve(host: str, port: int) -> tuple[tuple[str, int], int]:
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_DGRAM)
     except (OSError, UnicodeError):
-        raise SnmpTimeout(f"cannot resolve host {host}") from None
+        raise SnmpTimeout(Msg(N_("cannot resolve host {host}"), {"host": host})) from None
     if not infos:
-        raise SnmpTimeout(f"cannot resolve host {host}")
+        raise SnmpTimeout(Msg(N_("cannot resolve host {host}"), {"host": host}))
     family, _, _, _, sockaddr = infos[0]
     return (str(sockaddr[0]), int(sockaddr[1])), family
 

@@ -40,6 +40,7 @@ from devices.errors import CampusNetError
 from devices.platforms import known_platforms
 from devices.snmp import SnmpCredentials, SnmpTarget
 from gui.plain_text import plain
+from gui.tray import message_language
 from monitor.polling.probe import ProbeResult, test_connection
 from monitor.storage import inventory
 from monitor.storage.secrets import SecretStore
@@ -51,7 +52,7 @@ Submit = Callable[[Coroutine[Any, Any, Any]], Future[Any]]
 ERROR_STYLE = "color: #c62828;"
 OK_STYLE = "color: #2e7d32;"
 # CLI hints in core messages ("(--community-env VAR)") mean nothing in a dialog.
-_CLI_HINT = re.compile(r"\s*\(--[^)]*\)")
+_CLI_HINT = re.compile(r"\s*[(（]--[^)）]*[)）]")
 
 
 class _ProbeRelay(QObject):
@@ -326,16 +327,17 @@ class DeviceDialog(QDialog):
             else:
                 inventory.update_device(self.conn, self.secrets, self.device_name, spec)
         except CampusNetError as exc:
-            self.show_error(str(exc))
+            self.show_error(str(exc), exc.render(message_language()))
             return
         self.device_name = spec.name
         self.saved.emit(spec.name)
         super().accept()
 
-    def show_error(self, message: str) -> None:
-        """Show a core error in the red label and put the cursor into the field it is about."""
+    def show_error(self, message: str, shown: str | None = None) -> None:
+        """Show a core error in the red label (``shown``: the message in the window's language, when it has one)
+        and put the cursor into the field it is about (found from the English ``message``)."""
         message = _CLI_HINT.sub("", message)
-        self.error_label.setText(self.tr("Cannot save: {0}").format(message))
+        self.error_label.setText(self.tr("Cannot save: {0}").format(_CLI_HINT.sub("", shown or message)))
         self.error_label.show()
         widget = self._field_for(message)
         if widget is not None:
@@ -378,7 +380,7 @@ class DeviceDialog(QDialog):
         try:
             target = self._probe_target()
         except CampusNetError as exc:
-            self._show_test_result(False, _CLI_HINT.sub("", str(exc)))
+            self._show_test_result(False, _CLI_HINT.sub("", exc.render(message_language())))
             return
         future: Future[ProbeResult] = self.submit(test_connection(target))
         self._future = future
@@ -434,7 +436,8 @@ class DeviceDialog(QDialog):
             if outcome.ok:
                 self._show_test_result(True, self._success_text(outcome))
             else:
-                self._show_test_result(False, self.tr("No connection: {0}").format(outcome.message))
+                reason = outcome.reason.render(message_language()) if outcome.reason else outcome.message
+                self._show_test_result(False, self.tr("No connection: {0}").format(reason))
             return
         log.error("connection test failed", exc_info=outcome if isinstance(outcome, BaseException) else None)
         self._show_test_result(False, self.tr("The test failed unexpectedly: {0}").format(outcome))

@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
+from devices.i18n import render_stored
 from gui.dashboard import EVENT_NAMES
 from gui.plain_text import literal, plain
 from gui.plumbing import Relay, Submit, one_line
 from gui.tray import message_language
-from monitor.i18n import render_stored
 from monitor.reports.cells import csv_cell
 from monitor.safe_files import atomic_path
 from monitor.storage.store import connect

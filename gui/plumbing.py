@@ -15,6 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from devices.errors import CampusNetError
+from gui.tray import message_language
+
 Submit = Callable[[Coroutine[Any, Any, Any]], Future[Any]]
 Job = Callable[[sqlite3.Connection], Any]
 Write = Callable[[Job], Future[Any]]
@@ -25,8 +28,8 @@ OK_STYLE = "color: #2e7d32;"
 
 
 def one_line(error: BaseException) -> str:
-    """An error as the one line a dialog shows."""
-    text = str(error).strip()
+    """An error as the one line a dialog shows (a core error in the window's language when it has a message)."""
+    text = (error.render(message_language()) if isinstance(error, CampusNetError) else str(error)).strip()
     return text.splitlines()[0] if text else type(error).__name__
 
 

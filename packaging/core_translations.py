@@ -1,9 +1,9 @@
-"""Refresh the core's gettext catalogues (monitor/locale) from the ``N_("...")`` marks in devices/ and monitor/.
+"""Refresh the core's gettext catalogues (devices/locale) from the ``N_("...")`` marks in devices/ and monitor/.
 
 Run by ``packaging/update_translations.sh``; also imported by tests/test_i18n.py, which fails while a message lacks
 its Traditional Chinese translation, names other placeholders than its source, or the compiled ``.mo`` is stale.
 
-``python packaging/core_translations.py`` merges the marks into ``monitor/locale/zh_TW/LC_MESSAGES/campusnet.po``
+``python packaging/core_translations.py`` merges the marks into ``devices/locale/zh_TW/LC_MESSAGES/campusnet.po``
 (translations kept, vanished messages dropped, new ones left empty for a translator) and compiles the ``.mo`` the
 core loads. The output is deterministic (sorted, no dates, no source locations), so an unchanged tree leaves the
 files unchanged.
@@ -29,7 +29,7 @@ DOMAIN = "campusnet"
 
 def po_path(language: str) -> Path:
     """Where a language's catalogue lives."""
-    return ROOT / "monitor" / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return ROOT / "devices" / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def marked_messages() -> list[str]:

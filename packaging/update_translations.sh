@@ -14,7 +14,7 @@
 #
 # then run this script again so the .qm files match, and commit the .ts and .qm files together
 # (tests/test_i18n.py fails while a string is untranslated or a .qm file is stale). The same holds for the core's
-# messages (monitor/i18n.py): their catalogue is monitor/locale/zh_TW/LC_MESSAGES/campusnet.po.
+# messages (devices/i18n.py): their catalogue is devices/locale/zh_TW/LC_MESSAGES/campusnet.po.
 # The English file needs no translations: the source text is English.
 set -euo pipefail
 
@@ -34,5 +34,5 @@ for lang in zh_TW en; do
 done
 echo "updated: gui/translations/campusnet_zh_TW.ts, campusnet_en.ts and their .qm files"
 # The core's messages (N_("...") marks in devices/ and monitor/): gettext catalogues, merged and compiled.
-run python packaging/core_translations.py || echo "translate the messages listed above in monitor/locale/zh_TW/LC_MESSAGES/campusnet.po, then run this again"
-echo "updated: monitor/locale/zh_TW/LC_MESSAGES/campusnet.po and .mo"
+run python packaging/core_translations.py || echo "translate the messages listed above in devices/locale/zh_TW/LC_MESSAGES/campusnet.po, then run this again"
+echo "updated: devices/locale/zh_TW/LC_MESSAGES/campusnet.po and .mo"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.i18n import LOCALE_DIR, N_, Msg, render_stored, system_language
+from devices.i18n import LOCALE_DIR, N_, Msg, render_stored, system_language
 from monitor.storage.events import record_event
 from tests.conftest import REPO
 

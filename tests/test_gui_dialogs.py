@@ -174,6 +174,39 @@ def test_connection_test_against_a_closed_port(qtbot, dialog: DeviceDialog) -> N
     assert "#c62828" in dialog.test_status.styleSheet()
 
 
+@pytest.fixture
+def chinese(qapp):  # type: ignore[no-untyped-def]
+    """The window speaks Traditional Chinese for the test, English again afterwards."""
+    from gui.i18n import install_translator
+
+    install_translator(qapp, "zh_TW")
+    yield
+    install_translator(qapp, "en")
+
+
+def test_core_errors_show_in_chinese(qtbot, chinese, store, core: CoreLoop) -> None:  # type: ignore[no-untyped-def]
+    conn, secrets, _ = store
+    dialog = DeviceDialog(conn, secrets, core.submit)
+    qtbot.addWidget(dialog)
+    fill(qtbot, dialog, "core-sw", "300.1.1.1", "secret")
+    click_ok(qtbot, dialog)
+    assert dialog.error_label.text() == "無法儲存：主機 '300.1.1.1' 不是 IP 位址或主機名稱"
+    assert dialog.focusWidget() is dialog.host_edit  # the field is still found from the English text
+    fill(qtbot, dialog, "core-sw", "192.0.2.1")
+    dialog.community_edit.clear()
+    click_ok(qtbot, dialog)
+    assert dialog.error_label.text() == "無法儲存：SNMP v1/v2c 需要社群字串"  # no command-line hint in the window
+    fill(qtbot, dialog, "gone", "127.0.0.1", "public")
+    dialog.port_spin.setValue(9)
+    dialog.timeout_spin.setValue(0.3)
+    dialog.retries_spin.setValue(0)
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "沒有回應" in dialog.test_status.text(), timeout=10_000)
+    assert dialog.test_status.text() == (
+        "無法連線：127.0.0.1:9 在 0.3 秒 × 1 次嘗試內沒有回應：請檢查位址、社群字串與存取控制清單（ACL）"
+    )
+
+
 def test_bad_input_is_reported_by_the_test_button(qtbot, dialog: DeviceDialog) -> None:  # type: ignore[no-untyped-def]
     fill(qtbot, dialog, "", "300.1.1.1", "public")
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)

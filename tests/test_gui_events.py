@@ -118,8 +118,8 @@ def test_the_alerts_page_holds_the_log(qtbot: Any, tmp_path: Path) -> None:
 
 
 def test_event_details_follow_the_window_language(qtbot: Any, qapp: Any, tmp_path: Path) -> None:
+    from devices.i18n import N_, Msg
     from gui.i18n import install_translator
-    from monitor.i18n import N_, Msg
     from monitor.storage.events import record_event
 
     db = tmp_path / "inventory.db"

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from devices.errors import CampusNetError
+from devices.i18n import Msg
 from monitor.configuration.configs import BackupRef, push_target_fields, save_backup
-from monitor.i18n import Msg
 from monitor.storage.events import record_event
 from monitor.storage.secrets import SecretStore
 

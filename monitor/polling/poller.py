@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from devices.errors import CampusNetError
+from devices.i18n import N_, Msg
 from devices.ifmib import (
     SYS_DESCR,
     SYS_NAME,
@@ -28,7 +29,6 @@ from devices.platforms import Identity, identify
 from devices.smi import TIMETICKS
 from devices.snmp import SnmpSession, SnmpTarget, SnmpValue
 from devices.wireless import DeviceFacts, WirelessSnapshot, fetch_wireless, reader_for
-from monitor.i18n import N_, Msg
 from monitor.polling import wireless
 from monitor.polling.counters import PACKET_COUNTERS, CounterReading, compute_rates, uptime_restarted
 from monitor.storage.events import record_event

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 
 from devices.errors import CampusNetError
+from devices.i18n import Msg
 from devices.ifmib import SYS_DESCR, SYS_NAME, SYS_OBJECT_ID, SYS_UPTIME, SYSTEM_OIDS, text_value
 from devices.platforms import UNKNOWN, identify
 from devices.snmp import SnmpSession, SnmpTarget, SnmpValue
@@ -21,7 +22,8 @@ class ProbeResult:
 
     Attributes:
         ok: the agent answered with the credentials given.
-        message: one line for the user (what answered, or why nothing did).
+        message: one line for the user (what answered, or why nothing did), in English.
+        reason: why nothing answered, as a message to render in the user's language (None when it answered).
         sys_name, sys_descr: as the agent reports them ("" when absent or on failure).
         vendor, model, platform: identified from sysObjectID and sysDescr (None on failure or when unknown).
         uptime_ticks: sysUpTime in hundredths of a second, or None.
@@ -30,6 +32,7 @@ class ProbeResult:
 
     ok: bool
     message: str
+    reason: Msg | None = None
     sys_name: str = ""
     sys_descr: str = ""
     vendor: str | None = None
@@ -49,7 +52,8 @@ async def test_connection(target: SnmpTarget) -> ProbeResult:
         async with SnmpSession(target) as session:
             values = await session.get(list(SYSTEM_OIDS))
     except CampusNetError as exc:
-        return ProbeResult(ok=False, message=str(exc), duration_s=time.monotonic() - started)
+        reason = exc.msg or Msg("{reason}", {"reason": str(exc)})
+        return ProbeResult(ok=False, message=str(exc), reason=reason, duration_s=time.monotonic() - started)
     return _answered(values, time.monotonic() - started)
 
 

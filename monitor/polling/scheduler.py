@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from devices.errors import CampusNetError, SnmpTimeout
+from devices.i18n import N_, Msg
 from monitor.alerting import alerts, notify
 from monitor.configuration import backups
 from monitor.configuration.configs import known_hosts_path
-from monitor.i18n import N_, Msg
 from monitor.polling.poller import DeviceCache, poll_device, record_failure, record_poll
 from monitor.reports import report_schedule
 from monitor.storage import history

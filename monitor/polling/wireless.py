@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from devices.i18n import N_, Msg
 from devices.wireless import OFFLINE, ONLINE, AccessPoint, WirelessSnapshot
-from monitor.i18n import N_, Msg
 from monitor.printable import visible
 from monitor.storage.events import record_event
 from monitor.storage.history import GAP_FACTOR, choose_tier, store_retention

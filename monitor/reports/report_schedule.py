@@ -29,7 +29,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from devices.errors import CampusNetError, InputError
-from monitor.i18n import Msg
+from devices.i18n import Msg
 from monitor.reports.report import DEFAULT_TZ, LANGUAGES, PORT_CHOICES
 from monitor.storage.events import record_event
 

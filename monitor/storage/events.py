@@ -1,16 +1,16 @@
 """The event log: what happened to the network, when, as a message each reader sees in their own language.
 
 Every writer of an event goes through :func:`record_event`: the English text goes into ``events.detail`` (read by
-exports, logs and older versions) and the message itself (:class:`monitor.i18n.Msg`, as JSON) into
+exports, logs and older versions) and the message itself (:class:`devices.i18n.Msg`, as JSON) into
 ``events.message``, from which the app and the command line render it in the reader's language
-(:func:`monitor.i18n.render_stored`).
+(:func:`devices.i18n.render_stored`).
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-from monitor.i18n import Msg
+from devices.i18n import Msg
 
 
 def record_event(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.errors import InputError, SecretMissing
+from devices.i18n import N_, Msg
 from devices.snmp import SnmpCredentials, SnmpTarget
 from monitor.storage.secrets import SECRET_KINDS, SecretStore, check_secret
 
@@ -27,31 +28,71 @@ V3_PRIV = ("aes", "aes256", "des")
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 
+def _not_a_host(field_name: str, host: str) -> Msg:
+    return Msg(N_("{field} {host!r} is not an IP address or a host name"), {"field": _field(field_name), "host": host})
+
+
+def _field(name: str) -> Msg:
+    """A field's name as a message (the fields this module names are marked below)."""
+    return Msg(name)
+
+
+def _not_one_of(what: str, value: object, choices: tuple[str, ...]) -> Msg:
+    return Msg(
+        N_("{what} {value!r} is not one of {choices}"),
+        {"what": Msg(what), "value": str(value), "choices": ", ".join(choices)},
+    )
+
+
+def _out_of_range(what: str, value: float, low: float, high: float) -> Msg:
+    return Msg(
+        N_("{field} {value} is out of range ({low}-{high})"),
+        {"field": Msg(what), "value": value, "low": low, "high": high},
+    )
+
+
+# Field names given to validate_host, validate_port and _no_control (marked for translation).
+FIELD_NAMES = (
+    N_("host"),
+    N_("SNMP port"),
+    N_("SSH host"),
+    N_("SSH port"),
+    N_("SSH user"),
+    N_("location"),
+    N_("SNMPv3 user"),
+)
+
+
 def validate_host(host: str, field_name: str = "host") -> str:
     """An IPv4/IPv6 address or a DNS name; anything else raises InputError naming the field."""
     host = host.strip()
     if not host:
-        raise InputError(f"{field_name} is empty")
+        raise InputError(Msg(N_("{field} is empty"), {"field": _field(field_name)}))
     if host.startswith("[") or host.endswith("]"):  # an IPv6 address as URLs write it: both brackets or none
         inner = host[1:-1] if host.startswith("[") and host.endswith("]") else None
         try:
             return str(ipaddress.IPv6Address(inner or ""))
         except ValueError:
-            raise InputError(f"{field_name} {host!r} is not an IP address or a host name") from None
+            raise InputError(_not_a_host(field_name, host)) from None
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:
         pass
     labels = host.rstrip(".").split(".")
     if len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels) or labels[-1].isdigit():
-        raise InputError(f"{field_name} {host!r} is not an IP address or a host name")
+        raise InputError(_not_a_host(field_name, host))
     return host
 
 
 def validate_port(port: int, field_name: str) -> int:
     """A TCP/UDP port number 1-65535."""
     if not 1 <= port <= 65535:
-        raise InputError(f"{field_name} {port} is out of range (1-65535)")
+        raise InputError(
+            Msg(
+                N_("{field} {value} is out of range ({low}-{high})"),
+                {"field": _field(field_name), "value": port, "low": 1, "high": 65535},
+            )
+        )
     return port
 
 
@@ -59,11 +100,16 @@ def validate_name(name: str) -> str:
     """A device name: 1-64 characters, no control characters, no '/'."""
     name = name.strip()
     if not name or len(name) > 64:
-        raise InputError("device name must be 1 to 64 characters")
+        raise InputError(Msg(N_("device name must be 1 to 64 characters")))
     if "/" in name or any(_is_control(ch) for ch in name):
-        raise InputError(f"device name {name!r} contains '/' or a control character")
+        raise InputError(Msg(N_("device name {name!r} contains '/' or a control character"), {"name": name}))
     if name.startswith("__"):
-        raise InputError(f"device name {name!r} may not start with '__' (reserved for CampusNet's own entries)")
+        raise InputError(
+            Msg(
+                N_("device name {name!r} may not start with '__' (reserved for CampusNet's own entries)"),
+                {"name": name},
+            )
+        )
     return name
 
 
@@ -74,7 +120,9 @@ def _is_control(ch: str) -> bool:
 
 def _no_control(value: str, field_name: str) -> str:
     if any(_is_control(ch) for ch in value):
-        raise InputError(f"{field_name} contains a control character (newline, tab, ...)")
+        raise InputError(
+            Msg(N_("{field} contains a control character (newline, tab, ...)"), {"field": _field(field_name)})
+        )
     return value
 
 
@@ -106,18 +154,18 @@ class DeviceSpec:
         self.host = validate_host(self.host)
         validate_port(self.snmp_port, "SNMP port")
         if self.snmp_version not in SNMP_VERSIONS:
-            raise InputError(f"SNMP version {self.snmp_version!r} is not one of 1, 2c, 3")
+            raise InputError(_not_one_of(N_("SNMP version"), self.snmp_version, SNMP_VERSIONS))
         if self.role not in ROLES:
-            raise InputError(f"role {self.role!r} is not one of {', '.join(ROLES)}")
+            raise InputError(_not_one_of(N_("role"), self.role, ROLES))
         _no_control(self.location, "location")
         self._validate_snmp_secrets()
         self._validate_ssh()
         if not 0.1 <= self.timeout_s <= 60:
-            raise InputError(f"timeout {self.timeout_s} s is out of range (0.1-60)")
+            raise InputError(_out_of_range(N_("timeout (s)"), self.timeout_s, 0.1, 60))
         if not 0 <= self.retries <= 10:
-            raise InputError(f"retries {self.retries} is out of range (0-10)")
+            raise InputError(_out_of_range(N_("retries"), self.retries, 0, 10))
         if not 1 <= self.max_repetitions <= 200:
-            raise InputError(f"max-repetitions {self.max_repetitions} is out of range (1-200)")
+            raise InputError(_out_of_range(N_("max-repetitions"), self.max_repetitions, 1, 200))
         from devices.platforms import validate_platform
 
         self.platform = validate_platform(self.platform)
@@ -125,23 +173,23 @@ class DeviceSpec:
     def _validate_snmp_secrets(self) -> None:
         if self.snmp_version in ("1", "2c"):
             if not self.secrets.get("community"):
-                raise InputError("SNMP v1/v2c needs a community (--community-env VAR)")
+                raise InputError(Msg(N_("SNMP v1/v2c needs a community (--community-env VAR)")))
             return
         if not self.v3_user:
-            raise InputError("SNMPv3 needs a user (--v3-user)")
+            raise InputError(Msg(N_("SNMPv3 needs a user (--v3-user)")))
         _no_control(self.v3_user, "SNMPv3 user")
         if self.v3_priv and not self.v3_auth:
-            raise InputError("unsupported security level: SNMPv3 privacy needs authentication too")
+            raise InputError(Msg(N_("unsupported security level: SNMPv3 privacy needs authentication too")))
         if self.v3_auth:
             if self.v3_auth not in V3_AUTH:
-                raise InputError(f"SNMPv3 auth {self.v3_auth!r} is not one of {', '.join(V3_AUTH)}")
+                raise InputError(_not_one_of(N_("SNMPv3 auth"), self.v3_auth, V3_AUTH))
             if len(self.secrets.get("v3_auth_key", "")) < 8:
-                raise InputError("SNMPv3 auth key must be at least 8 characters (--v3-auth-key-env VAR)")
+                raise InputError(Msg(N_("SNMPv3 auth key must be at least 8 characters (--v3-auth-key-env VAR)")))
         if self.v3_priv:
             if self.v3_priv not in V3_PRIV:
-                raise InputError(f"SNMPv3 privacy {self.v3_priv!r} is not one of {', '.join(V3_PRIV)}")
+                raise InputError(_not_one_of(N_("SNMPv3 privacy"), self.v3_priv, V3_PRIV))
             if len(self.secrets.get("v3_priv_key", "")) < 8:
-                raise InputError("SNMPv3 privacy key must be at least 8 characters (--v3-priv-key-env VAR)")
+                raise InputError(Msg(N_("SNMPv3 privacy key must be at least 8 characters (--v3-priv-key-env VAR)")))
 
     def _validate_ssh(self) -> None:
         if self.ssh_host:
@@ -169,7 +217,7 @@ def add_device(conn: sqlite3.Connection, secrets: SecretStore, spec: DeviceSpec)
     """Validate and add a device; returns its id. Nothing is written if anything is wrong."""
     spec.validate()
     if conn.execute("SELECT 1 FROM devices WHERE name = ?", (spec.name,)).fetchone():
-        raise InputError(f"a device named {spec.name!r} already exists")
+        raise InputError(Msg(N_("a device named {name!r} already exists"), {"name": spec.name}))
     columns = {
         "name": spec.name,
         "host": spec.host,
@@ -218,7 +266,7 @@ def get_device(conn: sqlite3.Connection, name: str) -> sqlite3.Row:
     """The device row named ``name``; InputError if there is none."""
     row = conn.execute("SELECT * FROM devices WHERE name = ?", (name,)).fetchone()
     if row is None:
-        raise InputError(f"no device named {name!r} (see 'device list')")
+        raise InputError(Msg(N_("no device named {name!r} (see 'device list')"), {"name": name}))
     return row
 
 
@@ -270,7 +318,7 @@ def update_device(conn: sqlite3.Connection, secrets: SecretStore, name: str, spe
     spec.secrets = {**old, **{kind: value for kind, value in spec.secrets.items() if value}}
     spec.validate()
     if spec.name != name and conn.execute("SELECT 1 FROM devices WHERE name = ?", (spec.name,)).fetchone():
-        raise InputError(f"a device named {spec.name!r} already exists")
+        raise InputError(Msg(N_("a device named {name!r} already exists"), {"name": spec.name}))
     for kind, value in spec.secrets.items():
         secrets.set(spec.name, kind, value)
     values = [None if c.startswith("v3_") and spec.snmp_version != "3" else getattr(spec, c) for c in _EDITABLE]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from monitor.i18n import render_stored
+from devices.i18n import render_stored
 
 # How far back "recent" errors look (seconds).
 ERROR_WINDOW_S = 3600
@@ -47,7 +47,7 @@ class Event:
     device: str
     kind: str
     detail: str
-    message: str | None = None  # the detail as a message for people (monitor/i18n.py), when the writer left one
+    message: str | None = None  # the detail as a message for people (devices/i18n.py), when the writer left one
 
     def text(self, language: str) -> str:
         """The detail in ``language`` (the stored English text for events written without a message)."""

@@ -406,7 +406,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX push_steps_journal ON push_steps(journal_id, ts);
     ALTER TABLE devices ADD COLUMN os_version TEXT;
     """,
-    # 9: each event's message for people as code and parameters (monitor/i18n.py Msg as JSON), rendered in the
+    # 9: each event's message for people as code and parameters (devices/i18n.py Msg as JSON), rendered in the
     # reader's language; ``detail`` keeps the English text for older readers, exports and logs.
     """
     ALTER TABLE events ADD COLUMN message TEXT;

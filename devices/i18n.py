@@ -3,7 +3,7 @@
 The core does not know who reads what it says: the same event is shown in a Chinese window, printed by an English
 command line and written to a log. So a message is kept as a :class:`Msg`: its English source text with named
 placeholders (the gettext message id) and its parameters. It is rendered when it is shown, with the gettext
-catalogue of the reader's language (``monitor/locale/<lang>/LC_MESSAGES/campusnet.mo``). Parameters are device-side
+catalogue of the reader's language (``devices/locale/<lang>/LC_MESSAGES/campusnet.mo``). Parameters are device-side
 or user text (names, addresses, reasons) and are never translated.
 
 Marking: wrap each source text in :func:`N_` where it is written, so ``pybabel extract -k N_`` finds it
@@ -28,7 +28,7 @@ LANGUAGES = ("en", "zh_TW")
 DOMAIN = "campusnet"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
-Param = str | int | float
+Param = str | int | float  # and Msg: a message inside a message (a field's name) is rendered in the same language
 
 
 def N_(text: str) -> str:
@@ -58,24 +58,29 @@ class Msg:
     """
 
     text: str
-    params: Mapping[str, Param] = field(default_factory=dict)
+    params: Mapping[str, Param | Msg] = field(default_factory=dict)
 
     def render(self, language: str = "en") -> str:
-        """The message in ``language``; placeholders filled with the parameters as given."""
+        """The message in ``language``; placeholders filled with the parameters as given (messages among them in
+        ``language`` too)."""
         if not self.text:  # gettext's empty id is the catalogue's header, not a message
             return ""
-        template = tr(self.text, language)
+        values = {k: v.render(language) if isinstance(v, Msg) else v for k, v in self.params.items()}
         try:
-            return template.format(**self.params)
+            return tr(self.text, language).format(**values)
         except (KeyError, IndexError, ValueError):  # a translation that names a placeholder wrongly: the source
-            return self.text.format(**self.params)
+            return self.text.format(**values)
 
     def __str__(self) -> str:
         return self.render("en")
 
     def to_json(self) -> str:
-        """The message as JSON text (``{"text": ..., "params": {...}}``)."""
-        return json.dumps({"text": self.text, "params": dict(self.params)}, ensure_ascii=False)
+        """The message as JSON text (``{"text": ..., "params": {...}}``, messages among the parameters nested)."""
+        return json.dumps(self._as_data(), ensure_ascii=False)
+
+    def _as_data(self) -> dict[str, object]:
+        params = {k: v._as_data() if isinstance(v, Msg) else v for k, v in self.params.items()}
+        return {"text": self.text, "params": params}
 
     @classmethod
     def from_json(cls, text: str | None) -> Msg | None:
@@ -83,13 +88,27 @@ class Msg:
         if not text:
             return None
         try:
-            data = json.loads(text)
-            params = data.get("params", {})
-            if not isinstance(data.get("text"), str) or not isinstance(params, dict):
-                return None
-            return cls(data["text"], {str(k): v for k, v in params.items() if isinstance(v, str | int | float)})
-        except (ValueError, AttributeError):
+            return cls._from_data(json.loads(text))
+        except ValueError:
             return None
+
+    @classmethod
+    def _from_data(cls, data: object, depth: int = 0) -> Msg | None:
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str) or depth > 4:
+            return None
+        raw = data.get("params", {})
+        if not isinstance(raw, dict):
+            return None
+        params: dict[str, Param | Msg] = {}
+        for key, value in raw.items():
+            if isinstance(value, dict):
+                inner = cls._from_data(value, depth + 1)
+                if inner is None:
+                    return None
+                params[str(key)] = inner
+            elif isinstance(value, str | int | float):
+                params[str(key)] = value
+        return cls(data["text"], params)
 
 
 def render_stored(message: str | None, fallback: str, language: str) -> str:
