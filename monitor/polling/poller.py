@@ -205,8 +205,8 @@ def record_poll(conn: sqlite3.Connection, device_id: int, poll: DevicePoll) -> P
     _device_events(conn, device_id, dev, poll, summary)
     ident = poll.identity
     conn.execute(
-        """UPDATE devices SET status='up', status_reason=NULL, sys_descr=?, sys_object_id=?, sys_name=?,
-           sys_uptime=?, vendor=?, model=?, os_version=?, detected_platform=?, netmiko_type=?, last_poll=?,
+        """UPDATE devices SET status='up', status_reason=NULL, status_message=NULL, sys_descr=?, sys_object_id=?,
+           sys_name=?, sys_uptime=?, vendor=?, model=?, os_version=?, detected_platform=?, netmiko_type=?, last_poll=?,
            last_duration_s=? WHERE id=?""",
         (
             poll.sys_descr,
@@ -403,19 +403,23 @@ def _sum(*values: float | None) -> float | None:
     return sum(known) if known else None
 
 
-def record_failure(conn: sqlite3.Connection, device_id: int, status: str, reason: str, duration_s: float) -> bool:
-    """Store a failed poll ('unreachable' or 'error', with its reason). True if the device just went down."""
+def record_failure(
+    conn: sqlite3.Connection, device_id: int, status: str, reason: str, duration_s: float, why: Msg | None = None
+) -> bool:
+    """Store a failed poll ('unreachable' or 'error', with its reason in English and, when there is one, as a
+    message for people, ``why``). True if the device just went down."""
+    why = why or Msg("{reason}", {"reason": reason})
     now = time.time()
     dev = conn.execute("SELECT name, status FROM devices WHERE id = ?", (device_id,)).fetchone()
     if dev is None:
         return False
     went_down = dev["status"] == "up"
     if went_down:
-        message = Msg(N_("{device}: {reason}"), {"device": dev["name"], "reason": reason})
+        message = Msg(N_("{device}: {reason}"), {"device": dev["name"], "reason": why})
         record_event(conn, now, "device_down", message, device_id=device_id)
     conn.execute(
-        "UPDATE devices SET status=?, status_reason=?, last_poll=?, last_duration_s=? WHERE id=?",
-        (status, reason, now, duration_s, device_id),
+        "UPDATE devices SET status=?, status_reason=?, status_message=?, last_poll=?, last_duration_s=? WHERE id=?",
+        (status, reason, why.to_json(), now, duration_s, device_id),
     )
     conn.execute(
         "UPDATE ports SET in_bps=NULL, out_bps=NULL, errors_ps=NULL, discards_ps=NULL WHERE device_id=?", (device_id,)

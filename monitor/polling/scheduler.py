@@ -212,12 +212,15 @@ class Poller:
                 async with asyncio.timeout(deadline):
                     poll = await poll_device(target, cache)
             except SnmpTimeout as exc:
-                return await self._failed(device_id, name, "unreachable", str(exc), started)
+                return await self._failed(device_id, name, "unreachable", exc, started)
             except TimeoutError:
-                reason = f"no complete answer within the {deadline:g} s per-device deadline; stopped"
-                return await self._failed(device_id, name, "error", reason, started)
+                late = Msg(
+                    N_("no complete answer within the {deadline} s per-device deadline; stopped"),
+                    {"deadline": f"{deadline:g}"},
+                )
+                return await self._failed(device_id, name, "error", late, started)
             except CampusNetError as exc:
-                return await self._failed(device_id, name, "error", str(exc), started)
+                return await self._failed(device_id, name, "error", exc, started)
             except Exception as exc:  # a bug: logged with its traceback; this device fails, the cycle goes on
                 log.exception("polling %s failed", name)
                 return await self._failed(device_id, name, "error", _bug_reason("polling", exc), started)
@@ -232,9 +235,14 @@ class Poller:
                 log.info("%s: %s", kind, detail)
             return DeviceResult(name, "up", summary.ports, time.monotonic() - started, None, poll.varbinds)
 
-    async def _failed(self, device_id: int, name: str, status: str, reason: str, started: float) -> DeviceResult:
+    async def _failed(
+        self, device_id: int, name: str, status: str, error: str | Msg | CampusNetError, started: float
+    ) -> DeviceResult:
+        """Store a failed poll: its reason in English, and as a message for people when it has one."""
         duration = time.monotonic() - started
-        went_down = await self._write(lambda conn: record_failure(conn, device_id, status, reason, duration))
+        reason = str(error)
+        why = error if isinstance(error, Msg) else error.msg if isinstance(error, CampusNetError) else None
+        went_down = await self._write(lambda conn: record_failure(conn, device_id, status, reason, duration, why))
         if went_down:
             log.warning("device_down: %s: %s", name, reason)
         return DeviceResult(name, status, 0, duration, reason)

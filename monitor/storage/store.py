@@ -406,10 +406,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX push_steps_journal ON push_steps(journal_id, ts);
     ALTER TABLE devices ADD COLUMN os_version TEXT;
     """,
-    # 9: each event's message for people as code and parameters (devices/i18n.py Msg as JSON), rendered in the
-    # reader's language; ``detail`` keeps the English text for older readers, exports and logs.
+    # 9: messages for people as code and parameters (devices/i18n.py Msg as JSON), rendered in the reader's
+    # language: each event's, and why a device is down; ``detail`` and ``status_reason`` keep the English text for
+    # older readers, exports and logs.
     """
     ALTER TABLE events ADD COLUMN message TEXT;
+    ALTER TABLE devices ADD COLUMN status_message TEXT;
     """,
 ]
 
