@@ -629,7 +629,7 @@ GUI_DEMO: Callable[[Path, float, float], int] | None = None
 
 def cmd_demo(args: argparse.Namespace, db: Path | None) -> int:
     """demo: the simulated school in its own store (never the school's real one)."""
-    from monitor.demo.network import default_demo_db, run_demo_headless
+    from monitor.demo.runtime import default_demo_db, run_demo_headless
 
     demo_db = db or default_demo_db()
     if not args.headless:
