@@ -41,6 +41,7 @@ def main() -> int:
         from monitor.storage.store import default_db_path
 
         return run(Path(args[1]) if args else default_db_path())
+    from monitor.cli import demo as cli_demo
     from monitor.cli import main as cli
     from monitor.cli import report as cli_report
 
@@ -52,7 +53,7 @@ def main() -> int:
 
             return run_demo(db, speed, interval)
 
-        cli.GUI_DEMO = gui_demo
+        cli_demo.GUI_DEMO = gui_demo
     return cli.main(args)
 
 

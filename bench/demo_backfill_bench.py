@@ -1,10 +1,10 @@
 """Demo benchmark: prints figures, asserts nothing.
 
-1. Backfill: how long :func:`monitor.demo.network.backfill` takes to write the school's history (7 days of raw samples
-at
-   5-minute steps; optionally 400 days, the older part written straight into the rollup tiers), rows and store size.
+1. Backfill: how long :func:`monitor.demo.backfill.backfill` takes to write the school's history (7 days of raw
+   samples at 5-minute steps; optionally 400 days, the older part written straight into the rollup tiers), rows and
+   store size.
 2. A poll cycle over the simulated network of N switches (default 200: the school plus stand-alone 24/48-port
-   access switches), served by ``python -m monitor.demo.network --serve`` in its own process, polled by the project's
+   access switches), served by ``python -m monitor.demo --serve`` in its own process, polled by the project's
    Poller (concurrency 32): wall time of two cycles, devices up, the agent's CPU time.
 
 Only 127.0.0.1 is contacted. Run: uv run python bench/demo_backfill_bench.py [--days 7 400] [--devices 200]
@@ -23,7 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from monitor.demo.network import DemoNetwork, backfill, spawn_agent
+from monitor.demo.backfill import backfill
+from monitor.demo.network import DemoNetwork
+from monitor.demo.runtime import spawn_agent
 from monitor.polling.scheduler import Poller
 from monitor.storage.store import connect
 

@@ -2,7 +2,7 @@
 
 Prints figures, asserts nothing (target: longest stall under 50 ms).
 
-- The simulated network (``python -m monitor.demo.network --serve --devices 200``) runs in its OWN process, so the
+- The simulated network (``python -m monitor.demo --serve --devices 200``) runs in its OWN process, so the
 agent's
   CPU is not counted as GUI stalls; it also registers the 200 switches in a temporary store.
 - This process opens the real main window (gui.main_window.MainWindow with gui.bridge.CoreBridge) over that store,
@@ -42,7 +42,8 @@ from PySide6.QtWidgets import QApplication, QHeaderView
 
 from gui.bridge import CoreBridge
 from gui.main_window import MainWindow
-from monitor.demo.network import INTERNET_ALIAS, spawn_agent
+from monitor.demo.runtime import spawn_agent
+from monitor.demo.school import INTERNET_ALIAS
 from monitor.polling.scheduler import CycleResult
 from monitor.storage.store import connect
 

@@ -114,7 +114,9 @@ class App:
         A week of history is written in the background (a few seconds), so the graphs have something to show
         from the first minute; the next poll's refresh picks it up.
         """
-        from monitor.demo.network import DemoNetwork, backfill, default_demo_db
+        from monitor.demo.backfill import backfill
+        from monitor.demo.network import DemoNetwork
+        from monitor.demo.runtime import default_demo_db
 
         if self.demo is None:
             self.demo = DemoNetwork(speed=speed, wireless=True)

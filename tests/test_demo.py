@@ -16,15 +16,11 @@ import pytest
 
 from devices.simagent import SimAgent
 from devices.snmp import SnmpCredentials, SnmpSession, SnmpTarget
-from monitor.demo.network import (
-    CORE_NAME,
-    EPOCH_MONDAY,
-    INTERNET_ALIAS,
-    DemoNetwork,
-    backfill,
-    build_large_school,
-    spawn_agent,
-)
+from monitor.demo.backfill import backfill
+from monitor.demo.network import DemoNetwork, build_large_school
+from monitor.demo.runtime import spawn_agent
+from monitor.demo.school import CORE_NAME, INTERNET_ALIAS
+from monitor.demo.traffic import EPOCH_MONDAY
 from monitor.polling.scheduler import Poller
 from monitor.storage import history
 from monitor.storage.store import connect
@@ -219,7 +215,7 @@ def _check_store(conn: object, net: DemoNetwork) -> None:
 def test_run_demo_headless_polls_until_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    from monitor.demo.network import run_demo_headless
+    from monitor.demo.runtime import run_demo_headless
 
     monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
     db = tmp_path / "demo.db"

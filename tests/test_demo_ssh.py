@@ -15,7 +15,8 @@ from devices.neighbors import read_neighbours
 from devices.push import configs_equal
 from devices.snmp import SnmpCredentials, SnmpSession, SnmpTarget
 from monitor.cli.main import main as cli
-from monitor.demo.network import CORE_NAME, DemoNetwork
+from monitor.demo.network import DemoNetwork
+from monitor.demo.school import CORE_NAME
 from monitor.polling.scheduler import Poller
 
 pytestmark = pytest.mark.timeout(240)

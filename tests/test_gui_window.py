@@ -172,7 +172,7 @@ def test_first_run_demo_button_opens_the_demo_in_its_own_store(qtbot, tmp_path: 
 
     monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
     demo_db = tmp_path / "demo.db"
-    monkeypatch.setattr("monitor.demo.network.default_demo_db", lambda: demo_db)
+    monkeypatch.setattr("monitor.demo.runtime.default_demo_db", lambda: demo_db)
     app = App(_qt_app())
     school = tmp_path / "school.db"
     window = app.open_store(school)

@@ -359,7 +359,7 @@ def test_a_failed_wireless_read_is_shown_with_the_last_data(  # type: ignore[no-
 
 def test_the_gui_demo_shows_its_controller_and_aps(qtbot, english, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from gui.app import App, _qt_app
-    from monitor.demo.network import WLC_NAME
+    from monitor.demo.school import WLC_NAME
     from monitor.demo.wireless import APS, OFFLINE_AP
 
     monkeypatch.setenv("CAMPUSNET_SECRETS", "file")

@@ -605,7 +605,8 @@ def test_cli_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The demo school's store with a week of history up to now (written directly, as the demo does)."""
-    from monitor.demo.network import DemoNetwork, backfill
+    from monitor.demo.backfill import backfill
+    from monitor.demo.network import DemoNetwork
 
     db = tmp_path_factory.mktemp("demo") / "demo.db"
     with pytest.MonkeyPatch.context() as mp:
@@ -621,7 +622,7 @@ WEEK = ((TODAY - timedelta(days=7)).isoformat(), TODAY.isoformat())
 def test_cli_demo_csv_and_xlsx(demo_db: Path, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from monitor.demo.network import CORE_NAME, INTERNET_ALIAS
+    from monitor.demo.school import CORE_NAME, INTERNET_ALIAS
 
     csv_out, xlsx_out = tmp_path / "demo.csv", tmp_path / "demo.xlsx"
     done = run_cli(demo_db, "--from", WEEK[0], "--to", WEEK[1], "--format", "csv", "--out", str(csv_out))

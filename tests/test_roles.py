@@ -2,7 +2,7 @@
 
 Running configurations are real device output (each names its source) or, where a case needs a port no public
 configuration has, written in the device's printed format next to it. The demo-like core switch is the demo's
-Catalyst 2960-X core (monitor/demo/network.py): building downlinks aliased "Downlink 行政大樓" ..., servers, the 資訊組
+Catalyst 2960-X core (monitor/demo/school.py): building downlinks aliased "Downlink 行政大樓" ..., servers, the 資訊組
 office, and the TANet uplink on Gi1/0/48, which the poller marks as an uplink.
 """
 

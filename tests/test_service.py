@@ -156,6 +156,32 @@ def test_demo_rejects_bad_speed(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert not (tmp_path / "d.db").exists()
 
 
+def test_main_py_demo_opens_the_window_through_the_hook_it_sets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # main.py (not the core) knows the desktop app: it hands the demo command a function that opens the window.
+    import importlib.util
+
+    import gui.app
+    from monitor.cli import demo as cli_demo
+    from monitor.cli import report as cli_report
+
+    spec = importlib.util.spec_from_file_location("campusnet_entry", REPO / "main.py")
+    assert spec is not None and spec.loader is not None
+    entry = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(entry)
+    opened: list[tuple[Path, float, float]] = []
+    monkeypatch.setattr(gui.app, "run_demo", lambda db, speed, interval: opened.append((db, speed, interval)) or 0)
+    monkeypatch.setattr(cli_demo, "GUI_DEMO", None)  # main.py sets these two; put back after the test
+    monkeypatch.setattr(cli_report, "PDF_WRITER", None)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    db = tmp_path / "demo.db"
+    monkeypatch.setattr(sys, "argv", ["main.py", "--db", str(db), "demo", "--speed", "30", "--interval", "5"])
+    assert entry.main() == 0
+    assert opened == [(db, 30.0, 5.0)]
+    assert not db.exists()  # the window's side opens the store, not the command line
+
+
 def test_poller_follows_the_store_settings_unless_told_otherwise(db: Path) -> None:
     from monitor.storage.settings import PollSettings, save_settings
     from monitor.storage.store import connect

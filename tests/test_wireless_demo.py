@@ -16,7 +16,11 @@ import pytest
 
 from devices.snmp import SnmpCredentials, SnmpSession, SnmpTarget
 from monitor.cli.main import main as cli
-from monitor.demo.network import EPOCH_MONDAY, WLC_COMMUNITY, WLC_NAME, DemoNetwork, backfill, run_demo_headless
+from monitor.demo.backfill import backfill
+from monitor.demo.network import DemoNetwork
+from monitor.demo.runtime import run_demo_headless
+from monitor.demo.school import WLC_COMMUNITY, WLC_NAME
+from monitor.demo.traffic import EPOCH_MONDAY
 from monitor.demo.wireless import APS, OFFLINE_AP, SSIDS
 from monitor.polling import wireless
 from monitor.polling.scheduler import Poller

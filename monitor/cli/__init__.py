@@ -1,1 +1,1 @@
-"""The command line: the parser and the device/poll commands (main), and one module per command group."""
+"""The command line: the parser and the dispatch (main), one module per command group, and what they share."""

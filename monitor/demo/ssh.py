@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 class DemoSwitch(Protocol):
-    """What this module needs of one of the demo's switches (:class:`monitor.demo.network.DemoSwitch`)."""
+    """What this module needs of one of the demo's switches (:class:`monitor.demo.school.DemoSwitch`)."""
 
     name: str
     community: str

@@ -71,7 +71,7 @@ APS: tuple[DemoAP, ...] = (
 
 
 class Shape(Protocol):
-    """A day shape over epoch time (the demo's :class:`monitor.demo.network.Profile`)."""
+    """A day shape over epoch time (the demo's :class:`monitor.demo.traffic.Profile`)."""
 
     def level(self, t: float) -> float:
         """The level (0..1) at epoch time ``t``."""
