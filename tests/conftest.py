@@ -18,6 +18,8 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CAMPUSNET_SHARED", REPO.parent / "shared"))
 SNMPREC_DIR = SHARED / "snmprec"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# The command line speaks the system's language; the tests read its English (tests that want Chinese say so).
+os.environ["CAMPUSNET_LANG"] = "en"
 
 
 def missing_peer(reason: str) -> None:

@@ -81,3 +81,23 @@ def test_device_text_in_parameters_is_never_translated() -> None:
 )
 def test_system_language(environ: dict[str, str], language: str) -> None:
     assert system_language(environ) == language
+
+
+def test_the_command_line_speaks_the_chosen_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from monitor.cli.main import main
+
+    db = str(tmp_path / "inventory.db")
+    assert main(["--db", db, "--lang", "zh_TW", "device", "remove", "ghost"]) == 2
+    assert capsys.readouterr().err.strip() == "錯誤：沒有名為 'ghost' 的裝置（請見「device list」）"
+    assert main(["--db", db, "--lang", "en", "device", "remove", "ghost"]) == 2
+    assert capsys.readouterr().err.strip() == "error: no device named 'ghost' (see 'device list')"
+
+
+def test_the_command_line_follows_campusnet_lang(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.cli.main import main
+
+    monkeypatch.setenv("CAMPUSNET_LANG", "zh_TW")
+    assert main(["--db", str(tmp_path / "inventory.db"), "device", "remove", "ghost"]) == 2
+    assert capsys.readouterr().err.startswith("錯誤：")

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from devices.errors import CampusNetError, InputError
+from devices.i18n import LANGUAGES, N_, Msg, system_language
 from monitor.cli import alerts as cli_alerts
 from monitor.cli import config as cli_config
 from monitor.cli import demo as cli_demo
@@ -42,6 +44,11 @@ def build_parser() -> Parser:
         help="store file (default: $CAMPUSNET_DB, else ./inventory.db; installed: the user's data folder)",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of messages: en or zh_TW (default: $CAMPUSNET_LANG, else the system's language)",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     cli_devices.add_parsers(sub, Parser)
     cli_poll.add_parsers(sub)
@@ -70,6 +77,17 @@ DISPATCH: dict[str, Callable[[argparse.Namespace, Path], int]] = {
 }
 
 
+def cli_language() -> str:
+    """The language of the command line's messages: $CAMPUSNET_LANG when it names one, else the system's."""
+    chosen = os.environ.get("CAMPUSNET_LANG", "")
+    return chosen if chosen in LANGUAGES else system_language()
+
+
+def error_line(error: CampusNetError, language: str) -> str:
+    """The one line printed for a core error, in ``language``, device text shown safely."""
+    return visible(Msg(N_("error: {message}"), {"message": error.render(language)}).render(language))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the exit status."""
     parser = build_parser()
@@ -94,15 +112,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         reminder = notice(db)
         if reminder:
             print(f"note: {visible(reminder)}", file=sys.stderr)
+    language = args.lang or cli_language()
     try:
         if args.command == "demo":
             return cli_demo.cmd_demo(args, args.db)
         return DISPATCH[args.command](args, db)
     except InputError as exc:
-        print(f"error: {visible(exc)}", file=sys.stderr)
+        print(error_line(exc, language), file=sys.stderr)
         return 2
     except CampusNetError as exc:
-        print(f"error: {visible(exc)}", file=sys.stderr)
+        print(error_line(exc, language), file=sys.stderr)
         return 1
     except sqlite3.Error as exc:  # a store that fails under a command (full disk, locked, damaged): one line
         print(f"error: {store_error(db, exc)}", file=sys.stderr)
