@@ -658,7 +658,7 @@
 <context>
     <name>ChannelEditor</name>
     <message>
-        <location filename="../channels_dialog.py" line="+126"/>
+        <location filename="../channels_dialog.py" line="+157"/>
         <source>Edit channel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -673,12 +673,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Advanced: another API address (a proxy or a test server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Message language</source>
         <translation type="unfinished"></translation>
     </message>
@@ -688,18 +688,28 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="-115"/>
         <source>SMTP server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-1"/>
         <source>Security</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>STARTTLS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SSL/TLS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -708,12 +718,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Login (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>empty: the server needs no login</source>
         <translation type="unfinished"></translation>
     </message>
@@ -733,12 +743,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>one or more addresses, separated by commas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+1"/>
         <source>Channel access token</source>
         <translation type="unfinished"></translation>
     </message>
@@ -749,12 +759,11 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+5"/>
         <source>API address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-2"/>
+        <location line="+1"/>
         <source>Bot token</source>
         <translation type="unfinished"></translation>
     </message>
@@ -764,7 +773,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>URL</source>
         <translation type="unfinished"></translation>
     </message>
@@ -774,7 +783,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+212"/>
         <source>stored; leave empty to keep it</source>
         <translation type="unfinished"></translation>
     </message>
@@ -784,17 +793,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="-213"/>
         <source>password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+259"/>
         <source>this channel needs its {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -807,7 +816,7 @@
 <context>
     <name>ChannelsDialog</name>
     <message>
-        <location line="-262"/>
+        <location line="-304"/>
         <source>E-mail</source>
         <translation type="unfinished"></translation>
     </message>
@@ -827,7 +836,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+285"/>
+        <location line="+327"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>

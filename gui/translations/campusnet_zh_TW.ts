@@ -658,7 +658,7 @@
 <context>
     <name>ChannelEditor</name>
     <message>
-        <location filename="../channels_dialog.py" line="+126"/>
+        <location filename="../channels_dialog.py" line="+157"/>
         <source>Edit channel</source>
         <translation>編輯通知管道</translation>
     </message>
@@ -673,12 +673,12 @@
         <translation>名稱</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Advanced: another API address (a proxy or a test server)</source>
         <translation>進階：使用其他 API 位址（代理伺服器或測試伺服器）</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Message language</source>
         <translation>訊息語言</translation>
     </message>
@@ -688,19 +688,29 @@
         <translation>透過此管道傳送通知</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="-115"/>
         <source>SMTP server</source>
         <translation>SMTP 伺服器</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
         <source>None</source>
         <translation>無</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-1"/>
         <source>Security</source>
         <translation>加密方式</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>STARTTLS</source>
+        <translation>STARTTLS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SSL/TLS</source>
+        <translation>SSL/TLS</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -708,12 +718,12 @@
         <translation>連接埠</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Login (optional)</source>
         <translation>登入帳號（選填）</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>empty: the server needs no login</source>
         <translation>留空：伺服器不需登入</translation>
     </message>
@@ -733,12 +743,12 @@
         <translation>收件者</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>one or more addresses, separated by commas</source>
         <translation>一個或多個電子郵件地址，以逗號分隔</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+1"/>
         <source>Channel access token</source>
         <translation>Channel access token（頻道存取權杖）</translation>
     </message>
@@ -749,12 +759,11 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+5"/>
         <source>API address</source>
         <translation>API 位址</translation>
     </message>
     <message>
-        <location line="-2"/>
+        <location line="+1"/>
         <source>Bot token</source>
         <translation>Bot 權杖</translation>
     </message>
@@ -764,7 +773,7 @@
         <translation>聊天室 ID</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>URL</source>
         <translation>網址</translation>
     </message>
@@ -774,7 +783,7 @@
         <translation>Bearer 權杖（選填）</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+212"/>
         <source>stored; leave empty to keep it</source>
         <translation>已儲存；留空則保留原本的值</translation>
     </message>
@@ -784,17 +793,17 @@
         <translation>必填</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="-213"/>
         <source>password</source>
         <translation>密碼</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>token</source>
         <translation>權杖</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+259"/>
         <source>this channel needs its {0}</source>
         <translation>此通知管道需要{0}</translation>
     </message>
@@ -807,7 +816,7 @@
 <context>
     <name>ChannelsDialog</name>
     <message>
-        <location line="-262"/>
+        <location line="-304"/>
         <source>E-mail</source>
         <translation>電子郵件</translation>
     </message>
@@ -827,7 +836,7 @@
         <translation>Webhook</translation>
     </message>
     <message>
-        <location line="+285"/>
+        <location line="+327"/>
         <source>Name</source>
         <translation>名稱</translation>
     </message>
