@@ -52,9 +52,9 @@ from gui.plain_text import literal, plain
 from gui.plumbing import ERROR_STYLE, OK_STYLE, Relay, Submit, Write, one_line
 from gui.table_model import CellTableModel
 from gui.tray import message_language
-from monitor.alerting import alerts, notify
+from monitor.alerting import alerts
 from monitor.alerting.alerts import AlertInfo
-from monitor.alerting.notify import Notice
+from monitor.alerting.texts import Notice, render
 from monitor.storage.secrets import SecretStore
 from monitor.storage.store import connect
 
@@ -122,8 +122,8 @@ def local_detail(info: AlertInfo, facts: dict[str, Any], language: str) -> str:
         return info.detail
     for event in ("alert", "alert_flapping"):
         notice = Notice(event=event, rule_kind=info.kind, device=info.device, port=info.port, facts=facts)
-        if notify.render(notice, "en").payload["detail"] == info.detail:
-            return str(notify.render(notice, language).payload["detail"])
+        if render(notice, "en").payload["detail"] == info.detail:
+            return str(render(notice, language).payload["detail"])
     return info.detail
 
 

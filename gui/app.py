@@ -23,7 +23,7 @@ from gui.main_window import MainWindow
 from gui.settings_dialog import app_prefs, save_app_prefs
 from gui.tray import Tray, app_icon
 from gui.welcome import WelcomeDialog, should_welcome
-from monitor.alerting.notify import Notice
+from monitor.alerting.texts import Notice
 from monitor.logs import close_log_file, default_log_file, open_log_file
 from monitor.polling.scheduler import CycleResult
 from monitor.storage.store import connect

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 
 from gui.service_watch import ServiceWatch
 from monitor.alerting import alerts
-from monitor.alerting.notify import Notice
+from monitor.alerting.texts import Notice
 from monitor.polling import wireless
 from monitor.polling.scheduler import CoreLoop, CycleResult, Poller
 from monitor.storage.lock import Holder, PollerLock
@@ -46,7 +46,7 @@ class CoreBridge(QObject):
         stateChanged(): polling started, paused, resumed or stopped.
         wirelessReady(object): the :func:`monitor.polling.wireless.summaries` (every wireless device's latest figures),
             read off the GUI thread after each overview, for the dashboard's Wi-Fi line.
-        alertsRaised(object): the list of :class:`monitor.alerting.notify.Notice` a cycle's alert evaluation queued (new
+        alertsRaised(object): the list of :class:`monitor.alerting.texts.Notice` a cycle's alert evaluation queued (new
             alerts, recoveries, flapping, reminders), for the tray.
     """
 

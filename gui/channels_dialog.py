@@ -1,10 +1,14 @@
 """Notification channels: the list with each one's outbox, adding and editing them, "Send test" and removing.
 
-Passwords and tokens typed here go to the secret store (:func:`monitor.alerting.notify.save_channel` with ``secret``),
-never
-to the store; they are never shown again, and editing a channel keeps the stored one when the field is left empty.
-Saving and removing run through ``write`` (the store's one writer while polling runs); "Send test" runs
-:func:`monitor.alerting.notify.send_test` off the GUI thread through ``submit`` and shows its one-line outcome.
+The editor's form is built from the kind's entry in the table of channel kinds (:mod:`monitor.alerting.kinds`): its
+settings in order, each as its kind of field, and its password or token. A new kind needs nothing here but its words
+marked for translation in :data:`KIND_WORDS`.
+
+Passwords and tokens typed here go to the secret store (:func:`monitor.alerting.channels.save_channel` with
+``secret``), never to the store; they are never shown again, and editing a channel keeps the stored one when the
+field is left empty. Saving and removing run through ``write`` (the store's one writer while polling runs); "Send
+test" runs :func:`monitor.alerting.channels.send_test` off the GUI thread through ``submit`` and shows its one-line
+outcome.
 """
 
 from __future__ import annotations
@@ -41,38 +45,62 @@ from PySide6.QtWidgets import (
 from devices.errors import CampusNetError
 from gui.plain_text import literal, plain
 from gui.plumbing import ERROR_STYLE, OK_STYLE, Relay, Submit, Write, one_line
-from monitor.alerting import notify
-from monitor.alerting.notify import Channel, SendResult
+from monitor.alerting import channels
+from monitor.alerting.channels import Channel, SendResult
+from monitor.alerting.kinds import KINDS, ChannelKind, Secret, Setting
+from monitor.alerting.texts import LANGUAGES
 from monitor.storage.secrets import SecretStore
 
 log = logging.getLogger(__name__)
 
-# Marked for lupdate; translated where shown.
-KIND_NAMES = {
-    "email": QT_TRANSLATE_NOOP("ChannelsDialog", "E-mail"),
-    "line": QT_TRANSLATE_NOOP("ChannelsDialog", "LINE"),
-    "telegram": QT_TRANSLATE_NOOP("ChannelsDialog", "Telegram"),
-    "webhook": QT_TRANSLATE_NOOP("ChannelsDialog", "Webhook"),
-}
+# The words of the channel kinds (monitor/alerting/kinds.py), marked for lupdate and translated where shown: kind
+# names in the "ChannelsDialog" context, the editor's labels, hints and choices in "ChannelEditor". A new kind adds
+# its words here (tests/test_i18n.py checks that every word of the table has its translation).
+KIND_WORDS = (
+    QT_TRANSLATE_NOOP("ChannelsDialog", "E-mail"),
+    QT_TRANSLATE_NOOP("ChannelsDialog", "LINE"),
+    QT_TRANSLATE_NOOP("ChannelsDialog", "Telegram"),
+    QT_TRANSLATE_NOOP("ChannelsDialog", "Webhook"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "SMTP server"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "Security"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "None"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "STARTTLS"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "SSL/TLS"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "Port"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "Login (optional)"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "empty: the server needs no login"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "Password"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "From"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "To"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "one or more addresses, separated by commas"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "Channel access token"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "Send to (user or group ID)"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "API address"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "Bot token"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "Chat ID"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "URL"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "Bearer token (optional)"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "password"),
+    QT_TRANSLATE_NOOP("ChannelEditor", "token"),
+)
 # Language names are written in their own language, as in the settings dialog.
 LANGUAGE_NAMES = {"zh_TW": "繁體中文 (台灣)", "en": "English"}
 
 
 def kind_label(kind: str) -> str:
     """A channel kind in the user's language."""
-    return QCoreApplication.translate("ChannelsDialog", KIND_NAMES.get(kind, kind))
+    known = KINDS.get(kind)
+    return QCoreApplication.translate("ChannelsDialog", known.label) if known else kind
+
+
+def editor_word(text: str) -> str:
+    """A label, hint or choice of the table of kinds in the user's language."""
+    return QCoreApplication.translate("ChannelEditor", text)
 
 
 def target_text(channel: Channel) -> str:
     """Where a channel sends to: the recipients, the LINE or Telegram chat, or the webhook's host."""
-    s = channel.settings
-    if channel.kind == "email":
-        return ", ".join(s.get("to", []))
-    if channel.kind == "webhook":
-        from urllib.parse import urlsplit
-
-        return urlsplit(str(s.get("url", ""))).netloc.rpartition("@")[2]
-    return str(s.get("to") or s.get("chat_id") or "")
+    return channels.target_text(channel)
 
 
 def outbox_counts(conn: sqlite3.Connection) -> dict[int, dict[str, Any]]:
@@ -94,15 +122,17 @@ def outbox_counts(conn: sqlite3.Connection) -> dict[int, dict[str, Any]]:
 
 
 class ChannelEditor(QDialog):
-    """Add or edit one channel; the fields depend on its kind.
+    """Add or edit one channel; the fields are those of its kind (:data:`monitor.alerting.kinds.KINDS`).
 
     Attributes:
-        kind: ``email``, ``line``, ``telegram`` or ``webhook``.
+        kind: the kind's name (``email``, ``line``, ...).
+        spec: the kind's entry in the table.
         channel: the channel being edited (None when adding).
         name_edit, enabled_check, language_combo: what every channel has.
-        fields: the kind's own fields by setting name (``host``, ``port``, ``security``, ``user``, ``from``, ``to``,
-            ``chat_id``, ``base_url``, ``url``).
-        secret_edit: the password or token (a password field; empty keeps the stored one when editing).
+        fields: the kind's own fields by setting name (a line edit, a number, a choice or a check box).
+        secret_edit: the password or token (a password field; empty keeps the stored one when editing). Hidden when
+            the kind has none.
+        advanced: the check box that shows the advanced settings (another API address), for kinds that have some.
         error_label: the one line saying why the input was refused.
 
     Signals:
@@ -121,6 +151,7 @@ class ChannelEditor(QDialog):
     ) -> None:
         super().__init__(parent)
         self.kind, self.write, self.secrets, self.channel = kind, write, secrets, channel
+        self.spec: ChannelKind = KINDS[kind]
         self.fields: dict[str, QWidget] = {}
         self._relay = Relay(self)
         self.setWindowTitle(self.tr("Edit channel") if channel else self.tr("New {0} channel").format(kind_label(kind)))
@@ -133,23 +164,22 @@ class ChannelEditor(QDialog):
         self.form.addRow(self.tr("Name"), self.name_edit)
         self.secret_edit = QLineEdit()
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret_edit.hide()
         self.advanced = QCheckBox(self.tr("Advanced: another API address (a proxy or a test server)"), self)
         self.advanced.hide()
         self.advanced_box = QWidget(self)
         self.advanced_box.hide()
         self.advanced_form = QFormLayout(self.advanced_box)
         self.advanced_form.setContentsMargins(0, 0, 0, 0)
-        {"email": self._email_fields, "line": self._line_fields, "telegram": self._telegram_fields}.get(
-            kind, self._webhook_fields
-        )()
+        self._add_fields()
         self.language_combo = QComboBox()
-        for code in notify.LANGUAGES:
-            self.language_combo.addItem(LANGUAGE_NAMES[code], code)
+        for code in LANGUAGES:
+            self.language_combo.addItem(LANGUAGE_NAMES.get(code, code), code)
         self.form.addRow(self.tr("Message language"), self.language_combo)
         self.enabled_check = QCheckBox(self.tr("Send notifications through this channel"))
         self.enabled_check.setChecked(True)
         self.form.addRow(self.enabled_check)
-        if kind in ("line", "telegram"):
+        if self._has_advanced():
             layout.addWidget(self.advanced)
             layout.addWidget(self.advanced_box)
             self.advanced.show()
@@ -164,73 +194,105 @@ class ChannelEditor(QDialog):
         layout.addWidget(self.buttons)
         self.advanced.toggled.connect(self._show_advanced)
         self._show_advanced(False)
+        self._shown_values = self._values()
         if channel is not None:
             self._load(channel)
         self._secret_hint()
 
     # ---------------------------------------------------------------------------------------------- fields
 
-    def _line(self, key: str, label: str, placeholder: str = "", form: QFormLayout | None = None) -> QLineEdit:
+    def _add_fields(self) -> None:
+        """One row per setting shown in the editor, and the secret's row, in the kind's order."""
+        before: dict[str, Any] = {}
+        for item in self.spec.fields:
+            if isinstance(item, Secret):
+                self.form.addRow(editor_word(item.label), self.secret_edit)
+                self.secret_edit.show()
+                continue
+            before[item.name] = item.default_for(before)
+            if not item.editor:
+                continue
+            widget = self._widget(item, before[item.name])
+            (self.advanced_form if item.advanced else self.form).addRow(editor_word(item.label), widget)
+            self.fields[item.name] = widget
+
+    def _widget(self, setting: Setting, default: Any) -> QWidget:
+        """The field for ``setting``, showing its default."""
+        if setting.widget == "port":
+            spin = QSpinBox()
+            spin.setRange(1, 65535)
+            spin.setValue(int(default or 1))
+            return spin
+        if setting.widget == "choice":
+            combo = QComboBox()
+            for code, text in setting.choices:
+                combo.addItem(editor_word(text), code)
+            combo.setCurrentIndex(max(0, combo.findData(default)))
+            combo.currentIndexChanged.connect(lambda _i: self._defaults_follow())
+            return combo
+        if setting.widget == "switch":
+            check = QCheckBox()
+            check.setChecked(default is not False)
+            return check
         edit = QLineEdit()
-        edit.setPlaceholderText(placeholder)
-        (form or self.form).addRow(label, edit)
-        self.fields[key] = edit
+        edit.setPlaceholderText(setting.example or (editor_word(setting.hint) if setting.hint else ""))
         return edit
 
-    def _email_fields(self) -> None:
-        self._line("host", self.tr("SMTP server"), "smtp.school.edu.tw")
-        self.port_spin = QSpinBox()
-        self.port_spin.setRange(1, 65535)
-        self.port_spin.setValue(notify.SMTP_PORTS["starttls"])
-        self.security_combo = QComboBox()
-        for code, text in (("none", self.tr("None")), ("starttls", "STARTTLS"), ("ssl", "SSL/TLS")):
-            self.security_combo.addItem(text, code)
-        self.security_combo.setCurrentIndex(1)
-        self._security = "starttls"
-        self.security_combo.currentIndexChanged.connect(lambda _i: self._on_security_changed())
-        self.form.addRow(self.tr("Security"), self.security_combo)
-        self.form.addRow(self.tr("Port"), self.port_spin)
-        self.fields.update(port=self.port_spin, security=self.security_combo)
-        self._line("user", self.tr("Login (optional)"), self.tr("empty: the server needs no login"))
-        self.form.addRow(self.tr("Password"), self.secret_edit)
-        self._line("from", self.tr("From"), "campusnet@school.edu.tw")
-        self._line("to", self.tr("To"), self.tr("one or more addresses, separated by commas"))
+    def _has_advanced(self) -> bool:
+        return any(s.advanced and s.editor for s in self.spec.settings)
 
-    def _on_security_changed(self) -> None:
-        """A port still at the old security's usual number follows to the new one's (25, 587, 465)."""
-        new = str(self.security_combo.currentData())
-        if self.port_spin.value() == notify.SMTP_PORTS[self._security]:
-            self.port_spin.setValue(notify.SMTP_PORTS[new])
-        self._security = new
+    def _value(self, setting: Setting) -> Any:
+        """What the field of ``setting`` shows, as a setting's value."""
+        widget = self.fields[setting.name]
+        if isinstance(widget, QSpinBox):
+            return widget.value()
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        assert isinstance(widget, QLineEdit)
+        if setting.widget == "list":
+            return [a for a in re.split(r"[,;\s]+", widget.text()) if a]
+        return widget.text().strip()
 
-    def _line_fields(self) -> None:
-        self.form.addRow(self.tr("Channel access token"), self.secret_edit)
-        self._line("to", self.tr("Send to (user or group ID)"), "U0123456789abcdef…")
-        self._line("base_url", self.tr("API address"), notify.DEFAULT_BASE_URL["line"], self.advanced_form)
+    def _set_value(self, setting: Setting, value: Any) -> None:
+        widget = self.fields[setting.name]
+        if isinstance(widget, QSpinBox):
+            widget.setValue(int(value))
+        elif isinstance(widget, QComboBox):
+            widget.setCurrentIndex(max(0, widget.findData(value)))
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(value is not False)
+        elif isinstance(widget, QLineEdit):
+            widget.setText(", ".join(value) if isinstance(value, list) else str(value))
 
-    def _telegram_fields(self) -> None:
-        self.form.addRow(self.tr("Bot token"), self.secret_edit)
-        self._line("chat_id", self.tr("Chat ID"), "-1001234567890")
-        self._line("base_url", self.tr("API address"), notify.DEFAULT_BASE_URL["telegram"], self.advanced_form)
+    def _values(self) -> dict[str, Any]:
+        return {s.name: self._value(s) for s in self.spec.settings if s.name in self.fields}
 
-    def _webhook_fields(self) -> None:
-        self._line("url", self.tr("URL"), "https://…")
-        self.form.addRow(self.tr("Bearer token (optional)"), self.secret_edit)
+    def _defaults_follow(self) -> None:
+        """A field still at the default its kind gives for the other fields follows when they change: the SMTP port
+        at the old security's usual number (25, 587, 465) moves to the new one's."""
+        now = self._values()
+        for setting in self.spec.settings:
+            follows = setting.name in self.fields and callable(setting.default)
+            if follows and now[setting.name] == setting.default(self._shown_values):
+                self._set_value(setting, setting.default(now))
+        self._shown_values = self._values()
 
     def _show_advanced(self, shown: bool) -> None:
-        self.advanced_box.setVisible(shown and self.kind in ("line", "telegram"))
+        self.advanced_box.setVisible(shown and self._has_advanced())
 
     def _has_stored_secret(self) -> bool:
         return (
             self.channel is not None
             and self.channel.id is not None
-            and (self.secrets.get_named(notify.secret_name(self.channel.id)) is not None)
+            and (self.secrets.get_named(channels.secret_name(self.channel.id)) is not None)
         )
 
     def _secret_hint(self) -> None:
         if self._has_stored_secret():
             self.secret_edit.setPlaceholderText(self.tr("stored; leave empty to keep it"))
-        elif self.kind in ("line", "telegram"):
+        elif self.spec.secret is not None and self.spec.secret.required is True:
             self.secret_edit.setPlaceholderText(self.tr("required"))
 
     def _load(self, channel: Channel) -> None:
@@ -238,45 +300,32 @@ class ChannelEditor(QDialog):
         self.name_edit.setText(channel.name)
         self.enabled_check.setChecked(channel.enabled)
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(channel.language)))
-        if self.kind == "email":
-            self.security_combo.setCurrentIndex(max(0, self.security_combo.findData(s.get("security", "starttls"))))
-            self.port_spin.setValue(int(s.get("port", notify.SMTP_PORTS["starttls"])))
-            for key in ("host", "user", "from"):
-                self._edit(key).setText(str(s.get(key, "")))
-            self._edit("to").setText(", ".join(s.get("to", [])))
-            return
-        for key in ("to", "chat_id", "url"):
-            if key in self.fields:
-                self._edit(key).setText(str(s.get(key, "")))
-        if "base_url" in self.fields and s.get("base_url") and s["base_url"] != notify.DEFAULT_BASE_URL[self.kind]:
-            self._edit("base_url").setText(str(s["base_url"]))
-            self.advanced.setChecked(True)
-
-    def _edit(self, key: str) -> QLineEdit:
-        widget = self.fields[key]
-        assert isinstance(widget, QLineEdit)
-        return widget
+        for setting in self.spec.settings:
+            value = s.get(setting.name)
+            if setting.name not in self.fields or value is None:
+                continue
+            if setting.advanced:  # empty unless it is not the default: the public API
+                if value != setting.default_for(s):
+                    self._set_value(setting, value)
+                    self.advanced.setChecked(True)
+                continue
+            self._set_value(setting, value)
+        self._shown_values = self._values()
 
     # ---------------------------------------------------------------------------------------------- saving
 
     def edited_channel(self) -> Channel:
         """The channel as the fields show it (not checked yet)."""
-        if self.kind == "email":
-            before = self.channel.settings if self.channel else {}
-            kept = {k: before[k] for k in ("ca_file", "tls_verify") if k in before}  # set on the command line
-            settings: dict[str, Any] = {
-                "host": self._edit("host").text().strip(),
-                "port": self.port_spin.value(),
-                "security": self.security_combo.currentData(),
-                "user": self._edit("user").text().strip(),
-                "from": self._edit("from").text().strip(),
-                "to": [a for a in re.split(r"[,;\s]+", self._edit("to").text()) if a],
-                **kept,
-            }
-        else:
-            settings = {key: self._edit(key).text().strip() for key in self.fields}
-            if "base_url" in settings and not self.advanced.isChecked():
-                settings["base_url"] = ""  # the public API
+        before = self.channel.settings if self.channel else {}
+        settings: dict[str, Any] = {}
+        for setting in self.spec.settings:
+            if setting.name not in self.fields:  # not edited here (set on the command line): kept as it is
+                if setting.name in before:
+                    settings[setting.name] = before[setting.name]
+            elif setting.advanced and not self.advanced.isChecked():
+                settings[setting.name] = ""  # the default
+            else:
+                settings[setting.name] = self._value(setting)
         channel_id = self.channel.id if self.channel else None
         language = str(self.language_combo.currentData())
         return Channel(self.kind, self.name_edit.text(), settings, self.enabled_check.isChecked(), language, channel_id)
@@ -286,16 +335,17 @@ class ChannelEditor(QDialog):
         channel = self.edited_channel()
         secret = self.secret_edit.text() or None
         try:
-            checked = notify.validate_channel(channel)
-            notify.validate_secret(checked, secret)
-            if notify.needs_secret(checked) and secret is None and not self._has_stored_secret():
-                what = self.tr("password") if checked.kind == "email" else self.tr("token")
+            checked = channels.validate_channel(channel)
+            channels.validate_secret(checked, secret)
+            spec = self.spec.secret
+            if channels.needs_secret(checked) and secret is None and not self._has_stored_secret():
+                what = editor_word(spec.short) if spec else ""
                 raise CampusNetError(self.tr("this channel needs its {0}").format(what))
         except CampusNetError as exc:
             self._refuse(exc)
             return
         self.buttons.setEnabled(False)
-        job = functools.partial(notify.save_channel, secrets=self.secrets, channel=checked, secret=secret)
+        job = functools.partial(channels.save_channel, secrets=self.secrets, channel=checked, secret=secret)
         self._relay.then(self.write(job), self._on_saved)
 
     def _on_saved(self, saved: Channel | None, error: BaseException | None) -> None:
@@ -404,7 +454,7 @@ class ChannelsDialog(QDialog):
     def _actions(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.add_kind = QComboBox()
-        for kind in notify.KINDS:
+        for kind in KINDS:
             self.add_kind.addItem(kind_label(kind), kind)
         self.add_button = QPushButton(self.tr("Add…"))
         self.add_button.clicked.connect(lambda: self.add_channel(str(self.add_kind.currentData())))
@@ -426,7 +476,7 @@ class ChannelsDialog(QDialog):
     def reload(self) -> None:
         """Read the channels and their outbox again (small reads), keeping the selection."""
         selected = self.selected_channel()
-        self.channels = notify.list_channels(self.conn)
+        self.channels = channels.list_channels(self.conn)
         counts = outbox_counts(self.conn)
         self.table.setRowCount(len(self.channels))
         empty = {"pending": 0, "sent": 0, "failed": 0, "last_error": None}
@@ -531,7 +581,7 @@ class ChannelsDialog(QDialog):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        job = functools.partial(notify.remove_channel, secrets=self.secrets, name=channel.name)
+        job = functools.partial(channels.remove_channel, secrets=self.secrets, name=channel.name)
         self._relay.then(self.write(job), lambda _r, error: self._on_removed(channel.name, error))
         return True
 
@@ -554,7 +604,7 @@ class ChannelsDialog(QDialog):
         if chosen is None or self._testing is not None:
             return False
         try:
-            channel = notify.get_channel(self.conn, chosen.name)  # as stored now
+            channel = channels.get_channel(self.conn, chosen.name)  # as stored now
         except CampusNetError as exc:
             self._say(one_line(exc), ok=False)
             return False
@@ -563,7 +613,7 @@ class ChannelsDialog(QDialog):
         self.result_label.setStyleSheet("")
         self.result_label.setText(self.tr("Sending a test message through {0}…").format(channel.name))
         self._update_buttons()
-        coro = asyncio.to_thread(notify.send_test, channel, self.secrets)
+        coro = asyncio.to_thread(channels.send_test, channel, self.secrets)
         self._relay.then(self.submit(coro), self._on_tested)
         return True
 

@@ -246,7 +246,7 @@ class ReportDialog(QDialog):
 
     def _load(self) -> None:
         """Fill the choices from the store: devices, school name, the schedule and the e-mail channels."""
-        from monitor.alerting.notify import list_channels
+        from monitor.alerting.channels import list_channels, sends_files
 
         for device in inventory.list_devices(self.conn):
             item = QListWidgetItem(str(device["name"]))
@@ -263,7 +263,7 @@ class ReportDialog(QDialog):
             check.setChecked(fmt in schedule.formats)
         self.email.addItem(self.tr("(no e-mail)"), "")
         for channel in list_channels(self.conn):
-            if channel.kind == "email":
+            if sends_files(channel):
                 self.email.addItem(channel.name, channel.name)
         self.email.setCurrentIndex(max(0, self.email.findData(schedule.email_channel)))
         today = QDate.currentDate()

@@ -4,7 +4,8 @@ The content is a :class:`QTextDocument` (summary, a chart per uplink with its da
 device availability, every port), paginated by Qt, with the school's name and the period at the top of every page
 and "Page 1 of 3" at the bottom. Charts are the app's own bandwidth graph (:class:`gui.plot.BandwidthPlot`)
 rendered off screen over the report's period, so they look like the graphs on the device page. Texts come from
-:mod:`monitor.reports.report_text` in the chosen language; for Chinese, Noto Sans CJK TC (or the system's Traditional
+:mod:`monitor.reports.report_text` in the chosen language, the columns of the port tables from
+:mod:`monitor.reports.columns`; for Chinese, Noto Sans CJK TC (or the system's Traditional
 Chinese font) is chosen by name, so the PDF embeds it.
 """
 
@@ -52,6 +53,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 from gui.i18n import translations_dir
+from monitor.reports import columns
+from monitor.reports.columns import Column, percent_text
 from monitor.reports.report import PortStats, Report
 from monitor.reports.report_text import day_text, text, time_text, tz_name
 from monitor.units import format_bps, format_bytes
@@ -65,6 +68,8 @@ BODY_PT = 8.5
 MAX_CHARTS = 6
 # Ports per daily table (more go to another table below).
 DAILY_COLUMNS = 5
+# The width (percent) of the rank column of the busiest ports' table.
+RANK_WIDTH = 3
 CHART_SIZE = QSize(820, 250)  # logical pixels; drawn at CHART_SCALE x for print
 CHART_SCALE = 2
 
@@ -227,10 +232,6 @@ def _e(value: object) -> str:
     return html.escape(str(value))
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} %"
-
-
 def _pair(a: str, b: str) -> str:
     """In and out on one line, the unit once when both share it: "152.4 / 46.2 Mbit/s" (a table row of one line
     never breaks across pages)."""
@@ -266,7 +267,7 @@ def _summary(report: Report, lang: str) -> str:
     period = report.period
     when = t("period_text", time_text(period.local(period.from_ts)), time_text(period.local(period.to_ts)))
     if report.polls_total:
-        polls = f"{_pct(report.availability_pct)} ({t('polls')} {report.polls_answered} / {report.polls_total})"
+        polls = f"{percent_text(report.availability_pct)} ({t('polls')} {report.polls_answered} / {report.polls_total})"
     else:
         polls = t("not_polled")
     generated = time_text(period.local(report.generated_ts))
@@ -329,33 +330,28 @@ def _daily_tables(report: Report, lang: str) -> str:
     return _GAP.join(out)
 
 
+def _port_table(shown: Sequence[Column], ports: Sequence[PortStats], lang: str, ranked: bool = False) -> str:
+    """A table of ``ports`` in the ``shown`` columns (:mod:`monitor.reports.columns`), a pair of figures in one cell;
+    ``ranked`` puts their rank first."""
+    io = f"<br>({_e(text(lang, 'in_out'))})"
+    headers = [_e(c.header[lang]) + (io if c.pair else "") for c in shown]
+    rows = []
+    for rank, p in enumerate(ports, start=1):
+        cells = []
+        for c in shown:
+            words = [c.value_kind.text(v, lang) for v in c.values(p)]
+            cells.append(_pair(*words) if c.pair else _e(words[0]))
+        rows.append([str(rank), *cells] if ranked else cells)
+    first = 1 if ranked else 0
+    right = {i + first for i, c in enumerate(shown) if c.value_kind.right} | ({0} if ranked else set())
+    widths = columns.widths(shown, RANK_WIDTH if ranked else 0)
+    if ranked:
+        return _table(["#", *headers], rows, right, [RANK_WIDTH, *widths])
+    return _table(headers, rows, right, widths)
+
+
 def _top(report: Report, lang: str) -> str:
-    t = lambda key, *a: text(lang, key, *a)  # noqa: E731
-    io = f"<br>({_e(t('in_out'))})"
-    headers = [
-        "#",
-        _e(t("device")),
-        _e(t("port")),
-        _e(t("alias")),
-        _e(t("traffic")) + io,
-        _e(t("average")) + io,
-        _e(t("p95")) + io,
-        _e(t("utilization")) + io,
-    ]
-    rows = [
-        [
-            str(rank),
-            _e(p.device),
-            _e(p.port),
-            _e(p.alias),
-            _pair(format_bytes(p.total_in_bytes), format_bytes(p.total_out_bytes)),
-            _pair(format_bps(p.avg_in_bps), format_bps(p.avg_out_bps)),
-            _pair(format_bps(p.p95_in_bps), format_bps(p.p95_out_bps)),
-            _pair(_pct(p.util_p95_in_pct), _pct(p.util_p95_out_pct)),
-        ]
-        for rank, p in enumerate(report.top, start=1)
-    ]
-    return _table(headers, rows, {0, 4, 5, 6, 7}, [3, 12, 11, 13, 17, 15, 17, 12])
+    return _port_table(columns.shown_in("pdf_top"), report.top, lang, ranked=True)
 
 
 def _devices(report: Report, lang: str) -> str:
@@ -375,7 +371,7 @@ def _devices(report: Report, lang: str) -> str:
             _e(d.location),
             str(d.polls_answered),
             str(d.polls_total),
-            _e(_pct(d.availability_pct) if d.polls_total else t("not_polled")),
+            _e(percent_text(d.availability_pct) if d.polls_total else t("not_polled")),
             _e(format_bytes(d.total_in_bytes)),
             _e(format_bytes(d.total_out_bytes)),
         ]
@@ -386,32 +382,7 @@ def _devices(report: Report, lang: str) -> str:
 
 def _ports(report: Report, lang: str) -> str:
     """Every port; peaks are left to the chart facts and the spreadsheet, so the table fits a portrait page."""
-    t = lambda key, *a: text(lang, key, *a)  # noqa: E731
-    io = f"<br>({_e(t('in_out'))})"
-    headers = [
-        _e(t("device")),
-        _e(t("port")),
-        _e(t("speed")),
-        _e(t("average")) + io,
-        _e(t("p95")) + io,
-        _e(t("traffic")) + io,
-        _e(t("utilization")) + io,
-        _e(t("availability")),
-    ]
-    rows = [
-        [
-            _e(p.device),
-            _e(p.port),
-            _e(format_bps(p.speed_bps)),
-            _pair(format_bps(p.avg_in_bps), format_bps(p.avg_out_bps)),
-            _pair(format_bps(p.p95_in_bps), format_bps(p.p95_out_bps)),
-            _pair(format_bytes(p.total_in_bytes), format_bytes(p.total_out_bytes)),
-            _pair(_pct(p.util_p95_in_pct), _pct(p.util_p95_out_pct)),
-            _e(_pct(p.availability_pct)),
-        ]
-        for p in report.ports
-    ]
-    return _table(headers, rows, set(range(2, 8)), [12, 11, 8, 15, 16, 16, 11, 11])
+    return _port_table(columns.shown_in("pdf"), report.ports, lang)
 
 
 _CSS = """

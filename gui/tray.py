@@ -13,8 +13,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, Signa
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from monitor.alerting import notify
-from monitor.alerting.notify import Notice
+from monitor.alerting import texts
+from monitor.alerting.texts import Notice
 
 ICON_SIZES = (16, 32, 64, 256)
 # Alert notices named one by one in a tray message; the rest are counted ("and 5 more").
@@ -55,7 +55,7 @@ def message_language() -> str:
     """The language the GUI speaks now (``zh_TW`` or ``en``), for texts the core writes (alert titles, details)."""
     # The translation of this marker is its own language code, so it follows the installed translator.
     language = QCoreApplication.translate("Tray", "en", "the language code of this translation: zh_TW")
-    return language if language in notify.LANGUAGES else "en"
+    return language if language in texts.LANGUAGES else "en"
 
 
 def alert_balloon(notices: Sequence[Notice], language: str) -> tuple[str, str, bool] | None:
@@ -71,9 +71,9 @@ def alert_balloon(notices: Sequence[Notice], language: str) -> tuple[str, str, b
     urgent = any(n.event in bad_news and n.severity == "critical" for n in shown)
     if len(shown) == 1:
         notice = shown[0]
-        head = notify.title(notice, language)
-        return head, notify.render(notice, language).payload["detail"] or head, urgent
-    lines = [notify.title(n, language) for n in shown[:BALLOON_LINES]]
+        head = texts.title(notice, language)
+        return head, texts.render(notice, language).payload["detail"] or head, urgent
+    lines = [texts.title(n, language) for n in shown[:BALLOON_LINES]]
     if len(shown) > BALLOON_LINES:
         lines.append(QCoreApplication.translate("Tray", "and {0} more").format(len(shown) - BALLOON_LINES))
     head = QCoreApplication.translate("Tray", "CampusNet: {0} alert messages").format(len(shown))

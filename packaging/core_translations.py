@@ -11,6 +11,7 @@ files unchanged.
 
 from __future__ import annotations
 
+import datetime
 import io
 import string
 import sys
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("devices", "monitor")
 LANGUAGES = ("zh_TW",)
 DOMAIN = "campusnet"
+FIXED_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
 def po_path(language: str) -> Path:
@@ -61,7 +63,15 @@ def read_catalogue(language: str) -> Catalog:
 def merged(language: str) -> Catalog:
     """The stored catalogue brought to the marks in the sources."""
     old = read_catalogue(language)
-    new = Catalog(locale=language, domain=DOMAIN, project="CampusNet", version="", charset="utf-8")
+    new = Catalog(
+        locale=language,
+        domain=DOMAIN,
+        project="CampusNet",
+        version="",
+        charset="utf-8",
+        creation_date=FIXED_DATE,  # not today's: the compiled file must not change when its messages do not
+        revision_date=FIXED_DATE,
+    )
     for message in marked_messages():
         kept = old.get(message)
         new.add(message, kept.string if kept is not None else "", flags=("python-brace-format",))

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from devices.errors import InputError
-from monitor.alerting import alerts, notify
+from monitor.alerting import alerts, channels, texts
 from monitor.alerting.alerts import Rule
-from monitor.alerting.notify import Channel
+from monitor.alerting.channels import Channel
 from monitor.cli.main import main as cli
 from monitor.polling.scheduler import CoreLoop, Poller
 from monitor.storage.secrets import SecretStore
@@ -84,7 +84,7 @@ def mail_channel(db: Path, port: int) -> None:
     conn, secrets = open_store(db)
     channel = Channel("email", "it", {"host": "127.0.0.1", "port": port, "security": "none"})
     channel.settings.update({"from": "campusnet@school.example", "to": ["it@school.example"]})
-    notify.save_channel(conn, secrets, channel)
+    channels.save_channel(conn, secrets, channel)
     conn.close()
 
 
@@ -116,7 +116,7 @@ def test_down_after_three_missed_polls_one_mail_then_one_recovery(tmp_path: Path
         slow_to_fail(db, sim)
         mail_channel(db, smtp.port)
         poller = Poller(db)
-        hooked: list[list[notify.Notice]] = []
+        hooked: list[list[texts.Notice]] = []
         poller.on_alert = hooked.append  # the tray's hook
         try:
             assert run_cycle(poller).devices[0].status == "up"
@@ -271,7 +271,7 @@ def test_the_service_sends_beside_its_cycles(tmp_path: Path, db: Path) -> None:
 @pytest.fixture
 def conn(db: Path) -> sqlite3.Connection:
     conn, secrets = open_store(db)
-    notify.save_channel(conn, secrets, Channel("webhook", "hook", {"url": "http://127.0.0.1:9/never-sent"}))
+    channels.save_channel(conn, secrets, Channel("webhook", "hook", {"url": "http://127.0.0.1:9/never-sent"}))
     return conn
 
 
@@ -323,7 +323,7 @@ def evaluate(conn: sqlite3.Connection, now: float) -> list[str]:
     """Evaluate at ``now``; the English titles of what it queued."""
     with conn:
         notices = alerts.evaluate(conn, now)
-    return [notify.title(n, "en") for n in notices]
+    return [texts.title(n, "en") for n in notices]
 
 
 def queued(conn: sqlite3.Connection) -> list[str]:
@@ -535,7 +535,7 @@ def test_tray_notices_rebuild_another_processes_alerts(conn: sqlite3.Connection)
     evaluate(conn, NOW)
     (down,), last = alerts.tray_notices(conn, start)
     assert (down.event, down.rule_kind, down.device, down.severity) == ("alert", "device_down", "sw1", "critical")
-    assert notify.title(down, "zh_TW") == "裝置離線：sw1" and down.location == "圖書館"
+    assert texts.title(down, "zh_TW") == "裝置離線：sw1" and down.location == "圖書館"
     assert alerts.tray_notices(conn, last) == ([], last)  # nothing new
     conn.execute("UPDATE devices SET status = 'up' WHERE id = ?", (dev,))
     evaluate(conn, NOW + MIN)

@@ -28,8 +28,8 @@ from gui.i18n import install_translator
 from gui.main_window import MainWindow
 from gui.plumbing import direct_write
 from gui.tray import Tray, alert_balloon, app_icon
-from monitor.alerting import alerts, notify
-from monitor.alerting.notify import Channel
+from monitor.alerting import alerts, channels, texts
+from monitor.alerting.channels import Channel
 from monitor.cli.main import main as cli
 from monitor.polling.scheduler import CoreLoop
 from monitor.storage import inventory
@@ -115,7 +115,7 @@ def fail_polls(conn: sqlite3.Connection, device_id: int, n: int, start: float) -
     conn.commit()
 
 
-def evaluate(conn: sqlite3.Connection, now: float) -> list[notify.Notice]:
+def evaluate(conn: sqlite3.Connection, now: float) -> list[texts.Notice]:
     with conn:
         return alerts.evaluate(conn, now)
 
@@ -138,11 +138,11 @@ def school(conn: sqlite3.Connection) -> dict[str, int]:
     conn.commit()
     fail_polls(conn, ids["sw1"], 3, NOW - 3 * MIN)
     fail_polls(conn, ids["sw3"], 3, NOW - 3 * MIN)
-    titles = sorted(notify.title(n, "en") for n in evaluate(conn, NOW))
+    titles = sorted(texts.title(n, "en") for n in evaluate(conn, NOW))
     assert titles == ["Device down: sw1", "Device down: sw3", "Port down: sw2 Gi0/48"]
     conn.execute("UPDATE devices SET status = 'up' WHERE id = ?", (ids["sw3"],))
     conn.commit()
-    assert [notify.title(n, "en") for n in evaluate(conn, NOW + MIN)] == ["Device back up: sw3"]
+    assert [texts.title(n, "en") for n in evaluate(conn, NOW + MIN)] == ["Device back up: sw3"]
     return ids
 
 
@@ -383,9 +383,9 @@ class LoginSmtp(SmtpPeer):
 def fill_email(editor: ChannelEditor, qtbot: Any, port: int, password: str) -> None:
     editor.name_edit.setText("資訊組")  # QTest types ASCII only
     qtbot.keyClicks(editor.fields["host"], HOST)
-    editor.security_combo.setCurrentIndex(editor.security_combo.findData("none"))
-    assert editor.port_spin.value() == 25  # follows the security's usual port
-    editor.port_spin.setValue(port)
+    editor.fields["security"].setCurrentIndex(editor.fields["security"].findData("none"))
+    assert editor.fields["port"].value() == 25  # follows the security's usual port
+    editor.fields["port"].setValue(port)
     qtbot.keyClicks(editor.fields["user"], "campusnet")
     qtbot.keyClicks(editor.secret_edit, password)
     qtbot.keyClicks(editor.fields["from"], "campusnet@school.example")
@@ -407,7 +407,7 @@ def test_email_channel_saved_with_its_password_in_the_secret_store_and_a_test_ma
         fill_email(editor, qtbot, smtp.port, PASSWORD)
         with qtbot.waitSignal(editor.saved, timeout=10_000):
             editor.buttons.button(editor.buttons.StandardButton.Save).click()
-        (channel,) = notify.list_channels(conn)
+        (channel,) = channels.list_channels(conn)
         assert (channel.kind, channel.name, channel.language) == ("email", "資訊組", "zh_TW")
         assert channel.settings == {
             "host": HOST,
@@ -417,7 +417,7 @@ def test_email_channel_saved_with_its_password_in_the_secret_store_and_a_test_ma
             "from": "campusnet@school.example",
             "to": ["it@school.example", "principal@school.example"],
         }
-        assert channel.id is not None and secrets.get_named(notify.secret_name(channel.id)) == PASSWORD
+        assert channel.id is not None and secrets.get_named(channels.secret_name(channel.id)) == PASSWORD
         assert PASSWORD.encode() not in store_bytes(db)
         assert dialog.table.item(0, 0).text() == "資訊組"
         assert dialog.table.item(0, 2).text() == "it@school.example, principal@school.example"
@@ -440,7 +440,7 @@ def test_wrong_port_gives_a_one_line_error_and_editing_keeps_the_password(  # ty
 ) -> None:
     channel = Channel("email", "資訊組", {"host": HOST, "port": 25, "security": "none", "user": "campusnet"})
     channel.settings.update({"from": "campusnet@school.example", "to": ["it@school.example"]})
-    saved = notify.save_channel(conn, secrets, channel, PASSWORD)
+    saved = channels.save_channel(conn, secrets, channel, PASSWORD)
     assert saved.id is not None
     closed = free_tcp_port()  # nothing listens there
     dialog = ChannelsDialog(conn, secrets, writer.submit, core.submit)
@@ -449,11 +449,11 @@ def test_wrong_port_gives_a_one_line_error_and_editing_keeps_the_password(  # ty
     assert editor is not None
     assert editor.secret_edit.text() == "" and editor.secret_edit.placeholderText() == "stored; leave empty to keep it"
     assert editor.fields["host"].text() == HOST and editor.fields["to"].text() == "it@school.example"
-    editor.port_spin.setValue(closed)
+    editor.fields["port"].setValue(closed)
     with qtbot.waitSignal(editor.saved, timeout=10_000):
         editor.accept()
-    assert notify.get_channel(conn, "資訊組").settings["port"] == closed
-    assert secrets.get_named(notify.secret_name(saved.id)) == PASSWORD  # left empty: kept
+    assert channels.get_channel(conn, "資訊組").settings["port"] == closed
+    assert secrets.get_named(channels.secret_name(saved.id)) == PASSWORD  # left empty: kept
 
     with qtbot.waitSignal(dialog.testFinished, timeout=30_000) as sent:
         dialog.test_button.click()
@@ -483,11 +483,11 @@ def test_bad_channel_input_is_refused_in_one_line_and_nothing_saved(  # type: ig
     qtbot.keyClicks(line.fields["to"], "U0123456789abcdef")
     line.accept()  # no token
     assert line.error_label.text() == "Not saved: this channel needs its token"
-    assert notify.list_channels(conn) == [] and rows(db, "SELECT * FROM notify_channels") == []
+    assert channels.list_channels(conn) == [] and rows(db, "SELECT * FROM notify_channels") == []
 
 
 def test_outbox_counts_and_removing_a_channel(qtbot, english, db, conn, secrets, writer, core, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    hook = notify.save_channel(conn, secrets, Channel("webhook", "ops", {"url": "http://127.0.0.1:9/x"}), "tok-123")
+    hook = channels.save_channel(conn, secrets, Channel("webhook", "ops", {"url": "http://127.0.0.1:9/x"}), "tok-123")
     assert hook.id is not None
     device = make_device(conn, "sw1")
     fail_polls(conn, device, 3, NOW - 3 * MIN)
@@ -509,8 +509,8 @@ def test_outbox_counts_and_removing_a_channel(qtbot, english, db, conn, secrets,
     with qtbot.waitSignal(dialog.changed, timeout=10_000):
         dialog.remove_button.click()
     assert asked == ["Remove the channel ops with its password or token and its outbox?"]
-    assert notify.list_channels(conn) == [] and rows(db, "SELECT * FROM deliveries") == []
-    assert secrets.get_named(notify.secret_name(hook.id)) is None
+    assert channels.list_channels(conn) == [] and rows(db, "SELECT * FROM deliveries") == []
+    assert secrets.get_named(channels.secret_name(hook.id)) is None
     assert dialog.table.rowCount() == 0
 
 

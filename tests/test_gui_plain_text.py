@@ -106,7 +106,7 @@ def test_graph_legends_show_port_labels_as_written(qtbot: Any, tmp_path: Path) -
 
 def test_the_channel_editor_refuses_a_token_with_a_space(qtbot: Any, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from gui.channels_dialog import ChannelsDialog
-    from monitor.alerting import notify
+    from monitor.alerting import channels
     from monitor.polling.scheduler import CoreLoop
     from monitor.storage import inventory
     from monitor.storage.secrets import open_secrets
@@ -128,7 +128,7 @@ def test_the_channel_editor_refuses_a_token_with_a_space(qtbot: Any, tmp_path: P
             editor.error_label.text()
             == "Not saved: the bot token ends with a space: tokens have none (copied by mistake?)"
         )
-        assert notify.list_channels(conn) == []
+        assert channels.list_channels(conn) == []
     finally:
         writer.close()
         core.stop()

@@ -188,6 +188,24 @@ def test_every_gui_string_is_in_the_chinese_ts(tmp_path: Path) -> None:
     assert untranslated == [], "run packaging/update_translations.sh and translate the new strings"
 
 
+def test_every_word_of_the_channel_kinds_is_translated() -> None:
+    """The editor shows the labels, hints and choices of the table of channel kinds: each has its translation (a
+    new kind marks its words in gui/channels_dialog.py)."""
+    from monitor.alerting.kinds import KINDS, Secret
+
+    translated = {(ctx, src) for ctx, src, tr in ts_messages(ZH_TS) if (tr.text or "").strip()}
+    words = {("ChannelsDialog", kind.label) for kind in KINDS.values()}
+    for kind in KINDS.values():
+        for item in kind.fields:
+            if isinstance(item, Secret):
+                words |= {("ChannelEditor", item.label), ("ChannelEditor", item.short)}
+            elif item.editor:
+                shown = [item.label, item.hint, *(label for _code, label in item.choices)]
+                words |= {("ChannelEditor", text) for text in shown if text}
+    assert len(words) > 20
+    assert sorted(words - translated) == []
+
+
 def test_ports_table_headers_are_translated(qtbot) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication

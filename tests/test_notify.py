@@ -29,8 +29,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from devices.errors import InputError
-from monitor.alerting import notify
-from monitor.alerting.notify import Channel, Notice
+from monitor.alerting import channels, senders
+from monitor.alerting import outbox as notify_outbox
+from monitor.alerting.channels import Channel
+from monitor.alerting.texts import Notice
 from monitor.cli.main import main as cli
 from monitor.storage.secrets import SecretStore
 from monitor.storage.store import StoreWriter
@@ -227,14 +229,14 @@ def local_time(ts: float) -> str:
 
 
 def add_channel(conn: sqlite3.Connection, secrets: SecretStore, channel: Channel, secret: str | None = None) -> Channel:
-    return notify.save_channel(conn, secrets, channel, secret)
+    return channels.save_channel(conn, secrets, channel, secret)
 
 
 def deliver(db: Path, secrets: SecretStore, now: float) -> int:
     """One sending round at time ``now`` (as the poller runs it), on the store's single writer."""
     writer = StoreWriter(db)
     try:
-        return asyncio.run(notify.Dispatcher(writer, secrets, clock=lambda: now).deliver_due())
+        return asyncio.run(notify_outbox.Dispatcher(writer, secrets, clock=lambda: now).deliver_due())
     finally:
         writer.close()
 
@@ -246,7 +248,7 @@ def queue(conn: sqlite3.Connection, notice: Notice, now: float = STARTED) -> int
             " VALUES (?, ?, ?, 'device:1', ?, 'firing', ?)",
             (notice.alert_id, notice.rule_kind, notice.severity, notice.device, notice.started),
         )
-        return notify.queue(conn, notice, now)
+        return notify_outbox.queue(conn, notice, now)
 
 
 def outbox(conn: sqlite3.Connection) -> list[sqlite3.Row]:
@@ -318,7 +320,7 @@ def test_untrusted_certificate_is_a_clear_error(store, cert: tuple[Path, Path]) 
     conn, secrets, _db = store
     with SmtpPeer("starttls", cert) as smtp:
         channel = add_channel(conn, secrets, email_channel(smtp.port, "starttls"))  # no ca_file: system CAs only
-        result = notify.send_test(channel, secrets)
+        result = channels.send_test(channel, secrets)
     assert not result.ok and result.error is not None
     assert result.error.startswith(f"the certificate of {HOST}:{smtp.port} is not trusted")
     assert "\n" not in result.error and smtp.inbox == []
@@ -331,8 +333,8 @@ def test_wrong_password_retried_with_backoff_then_sent(store, cert, caplog) -> N
     with SmtpPeer("starttls", cert, login=("alerts", PASSWORD)) as smtp:
         channel = email_channel(smtp.port, "starttls", user="alerts", ca_file=str(cert[0]))
         channel = add_channel(conn, secrets, channel, wrong)
-        test = notify.send_test(channel, secrets)
-        assert test == notify.SendResult(False, test.error)
+        test = channels.send_test(channel, secrets)
+        assert test == channels.SendResult(False, test.error)
         assert (
             test.error == f"the mail server {HOST}:{smtp.port} refused the login of 'alerts' (535): check the password"
         )
@@ -347,7 +349,7 @@ def test_wrong_password_retried_with_backoff_then_sent(store, cert, caplog) -> N
         assert deliver(db, secrets, STARTED + 62) == 0  # second try, still wrong
         (row,) = outbox(conn)
         assert (row["attempts"], row["next_attempt"]) == (2, STARTED + 62 + 300)
-        secrets.set_named(notify.secret_name(channel.id), PASSWORD)  # the admin fixes the password
+        secrets.set_named(channels.secret_name(channel.id), PASSWORD)  # the admin fixes the password
         assert deliver(db, secrets, STARTED + 362) == 1
     assert smtp.subjects() == ["[CampusNet] 裝置離線：core-sw"]
     (row,) = outbox(conn)
@@ -370,7 +372,7 @@ def test_unreachable_mail_server_is_retried_and_finally_failed(store) -> None:  
         first = outbox(conn)[0]
         tries.append(first["attempts"])
         now = max(now, first["next_attempt"]) + 1
-    assert tries[: notify.MAX_ATTEMPTS] == [1, 2, 3, 4, 5]
+    assert tries[: notify_outbox.MAX_ATTEMPTS] == [1, 2, 3, 4, 5]
     rows = outbox(conn)
     assert [r["status"] for r in rows] == ["failed", "failed"]
     reason = f"cannot send mail through {HOST}:{port}: [Errno 111] Connection refused"
@@ -456,7 +458,7 @@ def test_webhook_without_token_sends_no_authorization(store) -> None:  # type: i
     conn, secrets, _db = store
     with HttpPeer() as http:
         channel = add_channel(conn, secrets, Channel("webhook", "hook", {"url": http.url + "/x"}))
-        assert notify.send_test(channel, secrets).ok
+        assert channels.send_test(channel, secrets).ok
     (req,) = http.requests
     assert "Authorization" not in req.headers
     assert req.json["event"] == "test" and req.json["message"] == "測試通知"
@@ -474,11 +476,11 @@ def test_http_500_is_retried_and_finally_failed_with_the_reason(store, caplog) -
         assert len(http.requests) == 1
         deliver(db, secrets, now + 30)  # the retry is not due yet
         assert len(http.requests) == 1
-        for wait in notify.BACKOFF_S:
+        for wait in notify_outbox.BACKOFF_S:
             now += wait + 1
             deliver(db, secrets, now)
         deliver(db, secrets, now + 86400)  # given up: nothing more is sent
-    assert len(http.requests) == notify.MAX_ATTEMPTS == 5
+    assert len(http.requests) == notify_outbox.MAX_ATTEMPTS == 5
     keys = {r.headers["X-Line-Retry-Key"] for r in http.requests}
     assert len(keys) == 1  # every retry of one message carries the same retry key
     (row,) = outbox(conn)
@@ -507,7 +509,7 @@ def test_telegram_token_never_in_errors_logs_or_store(store, caplog) -> None:  #
     answer = json.dumps({"ok": False, "description": f"Unauthorized: bot{TOKEN} is not valid"}).encode()
     with HttpPeer(answers=[(401, answer), (401, answer)]) as http:
         channel = add_channel(conn, secrets, Channel("telegram", "tg", {"chat_id": "42", "base_url": http.url}), TOKEN)
-        result = notify.send_test(channel, secrets)
+        result = channels.send_test(channel, secrets)
         queue(conn, down_notice())
         deliver(db, secrets, STARTED + 1)
     assert result.error == "Telegram: HTTP 401 (check the bot token)"
@@ -527,10 +529,10 @@ def test_a_new_sender_sends_what_was_left_pending(store) -> None:  # type: ignor
         queue(conn, down_notice())
         # A sender took the message and was killed before it could record the outcome.
         with conn:
-            claimed = notify.claim_next(conn, STARTED + 1)
+            claimed = notify_outbox.claim_next(conn, STARTED + 1)
         assert claimed is not None and http.requests == []
         assert deliver(db, secrets, STARTED + 2) == 0  # leased to the dead sender for a while
-        assert deliver(db, secrets, STARTED + 1 + notify.LEASE_S) == 1  # then sent again
+        assert deliver(db, secrets, STARTED + 1 + notify_outbox.LEASE_S) == 1  # then sent again
     assert [r.json["event"] for r in http.requests] == ["alert"]
     assert outbox(conn)[0]["status"] == "sent"
 
@@ -540,7 +542,7 @@ def test_disabled_channel_gets_nothing(store) -> None:  # type: ignore[no-untype
     channel = add_channel(conn, secrets, Channel("webhook", "hook", {"url": "http://127.0.0.1:9/x"}))
     queue(conn, down_notice())
     channel.enabled = False
-    notify.save_channel(conn, secrets, channel)
+    channels.save_channel(conn, secrets, channel)
     assert [(r["status"], r["last_error"]) for r in outbox(conn)] == [("failed", "the channel was disabled")]
     assert queue(conn, down_notice()) == 0
 
@@ -568,15 +570,15 @@ def test_disabled_channel_gets_nothing(store) -> None:  # type: ignore[no-untype
 def test_bad_channels_are_refused(store, channel: Channel, message: str) -> None:  # type: ignore[no-untyped-def]
     conn, secrets, _db = store
     with pytest.raises(InputError, match=message):
-        notify.save_channel(conn, secrets, channel, "x")
-    assert notify.list_channels(conn) == []
+        channels.save_channel(conn, secrets, channel, "x")
+    assert channels.list_channels(conn) == []
 
 
 def test_line_without_token_is_refused_and_nothing_saved(store) -> None:  # type: ignore[no-untyped-def]
     conn, secrets, _db = store
     with pytest.raises(InputError, match="needs its token"):
-        notify.save_channel(conn, secrets, Channel("line", "l", {"to": "U1"}))
-    assert notify.list_channels(conn) == []
+        channels.save_channel(conn, secrets, Channel("line", "l", {"to": "U1"}))
+    assert channels.list_channels(conn) == []
 
 
 def run_cli(db: Path, *args: str) -> int:
@@ -610,10 +612,10 @@ def test_cli_add_list_test_remove(store, capsys, monkeypatch) -> None:  # type: 
     assert run_cli(db, "notify", "test", "ops") == 1  # the server is gone
     assert "error: test message through ops failed: webhook: cannot reach 127.0.0.1:" in capsys.readouterr().err
     assert TOKEN.encode() not in store_bytes(db)
-    channel_id = notify.get_channel(conn, "ops").id
-    assert secrets.get_named(notify.secret_name(channel_id)) == TOKEN
+    channel_id = channels.get_channel(conn, "ops").id
+    assert secrets.get_named(channels.secret_name(channel_id)) == TOKEN
     assert run_cli(db, "notify", "remove", "ops") == 0
-    assert notify.list_channels(conn) == [] and secrets.get_named(notify.secret_name(channel_id)) is None
+    assert channels.list_channels(conn) == [] and secrets.get_named(channels.secret_name(channel_id)) is None
     assert run_cli(db, "notify", "remove", "ops") == 2
 
 
@@ -641,7 +643,7 @@ def test_cli_refuses_a_token_with_a_space_and_never_prints_it(store, capsys, mon
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert "bot token" in err and token.strip() not in err
-    assert notify.list_channels(conn) == []
+    assert channels.list_channels(conn) == []
 
 
 def test_a_stored_token_with_a_space_fails_the_message_at_once_without_a_traceback(store, caplog) -> None:  # type: ignore[no-untyped-def]
@@ -650,10 +652,10 @@ def test_a_stored_token_with_a_space_fails_the_message_at_once_without_a_traceba
     with HttpPeer() as http:
         channel = add_channel(conn, secrets, Channel("telegram", "tg", {"chat_id": "42", "base_url": http.url}), TOKEN)
         assert channel.id is not None
-        secrets.set_named(notify.secret_name(channel.id), TOKEN + " ")  # stored before tokens were checked
+        secrets.set_named(channels.secret_name(channel.id), TOKEN + " ")  # stored before tokens were checked
         queue(conn, down_notice())
         assert deliver(db, secrets, STARTED + 1) == 0
-        assert deliver(db, secrets, STARTED + 1 + notify.LEASE_S + 3600) == 0  # nothing left to try: not stuck
+        assert deliver(db, secrets, STARTED + 1 + notify_outbox.LEASE_S + 3600) == 0  # nothing left to try: not stuck
     assert http.requests == []
     (row,) = outbox(conn)
     assert (row["status"], row["attempts"]) == ("failed", 1)
@@ -670,13 +672,13 @@ def test_a_failure_of_any_kind_is_recorded_and_never_shows_the_token(store, capl
     def broken(*_args: Any, **_kw: Any) -> None:
         raise ValueError(f"URL can't contain control characters: '/bot{TOKEN}/x'")
 
-    monkeypatch.setattr(notify.urllib.request, "Request", broken)
+    monkeypatch.setattr(senders.urllib.request, "Request", broken)
     assert deliver(db, secrets, STARTED + 1) == 0
     (row,) = outbox(conn)
     assert (row["status"], row["last_error"]) == ("failed", "LINE: the request could not be built (ValueError)")
-    monkeypatch.setattr(notify, "post_json", lambda *a, **k: (_ for _ in ()).throw(RuntimeError(f"bug {TOKEN}")))
-    channel = notify.get_channel(conn, "line-it")
-    result = notify.send_test(channel, secrets)
+    monkeypatch.setattr(senders, "post_json", lambda *a, **k: (_ for _ in ()).throw(RuntimeError(f"bug {TOKEN}")))
+    channel = channels.get_channel(conn, "line-it")
+    result = channels.send_test(channel, secrets)
     assert result.error == "LINE: internal error (RuntimeError)"
     assert TOKEN not in caplog.text and "a bug" in caplog.text
 
@@ -708,4 +710,4 @@ def test_cli_refuses_bad_ports_and_names(store, capsys, args: list[str], message
     assert run_cli(db, "notify", "add", *args) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1, err
-    assert notify.list_channels(conn) == []
+    assert channels.list_channels(conn) == []

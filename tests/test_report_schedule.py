@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from devices.errors import InputError
-from monitor.alerting import notify
+from monitor.alerting import channels
 from monitor.cli.main import main as cli
 from monitor.polling.scheduler import CoreLoop, Poller
 from monitor.reports import report_schedule
@@ -109,7 +109,7 @@ def test_bad_schedules_are_refused_and_nothing_is_stored(tmp_path: Path, change:
 
 def test_a_line_channel_cannot_carry_reports(store) -> None:  # type: ignore[no-untyped-def]
     conn, secrets, _db = store
-    notify.save_channel(conn, secrets, notify.Channel("line", "line-group", {"to": "C" + "0" * 32}), "token")
+    channels.save_channel(conn, secrets, channels.Channel("line", "line-group", {"to": "C" + "0" * 32}), "token")
     with pytest.raises(InputError, match="e-mail only"):
         save_schedule(conn, ReportSchedule(weekly=True, folder=str(_db.parent), email_channel="line-group"))
 
@@ -122,7 +122,7 @@ def test_due_reports_are_written_in_every_format_and_mailed(tmp_path: Path, monk
     folder = tmp_path / "報表"
     folder.mkdir()
     with SmtpPeer() as smtp:
-        notify.save_channel(conn, secrets, email_channel(smtp.port))
+        channels.save_channel(conn, secrets, email_channel(smtp.port))
         save_schedule(
             conn,
             ReportSchedule(

@@ -551,7 +551,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../app.py" line="+189"/>
+        <location filename="../app.py" line="+191"/>
         <source>CampusNet keeps polling in the background. Quit from this icon&apos;s menu.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -658,7 +658,7 @@
 <context>
     <name>ChannelEditor</name>
     <message>
-        <location filename="../channels_dialog.py" line="+126"/>
+        <location filename="../channels_dialog.py" line="+157"/>
         <source>Edit channel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -673,12 +673,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Advanced: another API address (a proxy or a test server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Message language</source>
         <translation type="unfinished"></translation>
     </message>
@@ -688,18 +688,28 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="-115"/>
         <source>SMTP server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-1"/>
         <source>Security</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>STARTTLS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SSL/TLS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -708,12 +718,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Login (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>empty: the server needs no login</source>
         <translation type="unfinished"></translation>
     </message>
@@ -733,12 +743,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>one or more addresses, separated by commas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+1"/>
         <source>Channel access token</source>
         <translation type="unfinished"></translation>
     </message>
@@ -749,12 +759,11 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+5"/>
         <source>API address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-2"/>
+        <location line="+1"/>
         <source>Bot token</source>
         <translation type="unfinished"></translation>
     </message>
@@ -764,7 +773,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>URL</source>
         <translation type="unfinished"></translation>
     </message>
@@ -774,7 +783,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+212"/>
         <source>stored; leave empty to keep it</source>
         <translation type="unfinished"></translation>
     </message>
@@ -784,17 +793,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="-213"/>
         <source>password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+259"/>
         <source>this channel needs its {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -807,7 +816,7 @@
 <context>
     <name>ChannelsDialog</name>
     <message>
-        <location line="-262"/>
+        <location line="-304"/>
         <source>E-mail</source>
         <translation type="unfinished"></translation>
     </message>
@@ -827,7 +836,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+285"/>
+        <location line="+327"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1549,7 +1558,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../dashboard.py" line="+41"/>
+        <location filename="../dashboard.py" line="+42"/>
         <source>alert</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1745,7 +1754,7 @@
 <context>
     <name>DeviceDialog</name>
     <message>
-        <location filename="../device_dialog.py" line="+107"/>
+        <location filename="../device_dialog.py" line="+108"/>
         <source>Edit device</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1931,7 +1940,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+54"/>
         <source>Cannot save: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1946,7 +1955,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>No connection: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2027,7 +2036,7 @@
 <context>
     <name>EventsPage</name>
     <message>
-        <location filename="../events_page.py" line="+97"/>
+        <location filename="../events_page.py" line="+104"/>
         <source>Last 24 hours</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2053,12 +2062,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+68"/>
+        <location line="+70"/>
         <source>All devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-67"/>
         <source>Search device, port, detail…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2108,7 +2117,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+29"/>
         <source>Could not read the events: {0}</source>
         <translation type="unfinished"></translation>
     </message>

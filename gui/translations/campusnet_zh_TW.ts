@@ -551,7 +551,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../app.py" line="+189"/>
+        <location filename="../app.py" line="+191"/>
         <source>CampusNet keeps polling in the background. Quit from this icon&apos;s menu.</source>
         <translation>CampusNet 會在背景繼續輪詢。要結束請使用此圖示的選單。</translation>
     </message>
@@ -658,7 +658,7 @@
 <context>
     <name>ChannelEditor</name>
     <message>
-        <location filename="../channels_dialog.py" line="+126"/>
+        <location filename="../channels_dialog.py" line="+157"/>
         <source>Edit channel</source>
         <translation>編輯通知管道</translation>
     </message>
@@ -673,12 +673,12 @@
         <translation>名稱</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Advanced: another API address (a proxy or a test server)</source>
         <translation>進階：使用其他 API 位址（代理伺服器或測試伺服器）</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Message language</source>
         <translation>訊息語言</translation>
     </message>
@@ -688,19 +688,29 @@
         <translation>透過此管道傳送通知</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="-115"/>
         <source>SMTP server</source>
         <translation>SMTP 伺服器</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
         <source>None</source>
         <translation>無</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-1"/>
         <source>Security</source>
         <translation>加密方式</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>STARTTLS</source>
+        <translation>STARTTLS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SSL/TLS</source>
+        <translation>SSL/TLS</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -708,12 +718,12 @@
         <translation>連接埠</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Login (optional)</source>
         <translation>登入帳號（選填）</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>empty: the server needs no login</source>
         <translation>留空：伺服器不需登入</translation>
     </message>
@@ -733,12 +743,12 @@
         <translation>收件者</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>one or more addresses, separated by commas</source>
         <translation>一個或多個電子郵件地址，以逗號分隔</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+1"/>
         <source>Channel access token</source>
         <translation>Channel access token（頻道存取權杖）</translation>
     </message>
@@ -749,12 +759,11 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+5"/>
         <source>API address</source>
         <translation>API 位址</translation>
     </message>
     <message>
-        <location line="-2"/>
+        <location line="+1"/>
         <source>Bot token</source>
         <translation>Bot 權杖</translation>
     </message>
@@ -764,7 +773,7 @@
         <translation>聊天室 ID</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>URL</source>
         <translation>網址</translation>
     </message>
@@ -774,7 +783,7 @@
         <translation>Bearer 權杖（選填）</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+212"/>
         <source>stored; leave empty to keep it</source>
         <translation>已儲存；留空則保留原本的值</translation>
     </message>
@@ -784,17 +793,17 @@
         <translation>必填</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="-213"/>
         <source>password</source>
         <translation>密碼</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>token</source>
         <translation>權杖</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+259"/>
         <source>this channel needs its {0}</source>
         <translation>此通知管道需要{0}</translation>
     </message>
@@ -807,7 +816,7 @@
 <context>
     <name>ChannelsDialog</name>
     <message>
-        <location line="-262"/>
+        <location line="-304"/>
         <source>E-mail</source>
         <translation>電子郵件</translation>
     </message>
@@ -827,7 +836,7 @@
         <translation>Webhook</translation>
     </message>
     <message>
-        <location line="+285"/>
+        <location line="+327"/>
         <source>Name</source>
         <translation>名稱</translation>
     </message>
@@ -1549,7 +1558,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../dashboard.py" line="+41"/>
+        <location filename="../dashboard.py" line="+42"/>
         <source>alert</source>
         <translation>告警</translation>
     </message>
@@ -1745,7 +1754,7 @@
 <context>
     <name>DeviceDialog</name>
     <message>
-        <location filename="../device_dialog.py" line="+107"/>
+        <location filename="../device_dialog.py" line="+108"/>
         <source>Edit device</source>
         <translation>編輯裝置</translation>
     </message>
@@ -1931,7 +1940,7 @@
         <translation>留空則不變更</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+54"/>
         <source>Cannot save: {0}</source>
         <translation>無法儲存：{0}</translation>
     </message>
@@ -1946,7 +1955,7 @@
         <translation>已取消測試。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>No connection: {0}</source>
         <translation>無法連線：{0}</translation>
     </message>
@@ -2027,7 +2036,7 @@
 <context>
     <name>EventsPage</name>
     <message>
-        <location filename="../events_page.py" line="+97"/>
+        <location filename="../events_page.py" line="+104"/>
         <source>Last 24 hours</source>
         <translation>最近 24 小時</translation>
     </message>
@@ -2053,12 +2062,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+68"/>
+        <location line="+70"/>
         <source>All devices</source>
         <translation>所有裝置</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-67"/>
         <source>Search device, port, detail…</source>
         <translation>搜尋裝置、連接埠、詳細資訊…</translation>
     </message>
@@ -2108,7 +2117,7 @@
         <translation>匯出 CSV…</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+29"/>
         <source>Could not read the events: {0}</source>
         <translation>無法讀取事件：{0}</translation>
     </message>

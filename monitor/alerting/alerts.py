@@ -18,7 +18,7 @@ Rules live in the store's ``alert_rules`` table (the migration seeds one of each
 :func:`evaluate` runs on the writer thread after every cycle. It works from the store only (device status, polls,
 port rates and samples, events), so running it twice for one cycle changes nothing the second time. Every change
 writes an ``alerts`` row, an ``events`` row (``alert``, ``alert_resolved``, ``alert_flapping``) and, in the same
-transaction, the notifications (:func:`monitor.alerting.notify.queue`).
+transaction, the notifications (:func:`monitor.alerting.outbox.queue`).
 
 Flapping: a device or port whose state changed ``flap_changes`` times (4) within ``flap_window_min`` minutes (20)
 gets one "flapping" notice; its alert then stays quiet (no down/up notices, no reminders) until it has not changed
@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.errors import InputError
-from monitor.alerting import notify
-from monitor.alerting.notify import Notice
+from monitor.alerting import outbox
+from monitor.alerting.channels import enabled_channels
+from monitor.alerting.texts import Notice, render
 
 log = logging.getLogger(__name__)
 
@@ -357,7 +358,7 @@ class _Run:
         self.conn, self.now = conn, now
         self.rules = list_rules(conn)
         self.rules_by_id = {r.id: r for r in self.rules}
-        self.channels = notify.enabled_channels(conn)
+        self.channels = enabled_channels(conn)
         self.devices = {int(d["id"]): d for d in conn.execute("SELECT * FROM devices")}
         self.open = {int(r["id"]): r for r in conn.execute("SELECT * FROM alerts WHERE state = 'firing'")}
         self.firing = {(r["rule_id"], r["subject"]): r for r in self.open.values() if r["rule_id"] is not None}
@@ -407,14 +408,14 @@ class _Run:
         )
         kind = {"alert_stable": "alert_resolved", "alert_stable_down": "alert"}.get(event, event)
         if event != "alert_reminder":
-            text = notify.render(notice, "en")
+            text = render(notice, "en")
             detail = note or " — ".join(x for x in (text.payload["message"], text.payload["detail"]) if x)
             self.conn.execute(
                 "INSERT INTO events (ts, device_id, port_id, kind, detail) VALUES (?, ?, ?, ?, ?)",
                 (self.now, a["device_id"], a["port_id"], kind, detail),
             )
         if note is None:
-            notify.queue(self.conn, notice, self.now, self.channels)
+            outbox.queue(self.conn, notice, self.now, self.channels)
             self.notices.append(notice)
 
     def fire(
@@ -462,7 +463,7 @@ class _Run:
             event=event, rule_kind=row["kind"], device=row["device_name"], port=row["port_name"], facts=facts
         )
         self.conn.execute(
-            "UPDATE alerts SET detail = ? WHERE id = ?", (notify.render(probe, "en").payload["detail"], alert_id)
+            "UPDATE alerts SET detail = ? WHERE id = ?", (render(probe, "en").payload["detail"], alert_id)
         )
 
     def resolve(self, alert: sqlite3.Row, event: str = "alert_resolved", facts: dict[str, Any] | None = None) -> None:
@@ -752,5 +753,5 @@ def evaluate(conn: sqlite3.Connection, now: float) -> list[Notice]:
     _close_orphans(run)
     _remind(run)
     conn.execute("DELETE FROM alerts WHERE state = 'resolved' AND resolved < ?", (now - KEEP_ALERTS_S,))
-    notify.prune(conn, now)
+    outbox.prune(conn, now)
     return run.notices

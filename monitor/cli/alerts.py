@@ -1,6 +1,7 @@
 """The command line's ``alerts`` and ``notify`` commands: list and acknowledge alerts, see the rules, and add, list,
 test and remove notification channels.
 
+The options of ``notify add`` are those the kinds of channel name in their table (:mod:`monitor.alerting.kinds`).
 Secrets (SMTP password, LINE/Telegram/webhook token) come from an environment variable (``--password-env VAR``,
 ``--token-env VAR``) or a prompt on a terminal, never from the command line itself, and are kept in the secret store.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import time
-import urllib.parse
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
@@ -18,25 +18,66 @@ from pathlib import Path
 from typing import Any
 
 from devices.errors import CampusNetError, InputError
-from monitor.alerting import alerts, notify
+from monitor.alerting import alerts
+from monitor.alerting.channels import (
+    Channel,
+    get_channel,
+    list_channels,
+    remove_channel,
+    save_channel,
+    send_test,
+    target_text,
+    validate_channel,
+)
+from monitor.alerting.kinds import KINDS, ChannelKind, Secret
+from monitor.alerting.outbox import outbox
+from monitor.alerting.texts import LANGUAGES
 from monitor.printable import json_text, visible
 from monitor.storage import inventory
 from monitor.storage.secrets import SecretStore, open_secrets, secret_from
 from monitor.storage.store import connect
 
-# Options of 'notify add' that only some kinds take.
-_KIND_OPTIONS: dict[str, tuple[str, ...]] = {
-    "host": ("email",),
-    "port": ("email",),
-    "security": ("email",),
-    "user": ("email",),
-    "password_env": ("email",),
-    "sender": ("email",),
-    "ca_file": ("email",),
-    "no_tls_verify": ("email",),
-    "base_url": ("line", "telegram"),
-    "url": ("webhook",),
-    "token_env": ("line", "telegram", "webhook"),
+
+def _dest(flag: str) -> str:
+    """The argparse name of a ``notify add`` option."""
+    return "opt_" + flag.removeprefix("--").replace("-", "_")
+
+
+def _kind_options() -> dict[str, dict[str, Any]]:
+    """The options of ``notify add`` that the kinds' settings and secrets name (:data:`KINDS`), with their argparse
+    arguments; an option several kinds share (``--to``) is taken as the first kind defines it, with every kind's
+    help."""
+    options: dict[str, dict[str, Any]] = {}
+    helps: dict[str, list[str]] = {}
+    secrets: dict[str, list[str]] = {}
+    for kind in KINDS.values():
+        for field in kind.fields:
+            if isinstance(field, Secret):
+                options.setdefault(field.flag, {"metavar": "VAR", "dest": _dest(field.flag)})
+                words = secrets.setdefault(field.flag, [])
+                words += [field.word] if field.word not in words else []
+                continue
+            spec = {"dest": _dest(field.flag), **_ARGPARSE.get(field.widget, {})}
+            if field.widget == "choice":
+                spec["choices"] = [code for code, _label in field.choices]
+            elif field.widget != "switch":
+                spec["metavar"] = field.metavar or _dest(field.flag).removeprefix("opt_").upper()
+            options.setdefault(field.flag, spec)
+            texts = helps.setdefault(field.flag, [])
+            texts += [field.help] if field.help not in texts else []
+    for flag, words in secrets.items():
+        either = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+        helps[flag] = [f"environment variable holding the {either}"]
+    for flag, spec in options.items():
+        spec["help"] = "; ".join(helps[flag])
+    return options
+
+
+# How each kind of setting is given on the command line.
+_ARGPARSE: dict[str, dict[str, Any]] = {
+    "port": {"type": int},
+    "list": {"action": "append", "default": []},
+    "switch": {"action": "store_true"},
 }
 
 
@@ -54,26 +95,15 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     rules = asub.add_parser("rules", help="the alert rules and their parameters")
     rules.add_argument("--json", action="store_true")
 
-    no = sub.add_parser("notify", help="notification channels: e-mail, LINE, Telegram, webhook")
+    services = ", ".join(kind.service for kind in KINDS.values())
+    no = sub.add_parser("notify", help=f"notification channels: {services}")
     nsub = no.add_subparsers(dest="notify_command", metavar="ACTION", parser_class=parser_class, required=True)
     add = nsub.add_parser("add", help="add a channel")
-    add.add_argument("kind", choices=notify.KINDS)
+    add.add_argument("kind", choices=list(KINDS))
     add.add_argument("name")
-    add.add_argument(
-        "--to", action="append", default=[], help="e-mail recipient(s), LINE user/group ID or Telegram chat ID"
-    )
-    add.add_argument("--language", choices=notify.LANGUAGES, default="zh_TW", help="language of the messages")
-    add.add_argument("--host", help="SMTP server")
-    add.add_argument("--port", type=int, help="SMTP port (default: 25, 587 with starttls, 465 with ssl)")
-    add.add_argument("--security", choices=notify.SECURITY, help="SMTP security (default: starttls)")
-    add.add_argument("--user", help="SMTP login (its password from --password-env or a prompt)")
-    add.add_argument("--password-env", metavar="VAR", help="environment variable holding the SMTP password")
-    add.add_argument("--from", dest="sender", metavar="ADDRESS", help="sender address of the e-mails")
-    add.add_argument("--ca-file", help="CA certificate(s) to trust for the SMTP server's TLS certificate")
-    add.add_argument("--no-tls-verify", action="store_true", help="do not check the SMTP server's certificate")
-    add.add_argument("--base-url", metavar="URL", help="LINE or Telegram API address (default: the public one)")
-    add.add_argument("--url", help="webhook address")
-    add.add_argument("--token-env", metavar="VAR", help="environment variable holding the token")
+    add.add_argument("--language", choices=LANGUAGES, default="zh_TW", help="language of the messages")
+    for flag, spec in _kind_options().items():
+        add.add_argument(flag, **spec)
     lst = nsub.add_parser("list", help="channels and their outbox")
     lst.add_argument("--json", action="store_true")
     test = nsub.add_parser("test", help="send a test message through a channel now")
@@ -185,68 +215,56 @@ def cmd_rules(args: argparse.Namespace, db: Path) -> int:
 # ---------------------------------------------------------------------------------------------------------- notify
 
 
-def _settings(args: argparse.Namespace) -> dict[str, Any]:
-    for option, kinds in _KIND_OPTIONS.items():
-        if getattr(args, option) not in (None, False) and args.kind not in kinds:
-            flag = "--from" if option == "sender" else "--" + option.replace("_", "-")
-            raise InputError(f"{flag} is not an option of {args.kind} channels")
-    to = [part.strip() for value in args.to for part in value.split(",") if part.strip()]
-    if args.kind == "email":
-        settings: dict[str, Any] = {
-            "host": args.host,
-            "port": args.port,
-            "security": args.security,
-            "user": args.user,
-            "from": args.sender,
-            "to": to,
-            "ca_file": args.ca_file,
-        }
-        if args.ca_file and not Path(args.ca_file).is_file():
-            raise InputError(f"no such file: {args.ca_file}")
-        if args.no_tls_verify:
-            settings["tls_verify"] = False
-        return settings
-    if len(to) > 1:
-        raise InputError(f"a {args.kind} channel sends to one --to")
-    if args.kind == "webhook":
-        if to:
-            raise InputError("a webhook channel takes --url, not --to")
-        return {"url": args.url}
-    key = "to" if args.kind == "line" else "chat_id"
-    return {key: to[0] if to else None, "base_url": args.base_url}
+def _settings(args: argparse.Namespace, kind: ChannelKind) -> dict[str, Any]:
+    """The settings the options give, for a channel of ``kind``; options of other kinds are refused."""
+    given = vars(args)
+    own = {field.flag for field in kind.fields}
+    for flag in _kind_options():
+        if given[_dest(flag)] not in (None, False, []) and flag not in own:
+            raise InputError(f"{flag} is not an option of {kind.name} channels")
+    settings: dict[str, Any] = {}
+    for setting in kind.settings:
+        value = given[_dest(setting.flag)]
+        if isinstance(value, list):  # an option that may be repeated, each holding values separated by commas
+            parts = [part.strip() for item in value for part in item.split(",") if part.strip()]
+            if setting.widget != "list" and len(parts) > 1:
+                raise InputError(f"a {kind.name} channel sends to one {setting.flag}")
+            value = parts if setting.widget == "list" else (parts[0] if parts else None)
+        elif setting.widget == "switch":
+            value = False if value else None  # the option turns it off
+        elif setting.widget == "file" and value and not Path(value).is_file():
+            raise InputError(f"no such file: {value}")
+        settings[setting.name] = value
+    return settings
+
+
+def _secret(args: argparse.Namespace, kind: ChannelKind, checked: Channel) -> str | None:
+    """The channel's secret from the environment variable its option names, or asked on a terminal when needed."""
+    spec = kind.secret
+    if spec is None:
+        return None
+    env = vars(args)[_dest(spec.flag)]
+    needed = spec.needed(checked.settings)
+    if env and isinstance(spec.required, str) and not needed:
+        raise InputError(f"{spec.flag} needs {spec.needs}")
+    prompt = spec.prompt.format(kind=checked.kind, **checked.settings) if needed else None
+    secret = secret_from(env, prompt)
+    if needed and not secret:
+        raise InputError(f"no terminal to ask on: give the {spec.short} with {spec.flag} VAR")
+    return secret
 
 
 def cmd_notify_add(args: argparse.Namespace, db: Path) -> int:
     """notify add KIND NAME ...: check everything, then store the channel and its secret."""
-    channel = notify.Channel(args.kind, args.name, _settings(args), language=args.language)
-    checked = notify.validate_channel(channel)  # before anything is asked or stored
-    if args.kind == "email":
-        if args.password_env and not checked.settings.get("user"):
-            raise InputError("--password-env needs --user (the SMTP login)")
-        prompt = f"SMTP password of {checked.settings['user']}: " if checked.settings.get("user") else None
-        secret = secret_from(args.password_env, prompt)
-    else:
-        prompt = None if args.kind == "webhook" else f"{args.kind} token: "
-        secret = secret_from(args.token_env, prompt)
-    if notify.needs_secret(checked) and not secret:
-        flag = "--password-env" if args.kind == "email" else "--token-env"
-        raise InputError(
-            f"no terminal to ask on: give the {'password' if flag == '--password-env' else 'token'} with {flag} VAR"
-        )
+    kind = KINDS[args.kind]
+    channel = Channel(args.kind, args.name, _settings(args, kind), language=args.language)
+    checked = validate_channel(channel)  # before anything is asked or stored
+    secret = _secret(args, kind, checked)
     conn, secrets = _open(db)
-    saved = notify.save_channel(conn, secrets, checked, secret)
+    saved = save_channel(conn, secrets, checked, secret)
     where = f"; secret kept in {secrets.backend_description}" if secret else ""
-    print(f"added {saved.kind} channel {visible(saved.name)} ({visible(_target(saved))}){where}")
+    print(f"added {saved.kind} channel {visible(saved.name)} ({visible(target_text(saved))}){where}")
     return 0
-
-
-def _target(channel: notify.Channel) -> str:
-    s = channel.settings
-    if channel.kind == "email":
-        return ", ".join(s["to"])
-    if channel.kind == "webhook":
-        return urllib.parse.urlsplit(s["url"]).netloc.rpartition("@")[2]
-    return str(s.get("to") or s.get("chat_id"))
 
 
 def cmd_notify_list(args: argparse.Namespace, db: Path) -> int:
@@ -257,7 +275,7 @@ def cmd_notify_list(args: argparse.Namespace, db: Path) -> int:
         for r in conn.execute("SELECT channel_id, status, COUNT(*) AS n FROM deliveries GROUP BY channel_id, status")
     }
     rows = []
-    for c in notify.list_channels(conn):
+    for c in list_channels(conn):
         last = conn.execute(
             "SELECT last_error FROM deliveries WHERE channel_id = ? AND last_error IS NOT NULL"
             " ORDER BY id DESC LIMIT 1",
@@ -269,7 +287,7 @@ def cmd_notify_list(args: argparse.Namespace, db: Path) -> int:
                 "kind": c.kind,
                 "enabled": c.enabled,
                 "language": c.language,
-                "target": _target(c),
+                "target": target_text(c),
                 "settings": c.settings,
                 "sent": counts.get((c.id, "sent"), 0),
                 "pending": counts.get((c.id, "pending"), 0),
@@ -281,7 +299,7 @@ def cmd_notify_list(args: argparse.Namespace, db: Path) -> int:
         _print_json(rows)
         return 0
     if not rows:
-        print("no notification channels yet: add one with 'notify add email|line|telegram|webhook NAME ...'")
+        print("no notification channels yet: add one with 'notify add " + "|".join(KINDS) + " NAME ...'")
         return 0
     headers = ["name", "kind", "enabled", "language", "target", "sent", "pending", "failed", "last_error"]
     print(_table(headers, [[r[h] if h != "enabled" else ("yes" if r[h] else "no") for h in headers] for r in rows]))
@@ -291,25 +309,25 @@ def cmd_notify_list(args: argparse.Namespace, db: Path) -> int:
 def cmd_notify_test(args: argparse.Namespace, db: Path) -> int:
     """notify test NAME: send a test message now (exit 1 with the reason if it fails)."""
     conn, secrets = _open(db)
-    channel = notify.get_channel(conn, args.name)
-    result = notify.send_test(channel, secrets)
+    channel = get_channel(conn, args.name)
+    result = send_test(channel, secrets)
     if not result.ok:
         raise CampusNetError(f"test message through {channel.name} failed: {result.error}")
-    print(f"test message sent through {visible(channel.name)} ({visible(_target(channel))})")
+    print(f"test message sent through {visible(channel.name)} ({visible(target_text(channel))})")
     return 0
 
 
 def cmd_notify_remove(args: argparse.Namespace, db: Path) -> int:
     """notify remove NAME."""
     conn, secrets = _open(db)
-    notify.remove_channel(conn, secrets, args.name)
+    remove_channel(conn, secrets, args.name)
     print(f"removed channel {visible(args.name)}")
     return 0
 
 
 def cmd_notify_outbox(args: argparse.Namespace, db: Path) -> int:
     """notify outbox [--json]: the newest notifications and how their delivery went."""
-    rows = notify.outbox(connect(db))
+    rows = outbox(connect(db))
     if args.json:
         for r in rows:
             r.update(created=_iso(r["created"]), sent=_iso(r["sent"]), next_attempt=_iso(r["next_attempt"]))

@@ -9,7 +9,7 @@
   :mod:`monitor.configuration.backups`),
   one device at a time, beside the polling cycles (never inside them: an SSH session takes seconds).
   After each cycle it evaluates the alert rules (:mod:`monitor.alerting.alerts`, on the writer thread) and sends the
-  notifications they queued (:mod:`monitor.alerting.notify`): beside the cycles under :meth:`Poller.run_forever`, at
+  notifications they queued (:mod:`monitor.alerting.outbox`): beside the cycles under :meth:`Poller.run_forever`, at
   the end
   of the cycle otherwise (``poll --once``, the demo).
 """
@@ -31,7 +31,9 @@ from typing import Any, TypeVar
 
 from devices.errors import CampusNetError, SnmpTimeout
 from devices.i18n import N_, Msg
-from monitor.alerting import alerts, notify
+from monitor.alerting import alerts
+from monitor.alerting.outbox import Dispatcher
+from monitor.alerting.texts import Notice
 from monitor.configuration import backups
 from monitor.configuration.configs import known_hosts_path
 from monitor.polling.poller import DeviceCache, poll_device, record_failure, record_poll
@@ -142,9 +144,9 @@ class Poller:
         backup_first_check_s, backup_check_every_s: when :meth:`run_forever` first looks for configuration backups
             that are due, and how often after that.
         clock: the time alerts are evaluated and notifications sent at (tests move it forward).
-        on_alert: optional callback(list of :class:`monitor.alerting.notify.Notice`), called on the loop thread when an
+        on_alert: optional callback(list of :class:`monitor.alerting.texts.Notice`), called on the loop thread when an
             evaluation queued notices (the tray's hook; :func:`monitor.alerting.alerts.pending_tray` reads them too).
-        notifier: the :class:`monitor.alerting.notify.Dispatcher` sending this store's notifications.
+        notifier: the :class:`monitor.alerting.outbox.Dispatcher` sending this store's notifications.
     """
 
     def __init__(
@@ -177,8 +179,8 @@ class Poller:
         self.report_first_check_s = REPORT_FIRST_CHECK_S
         self.report_check_every_s = REPORT_CHECK_EVERY_S
         self.clock: Callable[[], float] = time.time
-        self.on_alert: Callable[[list[notify.Notice]], None] | None = None
-        self.notifier = notify.Dispatcher(self.writer, self.secrets, clock=lambda: self.clock())
+        self.on_alert: Callable[[list[Notice]], None] | None = None
+        self.notifier = Dispatcher(self.writer, self.secrets, clock=lambda: self.clock())
 
     def close(self) -> None:
         """Release the store connections (drains the writer if this poller owns it)."""
@@ -361,7 +363,7 @@ class Poller:
         """Run cycles every ``interval`` seconds until ``stop`` is set. A late cycle skips missed starts.
 
         Beside the cycles run the configuration backups that fall due (:meth:`run_backups`), the scheduled usage
-        reports (:meth:`run_reports`) and the sending of notifications (:meth:`monitor.alerting.notify.Dispatcher.run`).
+        reports (:meth:`run_reports`) and the sending of notifications (:meth:`monitor.alerting.outbox.Dispatcher.run`).
         """
         tasks = [
             asyncio.create_task(

@@ -6,6 +6,8 @@
   units a reader takes in at a glance (Mbit/s, GB, %) named in the headers, at full precision, in English or
   Traditional Chinese.
 
+The columns of the CSV and of the ports and top N sheets are the table of :mod:`monitor.reports.columns`.
+
 Every file is written to a temporary file beside the target, synced, then renamed over it: a crash, a cancel or a
 full disk never leaves half a report, and nothing but a regular file is ever replaced (:mod:`monitor.safe_files`).
 The PDF is drawn with Qt by ``gui.report_pdf`` through the same :func:`atomic_path`.
@@ -24,37 +26,17 @@ from typing import Any
 
 from devices.errors import InputError
 from monitor import safe_files
+from monitor.reports import columns
 from monitor.reports.cells import csv_cell, neutralise_sheet, xlsx_value
-from monitor.reports.report import Cancelled, Progress, Report, ReportSpec, build_report
+from monitor.reports.columns import GB_FORMAT, GIGA, INT_FORMAT, MEGA, PCT_FORMAT, RATE_FORMAT, Column
+from monitor.reports.report import Cancelled, PortStats, Progress, Report, ReportSpec, build_report
 from monitor.reports.report_text import text, tz_name
 from monitor.safe_files import check_target
 
 FORMATS = ("csv", "xlsx", "pdf")
 
-CSV_COLUMNS = (
-    "device",
-    "port",
-    "speed_bps",
-    "avg_in_bps",
-    "avg_out_bps",
-    "peak_in_bps",
-    "peak_out_bps",
-    "p95_in_bps",
-    "p95_out_bps",
-    "total_in_bytes",
-    "total_out_bytes",
-    "availability_pct",
-    "alias",
-    "is_uplink",
-    "util_avg_in_pct",
-    "util_avg_out_pct",
-    "util_p95_in_pct",
-    "util_p95_out_pct",
-    "samples",
-)
-
-MEGA = 1e6
-GIGA = 1e9
+# The CSV's header row (names are the same in every language); the columns are those of monitor.reports.columns.
+CSV_COLUMNS = columns.csv_header()
 
 # A writer of one format: (report, path of the temporary file, language).
 Writer = Callable[[Report, Path, str], None]
@@ -117,47 +99,21 @@ def export_report(
 # ---------------------------------------------------------------------------------------------------------- CSV
 
 
-def _plain(value: float | None, decimals: int) -> str:
-    return "" if value is None else f"{value:.{decimals}f}"
-
-
 def write_csv(report: Report, path: Path, lang: str = "en") -> None:
-    """One row per port, columns :data:`CSV_COLUMNS` (names are the same in every language); device text that a
-    spreadsheet would run as a formula is made inert (:func:`monitor.reports.cells.csv_cell`)."""
+    """One row per port, the columns of :func:`monitor.reports.columns.csv_cells` (names are the same in every
+    language); device text that a spreadsheet would run as a formula is made inert
+    (:func:`monitor.reports.cells.csv_cell`)."""
+    cells = columns.csv_cells()
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(CSV_COLUMNS)
+        w.writerow([name for name, _column, _part in cells])
         for p in report.ports:
-            row = [
-                p.device,
-                p.port,
-                "" if p.speed_bps is None else str(p.speed_bps),
-                _plain(p.avg_in_bps, 3),
-                _plain(p.avg_out_bps, 3),
-                _plain(p.peak_in_bps, 3),
-                _plain(p.peak_out_bps, 3),
-                _plain(p.p95_in_bps, 3),
-                _plain(p.p95_out_bps, 3),
-                _plain(p.total_in_bytes, 0),
-                _plain(p.total_out_bytes, 0),
-                _plain(p.availability_pct, 3),
-                p.alias,
-                "1" if p.is_uplink else "0",
-                _plain(p.util_avg_in_pct, 3),
-                _plain(p.util_avg_out_pct, 3),
-                _plain(p.util_p95_in_pct, 3),
-                _plain(p.util_p95_out_pct, 3),
-                str(p.samples),
-            ]
+            row = [column.value_kind.csv(column.values(p)[part]) for _name, column, part in cells]
             w.writerow([csv_cell(value) for value in row])
 
 
 # ---------------------------------------------------------------------------------------------------------- Excel
 
-RATE_FORMAT = "#,##0.00"
-GB_FORMAT = "#,##0.000"
-PCT_FORMAT = "0.0"
-INT_FORMAT = "#,##0"
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
 _MAX_WIDTH = 40
@@ -240,53 +196,19 @@ def _summary(wb: Any, report: Report, lang: str) -> None:
     ws.column_dimensions["B"].width = max(24, _width(report.school) + 4)
 
 
+def _port_columns(
+    shown: Sequence[Column], ports: Sequence[PortStats], lang: str
+) -> tuple[list[str], list[list[Any]], list[str | None]]:
+    """Headers, rows and number formats of the ``shown`` columns for ``ports`` (a pair takes two columns)."""
+    headers = [h for c in shown for h in c.sheet_headers(lang)]
+    formats = [c.value_kind.sheet_format for c in shown for _ in c.csv_names()]
+    rows = [[c.value_kind.sheet(v, lang) for c in shown for v in c.values(p)] for p in ports]
+    return headers, rows, formats
+
+
 def _port_sheet(wb: Any, report: Report, lang: str) -> None:
-    t = lambda key: text(lang, key)  # noqa: E731
-    headers = [
-        t("device"),
-        t("port"),
-        t("alias"),
-        t("uplink"),
-        t("speed_mbps"),
-        t("avg_in_mbps"),
-        t("avg_out_mbps"),
-        t("peak_in_mbps"),
-        t("peak_out_mbps"),
-        t("p95_in_mbps"),
-        t("p95_out_mbps"),
-        t("total_in_gb"),
-        t("total_out_gb"),
-        t("util_avg_in"),
-        t("util_avg_out"),
-        t("util_p95_in"),
-        t("util_p95_out"),
-        t("availability_pct"),
-    ]
-    rows = [
-        [
-            p.device,
-            p.port,
-            p.alias,
-            t("yes") if p.is_uplink else t("no"),
-            _scaled(p.speed_bps, MEGA),
-            _scaled(p.avg_in_bps, MEGA),
-            _scaled(p.avg_out_bps, MEGA),
-            _scaled(p.peak_in_bps, MEGA),
-            _scaled(p.peak_out_bps, MEGA),
-            _scaled(p.p95_in_bps, MEGA),
-            _scaled(p.p95_out_bps, MEGA),
-            p.total_in_bytes / GIGA,
-            p.total_out_bytes / GIGA,
-            p.util_avg_in_pct,
-            p.util_avg_out_pct,
-            p.util_p95_in_pct,
-            p.util_p95_out_pct,
-            p.availability_pct,
-        ]
-        for p in report.ports
-    ]
-    formats = [None, None, None, None, INT_FORMAT, *[RATE_FORMAT] * 6, GB_FORMAT, GB_FORMAT, *[PCT_FORMAT] * 5]
-    _sheet(wb, t("sheet_ports"), headers, rows, formats)
+    headers, rows, formats = _port_columns(columns.shown_in("xlsx"), report.ports, lang)
+    _sheet(wb, text(lang, "sheet_ports"), headers, rows, formats)
 
 
 def _device_sheet(wb: Any, report: Report, lang: str) -> None:
@@ -319,53 +241,10 @@ def _device_sheet(wb: Any, report: Report, lang: str) -> None:
 
 
 def _top_sheet(wb: Any, report: Report, lang: str) -> None:
-    t = lambda key: text(lang, key)  # noqa: E731
-    headers = [
-        t("rank"),
-        t("device"),
-        t("port"),
-        t("alias"),
-        t("total_gb"),
-        t("total_in_gb"),
-        t("total_out_gb"),
-        t("avg_in_mbps"),
-        t("avg_out_mbps"),
-        t("p95_in_mbps"),
-        t("p95_out_mbps"),
-        t("util_p95_in"),
-        t("util_p95_out"),
-    ]
-    rows = [
-        [
-            rank,
-            p.device,
-            p.port,
-            p.alias,
-            p.total_bytes / GIGA,
-            p.total_in_bytes / GIGA,
-            p.total_out_bytes / GIGA,
-            _scaled(p.avg_in_bps, MEGA),
-            _scaled(p.avg_out_bps, MEGA),
-            _scaled(p.p95_in_bps, MEGA),
-            _scaled(p.p95_out_bps, MEGA),
-            p.util_p95_in_pct,
-            p.util_p95_out_pct,
-        ]
-        for rank, p in enumerate(report.top, start=1)
-    ]
-    formats = [
-        INT_FORMAT,
-        None,
-        None,
-        None,
-        GB_FORMAT,
-        GB_FORMAT,
-        GB_FORMAT,
-        *[RATE_FORMAT] * 4,
-        PCT_FORMAT,
-        PCT_FORMAT,
-    ]
-    _sheet(wb, text(lang, "sheet_top", len(report.top)), headers, rows, formats)
+    headers, rows, formats = _port_columns(columns.shown_in("xlsx_top"), report.top, lang)
+    ranked = [[rank, *row] for rank, row in enumerate(rows, start=1)]
+    title = text(lang, "sheet_top", len(report.top))
+    _sheet(wb, title, [text(lang, "rank"), *headers], ranked, [INT_FORMAT, *formats])
 
 
 def _daily_sheet(wb: Any, report: Report, lang: str) -> None:

@@ -124,10 +124,10 @@ def validate_schedule(
             check_writable_folder(folder)
     channel = s.email_channel.strip()
     if channel and conn is not None:
-        from monitor.alerting.notify import get_channel
+        from monitor.alerting.channels import get_channel, sends_files
 
         found = get_channel(conn, channel)
-        if found.kind != "email":
+        if not sends_files(found):
             raise InputError(f"channel {channel!r} is a {found.kind} channel: reports are sent by e-mail only")
     return ReportSchedule(s.weekly, s.monthly, folder, formats, s.lang, s.ports, channel)
 
@@ -277,7 +277,7 @@ def make_report(db: Path, s: ReportSchedule, due: DueReport, runner: Runner = _r
 
 def mail_report(db: Path, s: ReportSchedule, outcome: ReportOutcome) -> str | None:
     """E-mail the files of ``outcome`` through the schedule's channel; None when sent, else the one-line reason."""
-    from monitor.alerting.notify import get_channel, send_files
+    from monitor.alerting.channels import get_channel, send_files
     from monitor.storage import inventory
     from monitor.storage.secrets import open_secrets
     from monitor.storage.store import connect

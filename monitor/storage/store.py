@@ -221,7 +221,8 @@ MIGRATIONS: list[str] = [
     """,
     # 5: alerts (monitor/alerting/alerts.py): rules with the default set, alerts with their lifecycle, ports marked
     # important; notification channels (secrets in the secret store, never here) and the outbox of deliveries
-    # (monitor/alerting/notify.py). The event cursor starts at the newest event, so old reboots never alert.
+    # (monitor/alerting/channels.py, outbox.py). The event cursor starts at the newest event, so old reboots never
+    # alert.
     """
     ALTER TABLE ports ADD COLUMN important INTEGER NOT NULL DEFAULT 0;
     CREATE TABLE alert_rules (
@@ -406,7 +407,25 @@ MIGRATIONS: list[str] = [
     CREATE INDEX push_steps_journal ON push_steps(journal_id, ts);
     ALTER TABLE devices ADD COLUMN os_version TEXT;
     """,
-    # 9: messages for people as code and parameters (devices/i18n.py Msg as JSON), rendered in the reader's
+    # 9: the kinds of notification channel are checked against their table (monitor/alerting/kinds.py), not by the
+    # store: notify_channels without its CHECK on kind (a rebuild: SQLite cannot drop a CHECK; the deliveries keep
+    # pointing at their channels by id).
+    """
+    CREATE TABLE notify_channels_v9 (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL UNIQUE,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        language TEXT NOT NULL DEFAULT 'zh_TW',
+        settings TEXT NOT NULL DEFAULT '{}',
+        created REAL NOT NULL
+    );
+    INSERT INTO notify_channels_v9 (id, kind, name, enabled, language, settings, created)
+        SELECT id, kind, name, enabled, language, settings, created FROM notify_channels;
+    DROP TABLE notify_channels;
+    ALTER TABLE notify_channels_v9 RENAME TO notify_channels;
+    """,
+    # 10: messages for people as code and parameters (devices/i18n.py Msg as JSON), rendered in the reader's
     # language: each event's, and why a device is down; ``detail`` and ``status_reason`` keep the English text for
     # older readers, exports and logs.
     """
@@ -498,18 +517,43 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to :data:`SCHEMA_VERSION`, one transaction per step. Returns the final version."""
+    """Bring the schema up to :data:`SCHEMA_VERSION`, one transaction per step. Returns the final version.
+
+    Foreign keys are off while a step runs (as SQLite advises for rebuilding a table: with them on, dropping the old
+    table would delete the rows that point at it) and checked before the step commits.
+    """
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"this store was written by a newer CampusNet (schema {version}, this version knows {SCHEMA_VERSION})"
         )
-    while version < SCHEMA_VERSION:
-        script = MIGRATIONS[version]
-        version += 1
-        # executescript() commits first; wrap the step so a failure leaves the old version intact.
-        conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+    if version == SCHEMA_VERSION:
+        return version
+    foreign_keys = int(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+    conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set before each step begins
+    try:
+        while version < SCHEMA_VERSION:
+            script = MIGRATIONS[version]
+            version += 1
+            _migration_step(conn, script, version)
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {foreign_keys}")
     return version
+
+
+def _migration_step(conn: sqlite3.Connection, script: str, version: int) -> None:
+    """Run one migration in one transaction: all of it, with no broken foreign key, or nothing."""
+    try:
+        # executescript() commits first; the step's own BEGIN makes it one transaction, committed below.
+        conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};")
+        broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+        if broken is not None:
+            raise StoreError(f"schema step {version} would leave a row of {broken[0]} pointing at nothing")
+        conn.commit()
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
 
 
 class StoreWriter:
