@@ -1388,6 +1388,24 @@
     </message>
 </context>
 <context>
+    <name>CoreBridge</name>
+    <message>
+        <location filename="../bridge.py" line="+179"/>
+        <source>exit status {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Polling stopped: {0}. Poll now tries again; the log may say more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The poller stopped ({0}); starting it again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CountPlot</name>
     <message>
         <location filename="../wireless_plot.py" line="-34"/>
@@ -2383,7 +2401,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Polling paused</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2418,7 +2436,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-339"/>
+        <location filename="../main_window.py" line="-342"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2795,7 +2813,7 @@
 <context>
     <name>ServiceWatch</name>
     <message>
-        <location filename="../service_watch.py" line="+112"/>
+        <location filename="../service_watch.py" line="+141"/>
         <source>Polled by the background service (pid {0})</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1388,6 +1388,24 @@
     </message>
 </context>
 <context>
+    <name>CoreBridge</name>
+    <message>
+        <location filename="../bridge.py" line="+179"/>
+        <source>exit status {0}</source>
+        <translation>結束代碼 {0}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Polling stopped: {0}. Poll now tries again; the log may say more.</source>
+        <translation>輪詢已停止：{0}。按「立即輪詢」可再試一次；記錄檔可能有更多說明。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The poller stopped ({0}); starting it again…</source>
+        <translation>輪詢程式已停止（{0}），正在重新啟動…</translation>
+    </message>
+</context>
+<context>
     <name>CountPlot</name>
     <message>
         <location filename="../wireless_plot.py" line="-34"/>
@@ -2383,7 +2401,7 @@
         <translation>輪詢已關閉</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Polling paused</source>
         <translation>輪詢已暫停</translation>
     </message>
@@ -2418,7 +2436,7 @@
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-339"/>
+        <location filename="../main_window.py" line="-342"/>
         <source>Dashboard</source>
         <translation>儀表板</translation>
     </message>
@@ -2795,7 +2813,7 @@
 <context>
     <name>ServiceWatch</name>
     <message>
-        <location filename="../service_watch.py" line="+112"/>
+        <location filename="../service_watch.py" line="+141"/>
         <source>Polled by the background service (pid {0})</source>
         <translation>由背景服務輪詢中（pid {0}）</translation>
     </message>

@@ -408,6 +408,19 @@ MIGRATIONS: list[str] = [
     CREATE INDEX push_steps_journal ON push_steps(journal_id, ts);
     ALTER TABLE devices ADD COLUMN os_version TEXT;
     """,
+    # 9: one row per finished poll cycle (monitor/storage/cycles.py): the desktop app learns of cycles from here.
+    """
+    CREATE TABLE cycles (
+        id INTEGER PRIMARY KEY,
+        started REAL NOT NULL,
+        finished REAL NOT NULL,
+        devices INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        interval_s REAL,
+        kind TEXT NOT NULL DEFAULT '',
+        pid INTEGER NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
