@@ -207,8 +207,10 @@ class CoreBridge(QObject):
             self._restarts, self.problem = 0, None
             if not self.paused and row is not None and row.interval_s:
                 self.next_cycle_at = row.started + row.interval_s
-        self.request_overview()
+        # The window's reload first, then the reads off the GUI thread: read meanwhile, they would hold the
+        # interpreter lock the reload waits for after each call into Qt.
         self.cycleFinished.emit(cycle)
+        self.request_overview()
         if self.core is not None:
             self.core.submit(self._tray_alerts())
 

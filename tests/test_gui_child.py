@@ -232,3 +232,38 @@ def test_the_poller_command_from_source_and_from_the_installed_app(
     argv = poller_command(db, None, app_pid=4242)
     assert argv[:7] == [str(tmp_path / "campusnet"), "--db", str(db), "poll", "--app-pid", "4242", "--log-file"]
     assert argv[7].endswith("campusnet-poller.log") and len(argv) == 8
+
+
+@pytest.mark.slow
+def test_the_poller_stops_by_itself_when_the_app_is_killed(tmp_path: Path) -> None:
+    import subprocess
+    import time
+
+    from tests.test_packaging import _wait_for_child_poller
+
+    db = tmp_path / "inventory.db"
+    _dead_device(db)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    app = subprocess.Popen(
+        [sys.executable, str(REPO / "main.py"), "--db", str(db)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        poller = _wait_for_child_poller(app.pid)
+        deadline = time.monotonic() + 60
+        while not rows(db, "SELECT 1 FROM cycles") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert rows(db, "SELECT pid FROM cycles")[0][0] == poller  # it polls
+        app.kill()  # no chance to stop its poller: the end of the poller's input tells it
+        app.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while not _gone(poller) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _gone(poller), "the poller outlived the app"
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
