@@ -155,7 +155,7 @@ class Dashboard(QWidget):
             ],
         )
         graphed = [u.port_id for u in data.busiest_uplinks[:GRAPH_UPLINKS]]
-        if graphed != self._graphed:
+        if set(graphed) != set(self._graphed):  # the same uplinks in another order keep their curves and colours
             self._graphed = graphed
             self.plot.set_ports([(u.port_id, f"{u.device} {u.port}") for u in data.busiest_uplinks[:GRAPH_UPLINKS]])
         else:

@@ -867,6 +867,9 @@ class MainWindow(QMainWindow):
         if bridge.service is not None:
             self.statusBar().showMessage(service_status(bridge.service, bridge.last_cycle))
             return
+        if bridge.problem:
+            self.statusBar().showMessage(bridge.problem)
+            return
         if bridge.paused:
             self.statusBar().showMessage(self.tr("Polling paused"))
             return

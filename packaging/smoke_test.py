@@ -11,7 +11,8 @@ device recordings (SNMP v2c) and, where net-snmp's snmpd is installed, snmpd wit
 - ``device add`` + ``poll --once --json``: the devices are ``up`` with as many ports as the recording has ifName rows;
 - ``config render baseline``: the bundled templates and example profile are found, secrets stay masked;
 - ``report --format pdf --lang zh_TW``: a PDF drawn off screen, with Chinese headings and the device in it;
-- the desktop app opens on the ``offscreen`` platform, keeps running, and exits 0 on SIGTERM;
+- the desktop app opens on the ``offscreen`` platform, keeps running, polls in a child process that is the frozen
+  program itself (``poll --app-pid``), and exits 0 on SIGTERM with no poller left behind;
 
 then prints the start times of ``--help`` and ``poll --once`` (median of 3). Exits 1 with a one-line reason on the
 first failure. Under CI=true a missing snmpd is a failure; elsewhere the SNMPv3 part is skipped with a note.
@@ -215,8 +216,13 @@ def check_gui(app: Frozen, workdir: Path) -> None:
             tail = log.read_text(errors="replace").strip().splitlines()[-3:]
             check(proc.poll() is None, f"the desktop app exited with {proc.returncode} at once: {tail}")
             check(db.exists(), "the desktop app did not create its store")
+            pollers = child_pollers(proc.pid)
+            check(len(pollers) == 1, f"the desktop app runs {len(pollers)} poller processes, not 1: {tail}")
+            (poller, argv) = pollers[0]
+            check(argv[0] == str(app.program), f"the app's poller is not the frozen program itself: {argv}")
             proc.send_signal(signal.SIGTERM)
             status = proc.wait(timeout=COMMAND_TIMEOUT)
+            check(not Path(f"/proc/{poller}").exists(), f"the app's poller (pid {poller}) outlived the app")
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -225,6 +231,20 @@ def check_gui(app: Frozen, workdir: Path) -> None:
     check(status == 0, f"the desktop app exited with {status} on SIGTERM: {output.strip()[-300:]}")
     check("Traceback" not in output, f"the desktop app printed a traceback: {output.strip()[-300:]}")
     print("ok: the desktop app opened off screen and quit cleanly on SIGTERM")
+
+
+def child_pollers(pid: int) -> list[tuple[int, list[str]]]:
+    """(pid, command line) of each ``poll --app-pid`` child of process ``pid`` (Linux /proc)."""
+    found = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            try:
+                argv = Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace").split("\0")
+            except OSError:  # it ended meanwhile
+                continue
+            if "poll" in argv and "--app-pid" in argv:
+                found.append((int(child), argv))
+    return found
 
 
 def median_seconds(app: Frozen, args: Sequence[str], runs: int = 3) -> float:

@@ -247,6 +247,27 @@ def test_two_ports_overlaid(qtbot, plot: BandwidthPlot) -> None:
     assert all(line.isVisible() for line in plot.p95_lines(2))
 
 
+def test_other_ports_of_the_same_count_relabel_the_shown_curves(qtbot, plot: BandwidthPlot) -> None:
+    # The dashboard graphs the busiest uplinks after every poll: swapping ports must not make pyqtgraph items anew.
+    plot.set_ports([(1, "Gi0/1")])
+    qtbot.mouseClick(plot.range_buttons["1 y"], Qt.MouseButton.LeftButton)
+    before = set(map(id, plot.plot_widget.getPlotItem().listDataItems()))
+    plot.set_ports([(2, "Gi0/2")])
+    assert set(map(id, plot.plot_widget.getPlotItem().listDataItems())) == before
+    assert [label.text for _, label in plot.legend.items] == ["Gi0/2 in", "Gi0/2 out"]
+    assert_same(plot.curves(2)[0].yData, expected_2h(2.0)[1])
+    assert_same(plot.curves(2)[1].yData, expected_2h(2.0)[2])
+    with pytest.raises(KeyError):
+        plot.curves(1)
+    line_in, _line_out = plot.p95_lines(2)
+    assert line_in.isVisible() and "95th in" in line_in.label.toPlainText()
+    plot.set_ports([(1, "Gi0/1"), (2, "Gi0/2")])  # more ports: new curves beside
+    assert [label.text for _, label in plot.legend.items] == ["Gi0/1 in", "Gi0/1 out", "Gi0/2 in", "Gi0/2 out"]
+    plot.set_ports([(2, "Gi0/2"), (1, "Gi0/1")])
+    assert [label.text for _, label in plot.legend.items] == ["Gi0/2 in", "Gi0/2 out", "Gi0/1 in", "Gi0/1 out"]
+    assert_same(plot.curves(1)[0].yData, expected_2h(1.0)[1])
+
+
 def test_custom_range_and_refresh(qtbot, plot: BandwidthPlot) -> None:
     plot.set_ports([(1, "Gi0/1")])
     qtbot.mouseClick(plot.custom_button, Qt.MouseButton.LeftButton)

@@ -254,6 +254,7 @@ def test_welcome_dialog_emits_its_choices(qtbot) -> None:  # type: ignore[no-unt
 
 def test_the_services_alerts_reach_the_apps_tray(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     from monitor.alerting import alerts
+    from monitor.storage import cycles
     from monitor.storage.lock import PollerLock
 
     monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
@@ -270,7 +271,7 @@ def test_the_services_alerts_reach_the_apps_tray(qtbot, tmp_path: Path, monkeypa
     try:
         bridge.start()
         assert bridge.poller is None and bridge.watch is not None
-        # The "service" finds the device down three times and records the alert, as its cycle would.
+        # The "service" finds the device down three times and records the alert and the cycle, as its cycle would.
         now = time.time()
         for i in range(3):
             conn.execute(
@@ -283,6 +284,10 @@ def test_the_services_alerts_reach_the_apps_tray(qtbot, tmp_path: Path, monkeypa
         )
         with conn:
             alerts.evaluate(conn, now)
+            cycle = cycles.record(
+                conn, started=now - 1, finished=now, devices=1, failed=1, interval_s=60, kind="service", pid=1
+            )
+        cycles.announce(db, cycle)
         with qtbot.waitSignal(bridge.alertsRaised, timeout=10_000) as raised:
             pass
         (notice,) = raised.args[0]

@@ -415,6 +415,22 @@ def test_ico_holds_the_windows_sizes() -> None:
 # The desktop app stops cleanly when the session ends (a logout's SIGTERM)
 
 
+def _wait_for_child_poller(pid: int) -> int:
+    """The pid of the ``poll --app-pid`` child of process ``pid`` (Linux /proc), waited for."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for children in Path(f"/proc/{pid}/task").glob("*/children"):
+            for child in children.read_text().split():
+                try:
+                    args = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+                except OSError:  # it ended meanwhile
+                    continue
+                if b"poll" in args and b"--app-pid" in args:
+                    return int(child)
+        time.sleep(0.1)
+    raise AssertionError("the app started no poller process")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_desktop_app_quits_cleanly_on_signal(tmp_path: Path, signum: int) -> None:
@@ -439,6 +455,7 @@ def test_desktop_app_quits_cleanly_on_signal(tmp_path: Path, signum: int) -> Non
         while not db.exists() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)  # the store appears once the app has set up its signal handling
         assert proc.poll() is None and db.exists(), "the app did not start"
+        poller = _wait_for_child_poller(proc.pid)  # the app polls in a child process of its own
         proc.send_signal(signum)
         output, _ = proc.communicate(timeout=60)
     finally:
@@ -447,5 +464,6 @@ def test_desktop_app_quits_cleanly_on_signal(tmp_path: Path, signum: int) -> Non
             proc.communicate()
     assert proc.returncode == 0, output
     assert "Traceback" not in output
+    assert not Path(f"/proc/{poller}").exists()  # ... which quitting stopped: no poller left behind
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

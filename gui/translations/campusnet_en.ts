@@ -580,7 +580,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+81"/>
         <source>in {0}  out {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -596,11 +596,13 @@
     </message>
     <message>
         <location line="+14"/>
+        <location line="+13"/>
         <source>{0} in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-12"/>
+        <location line="+12"/>
         <source>{0} out</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1397,6 +1399,24 @@
     </message>
 </context>
 <context>
+    <name>CoreBridge</name>
+    <message>
+        <location filename="../bridge.py" line="+179"/>
+        <source>exit status {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Polling stopped: {0}. Poll now tries again; the log may say more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The poller stopped ({0}); starting it again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CountPlot</name>
     <message>
         <location filename="../wireless_plot.py" line="-34"/>
@@ -1540,7 +1560,7 @@
 <context>
     <name>CustomRangeDialog</name>
     <message>
-        <location filename="../plot.py" line="-263"/>
+        <location filename="../plot.py" line="-287"/>
         <source>Custom range</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2392,7 +2412,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Polling paused</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2427,7 +2447,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-339"/>
+        <location filename="../main_window.py" line="-342"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2804,7 +2824,7 @@
 <context>
     <name>ServiceWatch</name>
     <message>
-        <location filename="../service_watch.py" line="+112"/>
+        <location filename="../service_watch.py" line="+141"/>
         <source>Polled by the background service (pid {0})</source>
         <translation type="unfinished"></translation>
     </message>

@@ -7,8 +7,8 @@ file (``--log-file``).
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ def add_parsers(sub: Any) -> None:
         metavar="PATH",
         help="log to this file instead of stderr (UTF-8; rotated at 1 MB, five old files kept)",
     )
+    # The desktop app's own poller (gui/child_poller.py): polls for the app with that pid, steered on stdin.
+    poll.add_argument("--app-pid", type=int, help=argparse.SUPPRESS)
 
 
 def cmd_poll(args: argparse.Namespace, db: Path) -> int:
@@ -49,13 +51,13 @@ def cmd_poll(args: argparse.Namespace, db: Path) -> int:
 
     with log_file(args.log_file), PollerLock(db) as lock:
         try:
-            lock.hold("once" if args.once else "service")
+            lock.hold("once" if args.once else "app" if args.app_pid else "service", args.app_pid)
         except PollerBusyError as exc:  # exit 1, nothing polled; said in the log file too (stderr says it anyway)
             if args.log_file is not None:
                 log.error("%s", exc)
             raise
         if not args.once:
-            return _poll_forever(db, args.interval, args.concurrency)
+            return _poll_forever(db, args.interval, args.concurrency, for_app=args.app_pid is not None)
         from monitor.polling.scheduler import CoreLoop, Poller
 
         core = CoreLoop()
@@ -76,27 +78,16 @@ def cmd_poll(args: argparse.Namespace, db: Path) -> int:
         return 0
 
 
-def _poll_forever(db: Path, interval: float | None, concurrency: int | None) -> int:
-    import asyncio
+def _poll_forever(db: Path, interval: float | None, concurrency: int | None, for_app: bool = False) -> int:
+    """The service; ``for_app``: the desktop app's poller, steered on stdin (see monitor.polling.service)."""
+    from monitor.polling.service import READY, PollService
 
-    from monitor.polling.scheduler import CoreLoop, Poller
-
-    core = CoreLoop()
-    poller = Poller(db, interval=interval, concurrency=concurrency)
-    stop = asyncio.Event()
-    log.info("polling %s every %.0f s (Ctrl+C to stop)", db, poller.interval)
-    try:
-        with stop_on_signals(lambda: core.loop.call_soon_threadsafe(stop.set)):
-            run = core.submit(poller.run_forever(stop))
-            while True:  # short waits, so the main thread gets to run the signal handler
-                try:
-                    run.result(timeout=0.5)
-                    break
-                except concurrent.futures.TimeoutError:
-                    continue
-    finally:
-        core.stop()
-        poller.close()
+    service = PollService(db, interval, concurrency)
+    log.info("polling %s every %.0f s (Ctrl+C to stop)", db, service.poller.interval)
+    if for_app:
+        print(READY, flush=True)
+    with stop_on_signals(service.stop):
+        service.run(sys.stdin if for_app else None)
     log.info("stopped")
     return 0
 

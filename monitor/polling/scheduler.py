@@ -10,8 +10,8 @@
   one device at a time, beside the polling cycles (never inside them: an SSH session takes seconds).
   After each cycle it evaluates the alert rules (:mod:`monitor.alerting.alerts`, on the writer thread) and sends the
   notifications they queued (:mod:`monitor.alerting.outbox`): beside the cycles under :meth:`Poller.run_forever`, at
-  the end
-  of the cycle otherwise (``poll --once``, the demo).
+  the end of the cycle otherwise (``poll --once``, the demo). Each finished cycle is recorded in the store and
+  announced (:mod:`monitor.storage.cycles`): that is how the desktop app hears of it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -38,9 +39,10 @@ from monitor.configuration import backups
 from monitor.configuration.configs import known_hosts_path
 from monitor.polling.poller import DeviceCache, poll_device, record_failure, record_poll
 from monitor.reports import report_schedule
-from monitor.storage import history
+from monitor.storage import cycles, history
 from monitor.storage.events import record_event
 from monitor.storage.inventory import snmp_target, store_id
+from monitor.storage.lock import held_here
 from monitor.storage.secrets import SecretStore, open_secrets
 from monitor.storage.settings import load_settings, retention_seconds
 from monitor.storage.store import StoreError, StoreFull, StoreWriter, connect
@@ -269,6 +271,7 @@ class Poller:
             self._last_retention = now
         await self._evaluate_alerts()
         cycle.finished = time.time()
+        await self._record_cycle(cycle)
         self.last_cycle = cycle
         log.info(
             "cycle: %d devices, %d failed, %.1f s",
@@ -280,6 +283,29 @@ class Poller:
             self.on_cycle(cycle)
         await self._send_notifications()
         return cycle
+
+    async def _record_cycle(self, cycle: CycleResult) -> None:
+        """Record the finished cycle in the store and announce it (:mod:`monitor.storage.cycles`): the desktop app
+        refreshes from there. Said as the kind of poller whose lock this process holds."""
+        holder = held_here(self.db_path)
+        job = functools.partial(
+            cycles.record,
+            started=cycle.started,
+            finished=cycle.finished,
+            devices=len(cycle.devices),
+            failed=len(cycle.failed),
+            interval_s=self.interval,
+            kind=holder.kind if holder is not None else "",
+            pid=os.getpid(),
+        )
+        try:
+            cycle_id = await self._write(job)
+        except StoreFull:
+            raise  # the cycle pauses like any other write (see _guarded_cycle)
+        except Exception:  # a bug here must not stop polling; it is logged with its traceback
+            log.exception("recording the cycle failed")
+            return
+        cycles.announce(self.db_path, cycle_id)
 
     async def _evaluate_alerts(self) -> None:
         try:

@@ -120,9 +120,8 @@ class PollerLock:
     """
 
     def __init__(self, db_path: Path | str) -> None:
-        db = Path(db_path)
-        self.path = db.with_name(db.name + ".poller.lock")
-        self.info_path = db.with_name(db.name + ".poller.lock.json")
+        self.path = _lock_path(db_path)
+        self.info_path = self.path.with_name(self.path.name + ".json")
         # Not thread-local and not shared: the app takes the lock on the GUI thread and may release it on another,
         # and a second PollerLock on the same store in the same process must be refused like another process.
         self._lock = FileLock(self.path, thread_local=False, is_singleton=False)
@@ -133,8 +132,11 @@ class PollerLock:
         """True while this object holds the lock."""
         return self.mine is not None
 
-    def acquire(self, kind: str) -> bool:
+    def acquire(self, kind: str, pid: int | None = None) -> bool:
         """Take the lock for a poller of ``kind`` without waiting; False when another poller holds it.
+
+        ``pid`` is the process the messages name, when it is not this one: the desktop app's poller process holds
+        the lock for the app (kind ``app``, the app's pid), since quitting the app is how to stop it.
 
         Raises :class:`monitor.storage.store.StoreError` when the lock file cannot be made (no such folder, no
         permission).
@@ -149,7 +151,7 @@ class PollerLock:
             return False
         except OSError as exc:
             raise StoreError(f"cannot lock the store: {self.path}: {exc.strerror or exc}") from exc
-        pid = os.getpid()
+        pid = os.getpid() if pid is None else pid
         holder = Holder(kind, pid, socket.gethostname(), _user(), time.time(), stop_hint(kind, pid))
         try:
             _write_atomically(self.info_path, json.dumps(asdict(holder), ensure_ascii=False, indent=1))
@@ -157,12 +159,13 @@ class PollerLock:
             self._lock.release()
             raise
         self.mine = holder
+        _HELD_HERE[self.path.absolute()] = holder
         return True
 
-    def hold(self, kind: str) -> None:
-        """Take the lock or raise :class:`PollerBusyError` saying who holds it."""
+    def hold(self, kind: str, pid: int | None = None) -> None:
+        """Take the lock or raise :class:`PollerBusyError` saying who holds it (``pid``: see :meth:`acquire`)."""
         for _attempt in range(2):  # a holder that leaves between our try and our look is no reason to refuse
-            if self.acquire(kind):
+            if self.acquire(kind, pid):
                 return
             holder = self.holder()
             if holder is not None:
@@ -176,7 +179,25 @@ class PollerLock:
         with contextlib.suppress(OSError):
             self.info_path.unlink()
         self.mine = None
+        _HELD_HERE.pop(self.path.absolute(), None)
         self._lock.release()
+
+    def clear_stale(self) -> bool:
+        """Remove the note of a holder that was killed (its lock went with it, its ``.json`` stayed); True when
+        there was one to remove. Nothing happens while anyone holds the lock."""
+        if self.mine is not None or not self.info_path.exists():
+            return False
+        try:
+            self._lock.acquire(timeout=0)
+        except (Timeout, OSError):
+            return False
+        try:
+            self.info_path.unlink()
+            return True
+        except OSError:
+            return False
+        finally:
+            self._lock.release()
 
     def holder(self) -> Holder | None:
         """Who holds the lock now (this object included), or None when nobody does.
@@ -217,6 +238,21 @@ class PollerLock:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.release()
+
+
+# The locks this process holds: lock file -> holder (see held_here).
+_HELD_HERE: dict[Path, Holder] = {}
+
+
+def held_here(db_path: Path | str) -> Holder | None:
+    """The holder this process wrote when it holds the poller lock of ``db_path``, else None: how a poller learns
+    which kind of poller it is (a cycle is recorded with it, see :mod:`monitor.storage.cycles`)."""
+    return _HELD_HERE.get(_lock_path(db_path).absolute())
+
+
+def _lock_path(db_path: Path | str) -> Path:
+    db = Path(db_path)
+    return db.with_name(db.name + ".poller.lock")
 
 
 def _user() -> str:

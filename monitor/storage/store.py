@@ -432,6 +432,19 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events ADD COLUMN message TEXT;
     ALTER TABLE devices ADD COLUMN status_message TEXT;
     """,
+    # 11: one row per finished poll cycle (monitor/storage/cycles.py): the desktop app learns of cycles from here.
+    """
+    CREATE TABLE cycles (
+        id INTEGER PRIMARY KEY,
+        started REAL NOT NULL,
+        finished REAL NOT NULL,
+        devices INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        interval_s REAL,
+        kind TEXT NOT NULL DEFAULT '',
+        pid INTEGER NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
