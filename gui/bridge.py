@@ -58,8 +58,9 @@ class CoreBridge(QObject):
 
     Signals:
         cycleFinished(object): a :class:`CycleResult` after every poll cycle.
-        overviewReady(object): a fresh :class:`monitor.storage.overview.Overview`, read off the GUI thread after every
-            cycle and on :meth:`request_overview` (the dashboard's queries grow with history; the GUI only draws).
+        overviewReady(object): a fresh :class:`monitor.storage.overview.Overview`, read off the GUI thread on
+            :meth:`request_overview` (the window asks after every cycle while its dashboard shows; the dashboard's
+            queries grow with history, the GUI only draws).
         stateChanged(): polling started, paused, resumed, stopped or failed.
         wirelessReady(object): the :func:`monitor.polling.wireless.summaries` (every wireless device's latest figures),
             read off the GUI thread after each overview, for the dashboard's Wi-Fi line.
@@ -207,10 +208,9 @@ class CoreBridge(QObject):
             self._restarts, self.problem = 0, None
             if not self.paused and row is not None and row.interval_s:
                 self.next_cycle_at = row.started + row.interval_s
-        # The window's reload first, then the reads off the GUI thread: read meanwhile, they would hold the
-        # interpreter lock the reload waits for after each call into Qt.
+        # The window's reload first (it asks for the dashboard's overview when it shows it), then the tray's read
+        # off the GUI thread: read meanwhile, it would hold the interpreter lock the reload waits for.
         self.cycleFinished.emit(cycle)
-        self.request_overview()
         if self.core is not None:
             self.core.submit(self._tray_alerts())
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -122,6 +122,7 @@ class Dashboard(QWidget):
         self.uplinks.cellDoubleClicked.connect(lambda r, _c: self._request(self.uplinks, r))
         self.errors.cellDoubleClicked.connect(lambda r, _c: self._request(self.errors, r))
         self._graphed: list[int] = []
+        self._graph_target: list[tuple[int, str]] = []
 
     def _request(self, table: QTableWidget, row: int) -> None:
         item = table.item(row, 0)
@@ -133,8 +134,12 @@ class Dashboard(QWidget):
         self.show_overview(overview(conn, time.time()))
         self.show_wireless(wireless.summaries(conn))
 
-    def show_overview(self, data: Overview) -> None:
-        """Draw an overview read elsewhere (the bridge reads it off the GUI thread)."""
+    def show_overview(self, data: Overview, *, graph_later: bool = False) -> None:
+        """Draw an overview read elsewhere (the bridge reads it off the GUI thread).
+
+        ``graph_later``: redraw the graph on the next turn of the event loop, so the window paints the tables and
+        the graph in two shorter steps instead of stalling once for both (after every poll).
+        """
         self._show_summary(data)
         self._show_uplinks(data.busiest_uplinks)
         _set_rows(
@@ -154,12 +159,30 @@ class Dashboard(QWidget):
                 for e in data.events
             ],
         )
-        graphed = [u.port_id for u in data.busiest_uplinks[:GRAPH_UPLINKS]]
-        if set(graphed) != set(self._graphed):  # the same uplinks in another order keep their curves and colours
-            self._graphed = graphed
-            self.plot.set_ports([(u.port_id, f"{u.device} {u.port}") for u in data.busiest_uplinks[:GRAPH_UPLINKS]])
+        uplinks = [(u.port_id, f"{u.device} {u.port}") for u in data.busiest_uplinks[:GRAPH_UPLINKS]]
+        if graph_later:
+            self._graph_target = uplinks
+            QTimer.singleShot(0, self.plot, lambda: self._show_graph(uplinks, step=True))
         else:
+            self._show_graph(uplinks)
+
+    def _show_graph(self, uplinks: list[tuple[int, str]], *, step: bool = False) -> None:
+        """Graph the busiest uplinks; the same ones in another order keep their curves and colours.
+
+        ``step``: at most one port's curves are made now, the next on the next turn of the event loop (the first
+        graph after the store's first poll needs four).
+        """
+        if step and uplinks is not self._graph_target:  # a newer overview came meanwhile
+            return
+        self._graph_target = uplinks
+        if {port_id for port_id, _ in uplinks} == set(self._graphed):
             self.plot.refresh()
+            return
+        shown = uplinks[: len(self._graphed) + 1] if step else uplinks
+        self._graphed = [port_id for port_id, _ in shown]
+        self.plot.set_ports(shown)
+        if len(shown) < len(uplinks):
+            QTimer.singleShot(0, self.plot, lambda: self._show_graph(uplinks, step=True))
 
     def _show_summary(self, data: Overview) -> None:
         text = self.tr("Devices up: {0} of {1}").format(data.devices_up, data.devices_total)

@@ -680,15 +680,20 @@ class MainWindow(QMainWindow):
         else:
             self.bridge.resume()
 
-    def _refresh_dashboard(self, after_cycle: bool = False) -> None:
+    def _refresh_dashboard(self) -> None:
+        """Redraw the dashboard: read here without polling, else off the GUI thread (arrives as overviewReady).
+
+        Read only while the dashboard shows: after a cycle on another page, its reads would compete with the
+        window's own redraw for the interpreter lock, for nothing.
+        """
         if self.bridge is None or self.bridge.core is None:
             self.dashboard.refresh(self.conn)
-        elif not after_cycle:  # after a cycle the bridge sends a fresh overview by itself
+        else:
             self.bridge.request_overview()
 
     def _on_overview(self, data: Overview) -> None:
         if not self._closed and self.stack.currentWidget() is self.dashboard:
-            self.dashboard.show_overview(data)
+            self.dashboard.show_overview(data, graph_later=True)
 
     def reload(self, after_cycle: bool = False) -> None:
         """Re-read the store: tree, and whichever page is showing."""
@@ -700,12 +705,15 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.first_run:
             self.stack.setCurrentWidget(self.dashboard)
         if self.stack.currentWidget() is self.dashboard:
-            self._refresh_dashboard(after_cycle)
+            self._refresh_dashboard()
         elif self.stack.currentWidget() is self.wireless_overview:
             self.wireless_overview.reload()
         elif self._current_device is not None:
             self.device_page.show_device(self.conn, self._current_device)
-            self.device_page.plot.refresh()
+            if after_cycle:  # the graph on the next turn: the window paints the figures and the graph apart
+                QTimer.singleShot(0, self.device_page.plot, self.device_page.plot.refresh)
+            else:
+                self.device_page.plot.refresh()
         self._update_status()
 
     def _group_of(self, dev: sqlite3.Row) -> str:

@@ -244,3 +244,35 @@ def test_tree_groups_by_role_on_request(qtbot, tmp_path: Path) -> None:  # type:
     groups = {model.item(r).text(): model.item(r).child(0).text() for r in range(model.rowCount())}
     assert groups == {"Access points": "ap-3f", "Switches": "core"}
     window.close()
+
+
+def test_after_a_poll_the_dashboard_graph_is_drawn_apart_one_new_port_at_a_time(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from gui.dashboard import GRAPH_UPLINKS, Dashboard
+    from monitor.storage.overview import overview
+
+    db = tmp_path / "g.db"
+    conn = connect(db)
+    core = add(conn, "core", "機房")
+    for i in range(1, GRAPH_UPLINKS + 2):
+        conn.execute(
+            "INSERT INTO ports(device_id, key, ifindex, name, speed_bps, oper_status, in_bps, out_bps, is_uplink) "
+            "VALUES (?, ?, ?, ?, 1000000000, 1, ?, 1000, 1)",
+            (core, f"Gi0/{i}", i, f"Gi0/{i}", i * 1e6),
+        )
+    conn.commit()
+    dash = Dashboard(db)
+    qtbot.addWidget(dash)
+    shown: list[list[int]] = []
+    real = dash.plot.set_ports
+    dash.plot.set_ports = lambda ports: (shown.append([p for p, _ in ports]), real(ports))  # type: ignore[method-assign]
+    data = overview(conn, time.time())
+    dash.show_overview(data, graph_later=True)
+    assert dash.uplinks.rowCount() == GRAPH_UPLINKS + 1 and shown == []  # the tables now, the graph after
+    busiest = [u.port_id for u in data.busiest_uplinks[:GRAPH_UPLINKS]]
+    qtbot.waitUntil(lambda: len(shown) == GRAPH_UPLINKS, timeout=5_000)
+    assert shown == [busiest[:n] for n in range(1, GRAPH_UPLINKS + 1)]  # one port's curves made per turn
+    assert len(dash.plot.plot_widget.getPlotItem().listDataItems()) == 2 * GRAPH_UPLINKS
+    dash.show_overview(data)  # the same uplinks: the graph is refreshed, not rebuilt
+    assert len(shown) == GRAPH_UPLINKS
+    dash.close_store()
+    conn.close()

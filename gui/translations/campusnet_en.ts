@@ -580,7 +580,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+79"/>
         <source>in {0}  out {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1401,7 +1401,7 @@
 <context>
     <name>CoreBridge</name>
     <message>
-        <location filename="../bridge.py" line="+179"/>
+        <location filename="../bridge.py" line="+180"/>
         <source>exit status {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1560,7 +1560,7 @@
 <context>
     <name>CustomRangeDialog</name>
     <message>
-        <location filename="../plot.py" line="-287"/>
+        <location filename="../plot.py" line="-285"/>
         <source>Custom range</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1696,7 +1696,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+73"/>
         <source>Devices up: {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1741,7 +1741,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="-152"/>
+        <location filename="../dashboard.py" line="-175"/>
         <location filename="../i18n.py" line="+2"/>
         <source>device down</source>
         <translation type="unfinished"></translation>
@@ -2287,12 +2287,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+278"/>
+        <location line="+286"/>
         <source>Alerts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-277"/>
+        <location line="-285"/>
         <source>Wireless</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2382,7 +2382,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+49"/>
         <source>(no location)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2447,7 +2447,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="-342"/>
+        <location filename="../main_window.py" line="-350"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
