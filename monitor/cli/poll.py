@@ -51,7 +51,8 @@ def cmd_poll(args: argparse.Namespace, db: Path) -> int:
 
     with log_file(args.log_file), PollerLock(db) as lock:
         try:
-            lock.hold("once" if args.once else "app" if args.app_pid else "service", args.app_pid)
+            kind = "once" if args.once else "app" if args.app_pid else "service"
+            lock.hold(kind, args.app_pid if kind == "app" else None)
         except PollerBusyError as exc:  # exit 1, nothing polled; said in the log file too (stderr says it anyway)
             if args.log_file is not None:
                 log.error("%s", exc)
