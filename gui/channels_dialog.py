@@ -21,7 +21,7 @@ import sqlite3
 import time
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from devices.errors import CampusNetError
+from gui.i18n import QT_TRANSLATE_NOOP
 from gui.plain_text import literal, plain
 from gui.plumbing import ERROR_STYLE, OK_STYLE, Relay, Submit, Write, one_line
 from monitor.alerting import channels

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -60,6 +59,7 @@ from gui.config_page import ConfigPage
 from gui.csv_dialog import CsvImportDialog
 from gui.dashboard import Dashboard
 from gui.device_dialog import DeviceDialog
+from gui.i18n import QT_TRANSLATE_NOOP
 from gui.lamps import status_icon
 from gui.plain_text import esc, literal
 from gui.plot import BandwidthPlot
@@ -153,7 +153,7 @@ class UtilizationDelegate(QStyledItemDelegate):
     ) -> None:
         """Qt override."""
         value = index.data(Qt.ItemDataRole.UserRole) or 0.0
-        rect = option.rect.adjusted(2, 4, -2, -4)  # type: ignore[attr-defined]
+        rect = option.rect.adjusted(2, 4, -2, -4)
         if value > 0:
             colour = "#d62728" if value > 90 else "#ff9f1c" if value > 70 else "#5aa5e6"
             bar = rect.adjusted(0, 0, -int(rect.width() * (1 - min(value, 100) / 100)), 0)
@@ -515,7 +515,12 @@ class MainWindow(QMainWindow):
             bridge.stateChanged.connect(self._update_status)
         self.reload()
 
-    def _action(self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None) -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         action.triggered.connect(lambda _checked=False: slot())
         if shortcut is not None:

@@ -184,7 +184,7 @@ def _localise_axis(axis: object, lang: str, utc_offset: int) -> None:
     from gui.plot import localise_date_axis
 
     axis.utcOffset = utc_offset  # type: ignore[attr-defined]
-    localise_date_axis(axis, lang, _TICK_FORMATS[lang])  # type: ignore[arg-type]
+    localise_date_axis(axis, lang, _TICK_FORMATS[lang])
 
 
 def render_chart(db_path: Path, report: Report, port: PortStats, lang: str) -> tuple[QImage, str]:

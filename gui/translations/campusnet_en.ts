@@ -660,7 +660,7 @@
 <context>
     <name>ChannelEditor</name>
     <message>
-        <location filename="../channels_dialog.py" line="+157"/>
+        <location filename="../channels_dialog.py" line="+158"/>
         <source>Edit channel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2266,7 +2266,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+38"/>
         <source>Add device…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2452,7 +2452,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-85"/>
+        <location line="-90"/>
         <source>CampusNet — demo network</source>
         <translation type="unfinished"></translation>
     </message>
