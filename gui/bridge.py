@@ -25,6 +25,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from gui.child_poller import ChildPoller
 from gui.service_watch import CycleWatch
+from gui.tray import message_language
 from monitor.alerting import alerts
 from monitor.alerting.texts import Notice
 from monitor.polling import wireless
@@ -247,16 +248,16 @@ class CoreBridge(QObject):
     def request_overview(self) -> None:
         """Read the dashboard's overview off the GUI thread; it arrives through ``overviewReady``."""
         if self.core is not None:
-            self.core.submit(self._overview())
+            self.core.submit(self._overview(message_language()))
 
-    async def _overview(self) -> None:
-        self.overviewReady.emit(await asyncio.to_thread(self._read_overview))
+    async def _overview(self, language: str) -> None:
+        self.overviewReady.emit(await asyncio.to_thread(self._read_overview, language))
         self.wirelessReady.emit(await asyncio.to_thread(self._read_wireless))
 
-    def _read_overview(self) -> Overview:
+    def _read_overview(self, language: str = "en") -> Overview:
         conn = connect(self.db_path, readonly=True)
         try:
-            return overview(conn, time.time())
+            return overview(conn, time.time(), language)
         finally:
             conn.close()
 

@@ -101,3 +101,22 @@ def test_the_command_line_follows_campusnet_lang(
     monkeypatch.setenv("CAMPUSNET_LANG", "zh_TW")
     assert main(["--db", str(tmp_path / "inventory.db"), "device", "remove", "ghost"]) == 2
     assert capsys.readouterr().err.startswith("錯誤：")
+
+
+def test_why_a_device_is_down_reads_in_each_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor.polling.poller import record_failure
+    from monitor.storage.overview import overview
+    from monitor.storage.store import connect
+
+    monkeypatch.setenv("CAMPUSNET_SECRETS", "file")
+    conn = connect(tmp_path / "inventory.db")
+    device = conn.execute("INSERT INTO devices (name, host, created, status) VALUES ('gym-sw', '192.0.2.9', 0, 'up')")
+    why = Msg(N_("cannot resolve host {host}"), {"host": "gym-sw.school"})
+    with conn:
+        assert record_failure(conn, int(device.lastrowid or 0), "unreachable", str(why), 2.0, why)
+    assert overview(conn, 10.0, "en").down == [("gym-sw", "unreachable", "cannot resolve host gym-sw.school")]
+    assert overview(conn, 10.0, "zh_TW").down == [("gym-sw", "unreachable", "無法解析主機名稱 gym-sw.school")]
+    (event,) = conn.execute("SELECT detail, message FROM events WHERE kind = 'device_down'").fetchall()
+    assert event[0] == "gym-sw: cannot resolve host gym-sw.school"
+    assert render_stored(event[1], event[0], "zh_TW") == "gym-sw：無法解析主機名稱 gym-sw.school"
+    conn.close()

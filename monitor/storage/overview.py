@@ -125,14 +125,14 @@ def recent_events(conn: sqlite3.Connection, limit: int = 20) -> list[Event]:
     return [Event(r["ts"], r["device"], r["kind"], r["detail"], r["message"]) for r in rows]
 
 
-def overview(conn: sqlite3.Connection, now: float) -> Overview:
-    """Everything the dashboard shows, read in one go."""
-    devices = list(conn.execute("SELECT name, status, status_reason FROM devices ORDER BY name"))
+def overview(conn: sqlite3.Connection, now: float, language: str = "en") -> Overview:
+    """Everything the dashboard shows, read in one go; why devices are down said in ``language``."""
+    devices = list(conn.execute("SELECT name, status, status_reason, status_message FROM devices ORDER BY name"))
     return Overview(
         devices_total=len(devices),
         devices_up=sum(1 for d in devices if d["status"] == "up"),
         down=[
-            (d["name"], d["status"], d["status_reason"] or "")
+            (d["name"], d["status"], render_stored(d["status_message"], d["status_reason"] or "", language))
             for d in devices
             if d["status"] in ("unreachable", "error")
         ],
